@@ -1,0 +1,285 @@
+"""The scenario: schema_version 1 of DESIGN §3 as frozen pydantic models.
+
+These models are both the wire schema and the immutable domain model: pydantic checks every
+field's type, range and default (and reports every problem at once, with its path), and the
+frozen instances are what the rest of the package reads. Cross-references between lists
+(ids, bases, towns, pinned providers) are checked in :mod:`matcher.validation`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+
+class Category(StrEnum):
+    """The need categories (and skills) of DESIGN §3."""
+
+    agri_tech = "agri_tech"
+    e_commerce = "e_commerce"
+    employment = "employment"
+    infrastructure = "infrastructure"
+    child_care = "child_care"
+    education = "education"
+    elderly_care = "elderly_care"
+    medical = "medical"
+    mental_health = "mental_health"
+    culture = "culture"
+    dispute_mediation = "dispute_mediation"
+    policy_service = "policy_service"
+    hardship_relief = "hardship_relief"
+
+
+CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)
+REGIONS: tuple[str, ...] = ("east", "central", "west")
+
+Region = Literal["east", "central", "west"]
+Id = Annotated[str, Field(min_length=1, max_length=128)]
+Level = Annotated[int, Field(ge=1, le=3)]
+Hours = Annotated[float, Field(gt=0)]
+Minutes = Annotated[float, Field(ge=0)]
+Yuan = Annotated[int, Field(ge=0)]
+Lon = Annotated[float, Field(ge=-180, le=180)]
+Lat = Annotated[float, Field(ge=-90, le=90)]
+Skills = dict[Category, Level]
+
+
+# A mainland mobile number (11 digits from 1[3-9]) or a resident ID-card number (18 digits, the
+# last may be X, or the old 15-digit form) inside a household id means personal data leaked in.
+_PERSONAL_NUMBER = re.compile(r"(?<!\d)(1[3-9]\d{9}|\d{17}[\dXx]|\d{15})(?![\dXx])")
+
+
+def check_pseudonymous(value: str | None) -> str | None:
+    """Refuse a household id that holds a phone or ID-card number (DESIGN §3: no personal data)."""
+    if value is not None and _PERSONAL_NUMBER.search(value.replace(" ", "").replace("-", "")):
+        raise ValueError(
+            "household ids must be pseudonymous: this one looks like a phone or ID-card number"
+        )
+    return value
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
+
+
+class Horizon(_Frozen):
+    """The period a plan covers."""
+
+    start: dt.date
+    days: Annotated[int, Field(ge=1, le=366)]
+
+    @property
+    def end(self) -> dt.date:
+        """The first day after the horizon."""
+        return self.start + dt.timedelta(days=self.days)
+
+
+class Place(_Frozen):
+    """A town seat or the county seat: a base and a road-network node."""
+
+    id: Id
+    name: str | None = None
+    kind: Literal["county_seat", "town"]
+    lon: Lon
+    lat: Lat
+
+
+class Village(_Frozen):
+    """An administrative village."""
+
+    id: Id
+    name: str | None = None
+    town: Id
+    lon: Lon
+    lat: Lat
+    households: Annotated[int, Field(ge=0)]
+    population: Annotated[int, Field(ge=0)] | None = None
+    left_behind_children: Annotated[int, Field(ge=0)] | None = None
+    elderly: Annotated[int, Field(ge=0)] | None = None
+    region: Region
+    funding_cap: Yuan | None = None
+
+
+class Road(_Frozen):
+    """An undirected road segment between two nodes (places or villages)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    from_: Id = Field(alias="from")
+    to: Id
+    minutes: Minutes
+
+
+class Cadre(_Frozen):
+    """A government staff member who serves needs and is paired with villages."""
+
+    id: Id
+    department: Id
+    base: Id
+    skills: Skills
+    hours: Hours
+    max_travel_minutes: Minutes
+    max_villages: Annotated[int, Field(ge=0)] = 2
+    paired_villages: tuple[Id, ...] = ()
+    available: bool = True
+
+
+class Organization(_Frozen):
+    """An enterprise, NGO, volunteer team or cooperative (a "social force")."""
+
+    id: Id
+    name: str | None = None
+    kind: Literal["enterprise", "ngo", "volunteer", "cooperative"]
+    base: Id
+    skills: Skills
+    hours: Hours
+    max_travel_minutes: Minutes
+    towns: tuple[Id, ...] | None = None
+
+
+class Pool(_Frozen):
+    """A budget pool of a department or donor."""
+
+    id: Id
+    name: str | None = None
+    department: Id
+    amount: Yuan
+    categories: tuple[Category, ...] | None = None
+    villages: tuple[Id, ...] | None = None
+    regions: tuple[Region, ...] | None = None
+    max_per_need: Yuan | None = None
+
+
+class Need(_Frozen):
+    """An open request of a household, or of a whole village when ``household`` is null."""
+
+    id: Id
+    village: Id
+    household: Annotated[str, Field(min_length=1, max_length=128)] | None = None
+    category: Category
+    skill: Category | None = None
+    level: Level = 1
+    hours: Hours
+    cost: Yuan = 0
+    priority: Annotated[int, Field(ge=1, le=5)] = 1
+    vulnerable: tuple[str, ...] = ()
+    submitted: dt.date | None = None
+    pinned_provider: Id | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _skill_defaults_to_category(cls, data: object) -> object:
+        if isinstance(data, dict) and data.get("skill") is None and "category" in data:
+            return {**data, "skill": data["category"]}
+        return data
+
+    @field_validator("household")
+    @classmethod
+    def _household_is_pseudonymous(cls, value: str | None) -> str | None:
+        return check_pseudonymous(value)
+
+    @property
+    def required_skill(self) -> Category:
+        """The skill a provider must hold (the category unless stated)."""
+        return self.skill if self.skill is not None else self.category
+
+
+class AidRecord(_Frozen):
+    """A line of a department's existing aid ledger."""
+
+    id: Id
+    household: Annotated[str, Field(min_length=1, max_length=128)] | None = None
+    village: Id
+    category: Category
+    provider: Id
+    cost: Yuan = 0
+    hours: Annotated[float, Field(ge=0)] = 0.0
+    date: dt.date
+
+    @field_validator("household")
+    @classmethod
+    def _household_is_pseudonymous(cls, value: str | None) -> str | None:
+        return check_pseudonymous(value)
+
+
+class Policy(_Frozen):
+    """Policy settings; every field optional with the defaults of DESIGN §3."""
+
+    min_cadres_per_village: Annotated[int, Field(ge=0)] = 2
+    visits_per_pairing: Annotated[int, Field(ge=0)] = 2
+    visit_hours: Annotated[float, Field(ge=0)] = 2.0
+    round_trip: bool = True
+    detour_factor: Annotated[float, Field(gt=0)] = 1.3
+    speed_kmh: Annotated[float, Field(gt=0)] = 40.0
+    village_funding_cap: Yuan = 200000
+    priority_weights: dict[Literal["1", "2", "3", "4", "5"], Annotated[float, Field(ge=0)]] = (
+        Field(default_factory=lambda: {"1": 1.0, "2": 2.0, "3": 4.0, "4": 8.0, "5": 16.0})
+    )
+    region_weights: dict[Region, Annotated[float, Field(ge=0)]] = Field(
+        default_factory=lambda: {"east": 1.0, "central": 1.3, "west": 1.3}
+    )
+    vulnerable_weight: Annotated[float, Field(ge=0)] = 1.5
+    travel_penalty_per_hour: Annotated[float, Field(ge=0)] = 10.0
+    pairing_shortfall_penalty: Annotated[float, Field(ge=0)] = 1000.0
+    pairing_change_penalty: Annotated[float, Field(ge=0)] = 50.0
+    fairness_floor_share: Annotated[float, Field(ge=0, le=1)] = 0.0
+    fairness_weight: Annotated[float, Field(ge=0)] = 0.0
+    duplicate_window_days: Annotated[int, Field(ge=0)] = 30
+    allow_repeat_aid: bool = False
+    social_share_target: Annotated[float, Field(ge=0, le=1)] = 0.3
+
+    @field_validator("priority_weights", "region_weights", mode="after")
+    @classmethod
+    def _complete_weights(cls, value: dict[str, float], info: ValidationInfo) -> dict[str, float]:
+        # A partial override keeps the defaults of the keys it does not name.
+        name = info.field_name
+        defaults = (
+            {"1": 1.0, "2": 2.0, "3": 4.0, "4": 8.0, "5": 16.0}
+            if name == "priority_weights"
+            else {"east": 1.0, "central": 1.3, "west": 1.3}
+        )
+        return {**defaults, **value}
+
+    def priority_weight(self, priority: int) -> float:
+        """The weight of a need's priority (1-5)."""
+        return float(self.priority_weights[str(priority)])  # type: ignore[index]
+
+    def region_weight(self, region: str) -> float:
+        """The weight of a village's region class."""
+        return float(self.region_weights[region])  # type: ignore[index]
+
+
+class Scenario(_Frozen):
+    """A whole county scenario (DESIGN §3). Unknown top-level fields are ignored with a warning."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    schema_version: Literal[1]
+    name: str | None = None
+    horizon: Horizon
+    places: tuple[Place, ...]
+    villages: tuple[Village, ...]
+    roads: tuple[Road, ...] | None = None
+    cadres: tuple[Cadre, ...]
+    organizations: tuple[Organization, ...] = ()
+    pools: tuple[Pool, ...] = ()
+    needs: tuple[Need, ...]
+    aid_records: tuple[AidRecord, ...] = ()
+    policy: Policy = Field(default_factory=Policy)
+
+    def village_cap(self, village: Village) -> int:
+        """The funding cap of a village: its own, else the policy's."""
+        if village.funding_cap is not None:
+            return village.funding_cap
+        return self.policy.village_funding_cap
