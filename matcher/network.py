@@ -18,7 +18,7 @@ import numpy.typing as npt
 from scipy.sparse import coo_array
 from scipy.sparse.csgraph import dijkstra
 
-from matcher.scenario import Scenario
+from matcher.scenario import Cadre, Organization, Scenario
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -75,7 +75,8 @@ def _coordinates(scenario: Scenario) -> dict[str, tuple[float, float]]:
 def provider_bases(scenario: Scenario) -> tuple[str, ...]:
     """The distinct bases of cadres and organisations, in first-seen order."""
     seen: dict[str, None] = {}
-    for provider in (*scenario.cadres, *scenario.organizations):
+    providers: tuple[Cadre | Organization, ...] = (*scenario.cadres, *scenario.organizations)
+    for provider in providers:
         seen.setdefault(provider.base, None)
     return tuple(seen)
 
@@ -99,7 +100,7 @@ def _haversine_times(
         lon1, lat1 = coords[base]
         for j, village in enumerate(scenario.villages):
             minutes[i, j] = haversine_km(lon1, lat1, village.lon, village.lat) * factor
-    return TravelTimes(bases, village_ids, minutes, np.ones(len(village_ids), bool), False)
+    return TravelTimes(bases, village_ids, minutes, np.ones(len(village_ids), np.bool_), False)
 
 
 def _road_times(
@@ -127,5 +128,5 @@ def _road_times(
         from_places = dijkstra(matrix, directed=False, indices=np.array(places, dtype=np.int64))
         reachable = np.isfinite(from_places[:, columns]).any(axis=0)
     else:
-        reachable = np.zeros(len(village_ids), bool)
+        reachable = np.zeros(len(village_ids), np.bool_)
     return TravelTimes(bases, village_ids, minutes, reachable, True)

@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.eligibility import (
+    Provider,
     blocking_records,
     in_area,
     is_available,
@@ -32,7 +33,7 @@ from matcher.eligibility import (
     travel_hours,
 )
 from matcher.network import TravelTimes, travel_times
-from matcher.scenario import CATEGORIES, REGIONS, Scenario
+from matcher.scenario import CATEGORIES, REGIONS, Category, Scenario
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -148,7 +149,7 @@ def compile_problem(scenario: Scenario, times: TravelTimes | None = None) -> Pro
     """Compile a validated scenario (and its travel times) into a :class:`Problem`."""
     times = times if times is not None else travel_times(scenario)
     policy = scenario.policy
-    providers = (*scenario.cadres, *scenario.organizations)
+    providers: tuple[Provider, ...] = (*scenario.cadres, *scenario.organizations)
     provider_index = {p.id: i for i, p in enumerate(providers)}
     village_index = {v.id: i for i, v in enumerate(scenario.villages)}
     villages = scenario.villages
@@ -174,7 +175,7 @@ def compile_problem(scenario: Scenario, times: TravelTimes | None = None) -> Pro
     with np.errstate(invalid="ignore"):
         reach_pv &= minutes_pv <= limit[:, None] + 1e-9
     levels = np.array(
-        [[p.skills.get(c, 0) for c in CATEGORIES] for p in providers], dtype=np.int64
+        [[p.skills.get(c, 0) for c in Category] for p in providers], dtype=np.int64
     ).reshape(len(providers), len(CATEGORIES))
 
     arc_parts: list[tuple[IntArray, IntArray, FloatArray]] = []
@@ -209,13 +210,13 @@ def compile_problem(scenario: Scenario, times: TravelTimes | None = None) -> Pro
         existing += len(set(cadre.paired_villages))
         if cadre.max_villages == 0:
             continue
-        for v in np.flatnonzero(reach_pv[c]):
+        for v in map(int, np.flatnonzero(reach_pv[c])):
             pair_rows.append(
-                (c, int(v), float(minutes_pv[c, v]), villages[v].id in cadre.paired_villages)
+                (c, v, float(minutes_pv[c, v]), villages[v].id in cadre.paired_villages)
             )
     pair_minutes = np.array([r[2] for r in pair_rows], dtype=np.float64)
 
-    need_blocked = np.array([n.id in blocked for n in scenario.needs], dtype=bool)
+    need_blocked = np.array([n.id in blocked for n in scenario.needs], dtype=np.bool_)
     need_village = np.array([village_index[n.village] for n in scenario.needs], dtype=np.int64)
     servable = np.bincount(
         need_village[~need_blocked], weights=value[~need_blocked], minlength=len(villages)
@@ -248,7 +249,7 @@ def compile_problem(scenario: Scenario, times: TravelTimes | None = None) -> Pro
         need_pool_start=need_pool_start,
         need_pool=need_pool,
         provider_capacity=np.array([p.hours for p in providers], dtype=np.float64),
-        provider_available=np.array([is_available(p) for p in providers], dtype=bool),
+        provider_available=np.array([is_available(p) for p in providers], dtype=np.bool_),
         provider_department=np.array(
             [department_index[c.department] for c in scenario.cadres]
             + [-1] * len(scenario.organizations),
@@ -269,7 +270,7 @@ def compile_problem(scenario: Scenario, times: TravelTimes | None = None) -> Pro
         pair_village=np.array([r[1] for r in pair_rows], dtype=np.int64),
         pair_minutes=pair_minutes,
         pair_hours=np.array([pairing_hours(m, policy) for m in pair_minutes], dtype=np.float64),
-        pair_existing=np.array([r[3] for r in pair_rows], dtype=bool),
+        pair_existing=np.array([r[3] for r in pair_rows], dtype=np.bool_),
         existing_pairings=existing,
         pool_amount=np.array([q.amount for q in scenario.pools], dtype=np.int64),
         pool_limit=np.array([pool_limit_per_need(q) for q in scenario.pools], dtype=np.int64),

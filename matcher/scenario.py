@@ -45,6 +45,9 @@ CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)
 REGIONS: tuple[str, ...] = ("east", "central", "west")
 
 Region = Literal["east", "central", "west"]
+PriorityKey = Literal["1", "2", "3", "4", "5"]
+_PRIORITY_WEIGHTS: dict[PriorityKey, float] = {"1": 1.0, "2": 2.0, "3": 4.0, "4": 8.0, "5": 16.0}
+_REGION_WEIGHTS: dict[Region, float] = {"east": 1.0, "central": 1.3, "west": 1.3}
 Id = Annotated[str, Field(min_length=1, max_length=128)]
 Level = Annotated[int, Field(ge=1, le=3)]
 Hours = Annotated[float, Field(gt=0)]
@@ -223,8 +226,8 @@ class Policy(_Frozen):
     detour_factor: Annotated[float, Field(gt=0)] = 1.3
     speed_kmh: Annotated[float, Field(gt=0)] = 40.0
     village_funding_cap: Yuan = 200000
-    priority_weights: dict[Literal["1", "2", "3", "4", "5"], Annotated[float, Field(ge=0)]] = (
-        Field(default_factory=lambda: {"1": 1.0, "2": 2.0, "3": 4.0, "4": 8.0, "5": 16.0})
+    priority_weights: dict[Literal["1", "2", "3", "4", "5"], Annotated[float, Field(ge=0)]] = Field(
+        default_factory=lambda: {"1": 1.0, "2": 2.0, "3": 4.0, "4": 8.0, "5": 16.0}
     )
     region_weights: dict[Region, Annotated[float, Field(ge=0)]] = Field(
         default_factory=lambda: {"east": 1.0, "central": 1.3, "west": 1.3}
@@ -244,11 +247,8 @@ class Policy(_Frozen):
     def _complete_weights(cls, value: dict[str, float], info: ValidationInfo) -> dict[str, float]:
         # A partial override keeps the defaults of the keys it does not name.
         name = info.field_name
-        defaults = (
-            {"1": 1.0, "2": 2.0, "3": 4.0, "4": 8.0, "5": 16.0}
-            if name == "priority_weights"
-            else {"east": 1.0, "central": 1.3, "west": 1.3}
-        )
+        source = _PRIORITY_WEIGHTS if name == "priority_weights" else _REGION_WEIGHTS
+        defaults: dict[str, float] = {str(k): w for k, w in source.items()}
         return {**defaults, **value}
 
     def priority_weight(self, priority: int) -> float:

@@ -1,0 +1,135 @@
+"""The plan file of DESIGN §6 (schema_version 1): models, reading and writing.
+
+A plan is written and read back losslessly: optional fields that other programs add are kept
+(``extra="allow"``), and numbers are written as computed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PlanStatus = Literal["optimal", "feasible", "infeasible", "stopped", "error"]
+UnmetReason = Literal[
+    "already_aided",
+    "no_provider_in_reach",
+    "no_eligible_funding",
+    "capacity_exhausted",
+    "funding_exhausted",
+    "not_chosen",
+]
+UNMET_REASONS: tuple[str, ...] = (
+    "already_aided",
+    "no_provider_in_reach",
+    "no_eligible_funding",
+    "capacity_exhausted",
+    "funding_exhausted",
+    "not_chosen",
+)
+
+
+class _Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class ScenarioRef(_Open):
+    """Which scenario the plan is for."""
+
+    name: str | None = None
+    sha256: str | None = None
+
+
+class SolverInfo(_Open):
+    """Who made the plan and how well it did (objective and bound from the evaluator)."""
+
+    name: str
+    status: PlanStatus
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    seconds: float | None = None
+    seed: int | None = None
+    version: str | None = None
+
+
+class Pairing(_Open):
+    """A cadre made responsible for a village (包村)."""
+
+    cadre: str
+    village: str
+
+
+class FundingLine(_Open):
+    """Whole yuan paid by one pool towards one need."""
+
+    pool: str
+    amount: int
+
+
+class Assignment(_Open):
+    """A need served by one provider, funded by pools."""
+
+    need: str
+    provider: str
+    travel_minutes: float | None = None
+    hours: float | None = None
+    funding: list[FundingLine] = Field(default_factory=list)
+
+
+class DuplicateService(_Open):
+    """Aid a silo planned that duplicates the ledgers or another silo (optional field).
+
+    Not a served need: it spends the provider's hours and the pools' money for nothing new.
+    """
+
+    need: str
+    provider: str
+    why: Literal["already_aided", "served_by_other"]
+    travel_minutes: float | None = None
+    hours: float | None = None
+    funding: list[FundingLine] = Field(default_factory=list)
+
+
+class Unmet(_Open):
+    """A need the plan leaves open, with the most structural reason."""
+
+    need: str
+    reason: UnmetReason
+    detail: str = ""
+
+
+class Plan(_Open):
+    """An allocation plan (DESIGN §6)."""
+
+    schema_version: Literal[1] = 1
+    scenario: ScenarioRef = Field(default_factory=ScenarioRef)
+    solver: SolverInfo
+    pairings: list[Pairing] = Field(default_factory=list)
+    assignments: list[Assignment] = Field(default_factory=list)
+    unmet: list[Unmet] = Field(default_factory=list)
+    kpis: dict[str, Any] = Field(default_factory=dict)
+    reports: dict[str, Any] = Field(default_factory=dict)
+    duplicate_services: list[DuplicateService] = Field(default_factory=list)
+
+
+def plan_to_json(plan: Plan) -> str:
+    """The plan as pretty JSON text (UTF-8 friendly: Chinese stays readable)."""
+    data = plan.model_dump(mode="json", exclude_none=False)
+    if not data.get("duplicate_services"):
+        data.pop("duplicate_services", None)
+    return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def write_plan(plan: Plan, path: Path) -> None:
+    """Write a plan file atomically (a crash never leaves half a plan)."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(plan_to_json(plan) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def read_plan(path: Path) -> Plan:
+    """Read a plan file."""
+    return Plan.model_validate(json.loads(path.read_text(encoding="utf-8")))
