@@ -48,6 +48,16 @@ Region = Literal["east", "central", "west"]
 PriorityKey = Literal["1", "2", "3", "4", "5"]
 _PRIORITY_WEIGHTS: dict[PriorityKey, float] = {"1": 1.0, "2": 2.0, "3": 4.0, "4": 8.0, "5": 16.0}
 _REGION_WEIGHTS: dict[Region, float] = {"east": 1.0, "central": 1.3, "west": 1.3}
+
+
+def _default_priority_weights() -> dict[PriorityKey, float]:
+    return dict(_PRIORITY_WEIGHTS)
+
+
+def _default_region_weights() -> dict[Region, float]:
+    return dict(_REGION_WEIGHTS)
+
+
 Id = Annotated[str, Field(min_length=1, max_length=128)]
 Level = Annotated[int, Field(ge=1, le=3)]
 Hours = Annotated[float, Field(gt=0)]
@@ -226,11 +236,11 @@ class Policy(_Frozen):
     detour_factor: Annotated[float, Field(gt=0)] = 1.3
     speed_kmh: Annotated[float, Field(gt=0)] = 40.0
     village_funding_cap: Yuan = 200000
-    priority_weights: dict[Literal["1", "2", "3", "4", "5"], Annotated[float, Field(ge=0)]] = Field(
-        default_factory=lambda: {"1": 1.0, "2": 2.0, "3": 4.0, "4": 8.0, "5": 16.0}
+    priority_weights: dict[PriorityKey, Annotated[float, Field(ge=0)]] = Field(
+        default_factory=_default_priority_weights
     )
     region_weights: dict[Region, Annotated[float, Field(ge=0)]] = Field(
-        default_factory=lambda: {"east": 1.0, "central": 1.3, "west": 1.3}
+        default_factory=_default_region_weights
     )
     vulnerable_weight: Annotated[float, Field(ge=0)] = 1.5
     travel_penalty_per_hour: Annotated[float, Field(ge=0)] = 10.0
