@@ -53,6 +53,7 @@ class SolverInfo(_Open):
     seconds: float | None = None
     seed: int | None = None
     version: str | None = None
+    stats: dict[str, Any] | None = None
 
 
 class Pairing(_Open):
@@ -113,13 +114,15 @@ class Plan(_Open):
     kpis: dict[str, Any] = Field(default_factory=dict)
     reports: dict[str, Any] = Field(default_factory=dict)
     duplicate_services: list[DuplicateService] = Field(default_factory=list)
+    violations: list[dict[str, Any]] = Field(default_factory=list)
 
 
 def plan_to_json(plan: Plan) -> str:
     """The plan as pretty JSON text (UTF-8 friendly: Chinese stays readable)."""
     data = plan.model_dump(mode="json", exclude_none=False)
-    if not data.get("duplicate_services"):
-        data.pop("duplicate_services", None)
+    for optional in ("duplicate_services", "violations"):
+        if not data.get(optional):
+            data.pop(optional, None)
     return json.dumps(data, ensure_ascii=False, indent=1)
 
 
