@@ -1,0 +1,284 @@
+"""The ``matcher`` command line (DESIGN §7). The only module of the package that prints."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from matcher.evaluator import Evaluation, evaluate
+from matcher.loading import LoadedScenario, load_scenario
+from matcher.lookup import ScenarioIndex
+from matcher.plan import Plan, read_plan, write_plan
+from matcher.problems import ScenarioInvalid
+from matcher.solution import Progress
+
+app = typer.Typer(
+    help="Baolian Matcher: match cadres, organisations and budget pools to villages and needs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (JSON or YAML).")]
+PlanArg = Annotated[Path, typer.Argument(help="Plan file (JSON).")]
+
+
+def _load(path: Path) -> LoadedScenario:
+    """Load a scenario or print every problem and exit 1 (no traceback)."""
+    try:
+        loaded = load_scenario(path)
+    except ScenarioInvalid as invalid:
+        _print_problems(invalid.problems)
+        err.print(f"[red]{path}: {len(invalid.errors)} problem(s); nothing was solved.[/red]")
+        raise typer.Exit(1) from None
+    _print_problems(loaded.warnings)
+    return loaded
+
+
+def _print_problems(problems: Any) -> None:
+    for problem in problems:
+        colour = "yellow" if problem.severity == "warning" else "red"
+        err.print(f"[{colour}]{problem.severity}[/{colour}] {problem}", soft_wrap=True)
+
+
+def _read_plan(path: Path) -> Plan:
+    try:
+        return read_plan(path)
+    except (OSError, ValueError) as error:
+        err.print(f"[red]{path}: not a readable plan file: {error}[/red]")
+        raise typer.Exit(1) from None
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.1f}" if abs(value) >= 100 else f"{value:.3f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return "-" if value is None else str(value)
+
+
+# (KPI key, label, is a share) in the order a planner reads them.
+SUMMARY_ROWS: tuple[tuple[str, str, bool], ...] = (
+    ("objective", "objective", False),
+    ("needs_served", "needs served", False),
+    ("needs_total", "needs total", False),
+    ("needs_served_share", "needs served share", True),
+    ("value_served_share", "value served / servable", True),
+    ("households_reached_share", "households reached", True),
+    ("villages_with_min_cadres_share", "villages with min cadres", True),
+    ("unreachable_villages", "unreachable villages", False),
+    ("social_share_of_served_hours", "social share of service hours", True),
+    ("travel_hours", "service travel hours", False),
+    ("funding_used", "funding used (yuan)", False),
+    ("village_funding_gini", "village funding Gini", False),
+    ("min_village_value_share", "min village value share", True),
+    ("needs_held_back_by_recent_aid", "needs held back by recent aid", False),
+    ("duplicates_in_plan", "duplicates in plan", False),
+    ("duplicate_service_yuan", "duplicate aid spent (yuan)", False),
+    ("violations", "rule violations", False),
+)
+
+
+def _kpi_cell(kpis: dict[str, Any], key: str, share: bool) -> str:
+    value = kpis.get(key)
+    if share and isinstance(value, float):
+        return f"{100 * value:.1f}%"
+    return _fmt(value)
+
+
+def _summary_table(plan: Plan, title: str) -> Table:
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    s = plan.solver
+    table.add_row("solver / status", f"{s.name} / {s.status}")
+    table.add_row("bound / gap", f"{_fmt(s.bound)} / {_fmt(s.gap)}")
+    table.add_row("seconds", _fmt(s.seconds))
+    for key, label, share in SUMMARY_ROWS:
+        table.add_row(label, _kpi_cell(plan.kpis, key, share))
+    reasons = plan.kpis.get("unmet_by_reason", {})
+    if reasons:
+        table.add_row("unmet by reason", ", ".join(f"{k} {v}" for k, v in reasons.items()))
+    return table
+
+
+@app.command()
+def validate(scenario: ScenarioArg) -> None:
+    """Check a scenario: exit 0, or 1 with every problem listed (path, id, message)."""
+    loaded = _load(scenario)
+    s = loaded.scenario
+    out.print(
+        f"{scenario}: valid ({len(s.villages)} villages, {len(s.cadres)} cadres, "
+        f"{len(s.organizations)} organisations, {len(s.pools)} pools, {len(s.needs)} needs, "
+        f"{len(s.aid_records)} aid records; {len(loaded.warnings)} warning(s))"
+    )
+
+
+@app.command()
+def solve(
+    scenario: ScenarioArg,
+    solver: Annotated[str, typer.Option(help="greedy, siloed, cpsat or auto.")] = "auto",
+    time_limit: Annotated[
+        float, typer.Option(help="Seconds for the whole command, reading to writing.")
+    ] = 30.0,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same plan).")] = 0,
+    workers: Annotated[int, typer.Option(help="Solver threads.")] = 2,
+    out_path: Annotated[Path, typer.Option("--out", help="Where to write the plan.")] = Path(
+        "plan.json"
+    ),
+    quiet: Annotated[bool, typer.Option(help="No progress line.")] = False,
+) -> None:
+    """Solve a scenario, print the evaluator's summary and write the plan."""
+    from matcher.run import solve_scenario
+    from solvers import SOLVERS
+
+    started = time.monotonic()
+    if solver not in SOLVERS:
+        err.print(f"[red]unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}[/red]")
+        raise typer.Exit(2)
+    loaded = _load(scenario)
+    with err.status("solving…", spinner="dots") as status:
+
+        def progress(event: Progress) -> None:
+            if not quiet:
+                bound = "-" if event.bound is None else f"{event.bound:,.1f}"
+                status.update(
+                    f"solving… {event.seconds:5.1f} s  incumbent {event.objective:,.1f}  "
+                    f"bound {bound}  {event.message}"
+                )
+
+        run = solve_scenario(
+            loaded.scenario,
+            solver=solver,
+            time_limit=time_limit,
+            seed=seed,
+            workers=workers,
+            on_progress=progress,
+            started=started,
+        )
+    write_plan(run.plan, out_path)
+    out.print(_summary_table(run.plan, f"{loaded.scenario.name or scenario}"))
+    out.print(f"plan written to {out_path}")
+    if run.plan.violations:
+        err.print(f"[red]{len(run.plan.violations)} rule violation(s): see the plan file[/red]")
+        raise typer.Exit(1)
+
+
+def _evaluate_files(scenario: Path, plan_path: Path) -> tuple[ScenarioIndex, Plan, Evaluation]:
+    loaded = _load(scenario)
+    plan = _read_plan(plan_path)
+    index = ScenarioIndex.build(loaded.scenario)
+    return index, plan, evaluate(index, plan)
+
+
+@app.command()
+def check(scenario: ScenarioArg, plan: PlanArg) -> None:
+    """Recompute H1-H8 and the objective of a plan; exit 1 if any rule is broken."""
+    _, read, evaluation = _evaluate_files(scenario, plan)
+    for violation in evaluation.violations:
+        out.print(f"[red]{violation.rule}[/red] {violation.message}", soft_wrap=True)
+    stated = read.solver.objective
+    out.print(
+        f"objective {evaluation.objective:,.3f}"
+        + (f" (the plan states {stated:,.3f})" if stated is not None else "")
+    )
+    out.print(f"{len(evaluation.violations)} violation(s)")
+    if evaluation.violations:
+        raise typer.Exit(1)
+
+
+@app.command()
+def report(scenario: ScenarioArg, plan: PlanArg) -> None:
+    """Print the duplicate-aid and blind-spot reports of a plan (recomputed)."""
+    from matcher.reports import build_reports, render_text
+
+    index, read, evaluation = _evaluate_files(scenario, plan)
+    read.unmet = list(evaluation.unmet)
+    out.print(render_text(build_reports(index, read, evaluation)), soft_wrap=True, markup=False)
+
+
+@app.command()
+def compare(
+    scenario: ScenarioArg,
+    solvers: Annotated[str, typer.Option(help="Comma-separated solver names.")] = (
+        "greedy,siloed,cpsat"
+    ),
+    time_limit: Annotated[float, typer.Option(help="Seconds per solver.")] = 30.0,
+    seed: Annotated[int, typer.Option()] = 0,
+    workers: Annotated[int, typer.Option()] = 2,
+    csv: Annotated[Path | None, typer.Option(help="Also write the table as CSV.")] = None,
+) -> None:
+    """Run several solvers on one scenario with the same time limit; one table of figures."""
+    from matcher.run import solve_scenario
+    from solvers import SOLVERS
+
+    names = [n.strip() for n in solvers.split(",") if n.strip()]
+    unknown = [n for n in names if n not in SOLVERS]
+    if unknown:
+        err.print(f"[red]unknown solver(s) {', '.join(unknown)}; choose from {', '.join(SOLVERS)}")
+        raise typer.Exit(2)
+    loaded = _load(scenario)
+    plans: list[Plan] = []
+    for name in names:
+        with err.status(f"{name}…"):
+            run = solve_scenario(
+                loaded.scenario, solver=name, time_limit=time_limit, seed=seed, workers=workers
+            )
+        plans.append(run.plan)
+    table = Table(title=f"{loaded.scenario.name or scenario}: {time_limit:g} s each")
+    table.add_column("figure")
+    for name in names:
+        table.add_column(name, justify="right")
+    rows: list[tuple[str, list[str]]] = [
+        ("status", [p.solver.status for p in plans]),
+        ("bound", [_fmt(p.solver.bound) for p in plans]),
+        ("gap", [_fmt(p.solver.gap) for p in plans]),
+        ("seconds", [_fmt(p.solver.seconds) for p in plans]),
+    ]
+    rows += [
+        (label, [_kpi_cell(p.kpis, k, share) for p in plans]) for k, label, share in SUMMARY_ROWS
+    ]
+    for label, cells in rows:
+        table.add_row(label, *cells)
+    out.print(table)
+    if csv is not None:
+        lines = ["figure," + ",".join(names)]
+        lines += [
+            f"{label}," + ",".join(c.replace(",", "") for c in cells) for label, cells in rows
+        ]
+        csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        out.print(f"table written to {csv}")
+
+
+@app.command()
+def generate(
+    villages: Annotated[int, typer.Option(min=1, help="Villages in the county.")] = 30,
+    needs: Annotated[int, typer.Option(min=0, help="Open needs.")] = 600,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    out_path: Annotated[
+        Path | None, typer.Option("--out", help="Write here instead of standard output.")
+    ] = None,
+) -> None:
+    """Generate a realistic county scenario (towns, roads, cadres, pools, needs, ledgers)."""
+    from matcher.generator import generate_scenario
+
+    data = generate_scenario(villages=villages, needs=needs, seed=seed)
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    if out_path is None:
+        typer.echo(text)
+    else:
+        out_path.write_text(text + "\n", encoding="utf-8")
+        err.print(f"scenario written to {out_path}")
+
+
+def main() -> None:
+    """Entry point for ``python -m matcher``."""
+    app()
