@@ -11,6 +11,7 @@ village caps, so the plan keeps H1-H8 by construction.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +22,7 @@ from matcher.solution import Funding, Progress, Solution, SolveParams, SolveResu
 
 # Hours are compared with this slack so that float noise never refuses an exact fit, while the
 # evaluator's own tolerance (1e-6) is never exceeded.
-_EPS = 1e-9
+HOURS_EPS = 1e-9
 
 
 @dataclass
@@ -50,31 +51,32 @@ class GreedyState:
         self.pool_breadth = np.bincount(p.need_pool, minlength=len(p.pool_ids))
 
     def plan_funding(self, need: int, pools: IntArray | None = None) -> list[Funding] | None:
-        """Whole-yuan funding for a need from admitting pools, or None if it cannot be paid.
+        """Whole-yuan funding for a need from admitting pools, or None if it cannot be paid."""
+        candidates = self.problem.pools_of(need) if pools is None else pools
+        return self.fund_from(need, [candidates.tolist()])
 
-        Restricted pools (fewer needs admitted) pay first so that general pools stay free for
-        needs only they admit.
+    def fund_from(self, need: int, groups: Sequence[Sequence[int]]) -> list[Funding] | None:
+        """Fund a need from groups of pools, group by group, or None if it cannot be paid.
+
+        Within a group, restricted pools (fewer needs admitted) pay first so that general pools
+        stay free for needs only they admit. The village cap is checked too (H6).
         """
         p = self.problem
         cost = int(p.need_cost[need])
         if cost <= 0:
             return []
-        village = int(p.need_village[need])
-        if self.cap_left[village] < cost:
+        if self.cap_left[int(p.need_village[need])] < cost:
             return None
-        candidates = p.pools_of(need) if pools is None else pools
-        order = sorted(
-            candidates.tolist(), key=lambda q: (self.pool_breadth[q], -self.pool_left[q])
-        )
         lines: list[Funding] = []
         rest = cost
-        for q in order:
-            pay = int(min(rest, self.pool_left[q], p.pool_limit[q]))
-            if pay > 0:
-                lines.append(Funding(need, int(q), pay))
-                rest -= pay
-            if rest == 0:
-                return lines
+        for group in groups:
+            for q in sorted(group, key=lambda q: (self.pool_breadth[q], -self.pool_left[q], q)):
+                pay = int(min(rest, self.pool_left[q], p.pool_limit[q]))
+                if pay > 0:
+                    lines.append(Funding(need, int(q), pay))
+                    rest -= pay
+                if rest == 0:
+                    return lines
         return None
 
     def try_serve(
@@ -91,7 +93,7 @@ class GreedyState:
                 continue
             if providers is not None and provider not in providers:
                 continue
-            if self.hours_left[provider] + _EPS < p.arc_hours[a]:
+            if self.hours_left[provider] + HOURS_EPS < p.arc_hours[a]:
                 continue
             lines = self.plan_funding(need, pools)
             if lines is None:
@@ -100,12 +102,16 @@ class GreedyState:
             return True
         return False
 
-    def commit_service(self, need: int, provider: int, hours: float, lines: list[Funding]) -> None:
-        """Spend the hours and money of one service."""
+    def spend(self, need: int, provider: int, hours: float, lines: list[Funding]) -> None:
+        """Take a service's hours, pool money and village cap, without marking the need served."""
         self.hours_left[provider] -= hours
         for line in lines:
             self.pool_left[line.pool] -= line.amount
             self.cap_left[self.problem.need_village[need]] -= line.amount
+
+    def commit_service(self, need: int, provider: int, hours: float, lines: list[Funding]) -> None:
+        """Serve a need: spend the service's hours and money and record it."""
+        self.spend(need, provider, hours, lines)
         self.funding.extend(lines)
         self.need_provider[need] = provider
 
@@ -115,7 +121,7 @@ class GreedyState:
         c, v = int(p.pair_cadre[e]), int(p.pair_village[e])
         if (c, v) in self.pairings or self.pairs_left[c] <= 0:
             return False
-        if self.hours_left[c] + _EPS < p.pair_hours[e]:
+        if self.hours_left[c] + HOURS_EPS < p.pair_hours[e]:
             return False
         self.hours_left[c] -= p.pair_hours[e]
         self.pairs_left[c] -= 1
