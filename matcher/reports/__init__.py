@@ -1,0 +1,27 @@
+"""The two reports of DESIGN §6, as JSON-ready plain data, and their text rendering.
+
+``build_reports`` is what the orchestration attaches to a plan (``plan.reports``); the API
+serves its two parts and the CLI prints :func:`render_text` of it. Nothing here imports
+``solvers/`` or ``api/``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matcher.evaluator import Evaluation
+from matcher.lookup import ScenarioIndex
+from matcher.plan import Plan
+from matcher.reports.blind_spots import blind_spots_report
+from matcher.reports.duplicate_aid import duplicate_aid_report
+from matcher.reports.text import render_text
+
+__all__ = ["blind_spots_report", "build_reports", "duplicate_aid_report", "render_text"]
+
+
+def build_reports(index: ScenarioIndex, plan: Plan, evaluation: Evaluation) -> dict[str, Any]:
+    """Both reports for an evaluated plan: ``{"duplicate_aid": ..., "blind_spots": ...}``."""
+    return {
+        "duplicate_aid": duplicate_aid_report(index, plan),
+        "blind_spots": blind_spots_report(index, plan, evaluation),
+    }

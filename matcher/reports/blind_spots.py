@@ -1,0 +1,321 @@
+"""The blind-spot report (DESIGN §6, 帮扶盲区): who and what a plan leaves out, and why.
+
+Villages short of paired cadres (with the reason: unreachable, nobody in reach, too few in
+reach, the cadres in reach busy, or merely not chosen), unreachable villages, households with no
+served need in an unpaired village, unmet needs grouped by town × category, and need categories
+that nobody serves. Each unmet group is a plain dict so that the smallest change closing it
+(a later ``fixes`` list) can be added without changing the shape.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+import numpy as np
+
+from matcher.eligibility import HOURS_TOLERANCE
+from matcher.evaluator import Evaluation
+from matcher.lookup import ScenarioIndex
+from matcher.plan import UNMET_REASONS, Plan
+from matcher.scenario import Cadre, Village
+
+_DECIMALS = 4
+# Long lists in a JSON report are capped; the counts next to them stay exact.
+NEED_IDS_SHOWN = 20
+CADRES_SHOWN = 5
+
+SHORT_REASONS: tuple[str, ...] = (
+    "unreachable",  # no road reaches the village
+    "nobody_in_reach",  # no available cadre with max_villages > 0 within its travel limit
+    "too_few_in_reach",  # every cadre in reach is already paired with it
+    "cadres_busy",  # cadres in reach have no pairing slots or hours left
+    "not_chosen",  # a cadre in reach could still be paired; the objective preferred otherwise
+)
+
+
+class _CadreReach:
+    """Pairable cadres (available, max_villages > 0) against every village, as numpy arrays:
+    minutes, whether each is within the cadre's travel limit, and what each cadre has left."""
+
+    def __init__(self, index: ScenarioIndex, evaluation: Evaluation) -> None:
+        times, policy, usage = index.times, index.scenario.policy, evaluation.usage
+        self.cadres: list[Cadre] = [
+            c for c in index.scenario.cadres if c.available and c.max_villages > 0
+        ]
+        base_row = {b: i for i, b in enumerate(times.base_ids)}
+        self.village_col = {v: j for j, v in enumerate(times.village_ids)}
+        self.row_of = {c.id: i for i, c in enumerate(self.cadres)}
+        rows = [base_row.get(c.base, -1) for c in self.cadres]
+        minutes = np.full((len(self.cadres), len(times.village_ids)), np.inf)
+        known = [i for i, r in enumerate(rows) if r >= 0]
+        if known:
+            minutes[known] = times.minutes[[rows[i] for i in known]]
+        limits = np.array([c.max_travel_minutes for c in self.cadres], dtype=np.float64)
+        self.minutes = minutes
+        self.in_reach = np.isfinite(minutes) & (minutes <= limits[:, None] + 1e-9)
+        self.hours_left = np.array(
+            [c.hours - usage.provider_hours.get(c.id, 0.0) for c in self.cadres], dtype=np.float64
+        )
+        self.slots_left = np.array(
+            [c.max_villages - usage.pairings_of_cadre.get(c.id, 0) for c in self.cadres],
+            dtype=np.int64,
+        )
+        # pairing_hours of eligibility.py, vectorised.
+        self.trip_factor = (2.0 if policy.round_trip else 1.0) / 60.0
+        self.visits, self.visit_hours = policy.visits_per_pairing, policy.visit_hours
+
+    def candidates(
+        self, village_id: str, paired: set[str], shown: int
+    ) -> tuple[int, int, bool, list[dict[str, Any]]]:
+        """For a village: cadres in reach, how many are not yet paired with it, whether one of
+        those could still be paired (a slot and the hours), and the ``shown`` most promising."""
+        col = self.village_col.get(village_id)
+        if col is None:
+            return 0, 0, False, []
+        reach = np.flatnonzero(self.in_reach[:, col])
+        paired_rows = [self.row_of[c] for c in paired if c in self.row_of]
+        others = reach[~np.isin(reach, paired_rows)] if paired_rows else reach
+        if len(others) == 0:
+            return len(reach), 0, False, []
+        minutes = self.minutes[others, col]
+        cost = self.visits * (self.visit_hours + minutes * self.trip_factor)
+        hours_left, slots_left = self.hours_left[others], self.slots_left[others]
+        free = (slots_left > 0) & (hours_left + HOURS_TOLERANCE >= cost)
+        # Free cadres first (they would close the gap), then those short only of hours, by how
+        # few hours they lack, then those with no pairing slot left; nearest first among equals.
+        order = np.lexsort((minutes, cost - hours_left, slots_left <= 0, ~free))[:shown]
+        top = [
+            {
+                "cadre": self.cadres[int(others[k])].id,
+                "department": self.cadres[int(others[k])].department,
+                "minutes": round(float(minutes[k]), _DECIMALS),
+                "hours_left": round(max(0.0, float(hours_left[k])), _DECIMALS),
+                "pairings_left": max(0, int(slots_left[k])),
+                "pairing_hours": round(float(cost[k]), _DECIMALS),
+                "free": bool(free[k]),
+            }
+            for k in order
+        ]
+        return len(reach), len(others), bool(free.any()), top
+
+
+def _village_head(index: ScenarioIndex, village: Village) -> dict[str, Any]:
+    return {
+        "village": village.id,
+        "name": village.name,
+        "town": village.town,
+        "households": village.households,
+    }
+
+
+def _short_villages(
+    index: ScenarioIndex, plan: Plan, evaluation: Evaluation
+) -> list[dict[str, Any]]:
+    """Villages with fewer pairings than ``min_cadres_per_village``, biggest shortfall first."""
+    policy = index.scenario.policy
+    usage = evaluation.usage
+    required = policy.min_cadres_per_village
+    paired_here: dict[str, set[str]] = defaultdict(set)
+    for pairing in plan.pairings:
+        paired_here[pairing.village].add(pairing.cadre)
+    cadre_ids = set(index.cadres)
+    reach: _CadreReach | None = None
+    short = []
+    for village in index.scenario.villages:
+        pairings = usage.pairings_of_village.get(village.id, 0)
+        if pairings >= required:
+            continue
+        reach = reach or _CadreReach(index, evaluation)
+        in_reach, others, any_free, candidates = reach.candidates(
+            village.id, paired_here[village.id], CADRES_SHOWN
+        )
+        if not index.village_reachable.get(village.id, True):
+            why = "unreachable"
+        elif not in_reach:
+            why = "nobody_in_reach"
+        elif not others:
+            why = "too_few_in_reach"
+        elif any_free:
+            why = "not_chosen"
+        else:
+            why = "cadres_busy"
+        short.append(
+            {
+                **_village_head(index, village),
+                "pairings": pairings,
+                "required": required,
+                "shortfall": required - pairings,
+                "why": why,
+                "paired_cadres": sorted(paired_here[village.id] & cadre_ids),
+                "cadres_in_reach": in_reach,
+                "candidates": candidates,
+            }
+        )
+    short.sort(key=lambda v: (-v["shortfall"], -v["households"], v["village"]))
+    return short
+
+
+def _unreachable_villages(index: ScenarioIndex) -> list[dict[str, Any]]:
+    needs = Counter(n.village for n in index.scenario.needs)
+    return [
+        {**_village_head(index, v), "needs": needs.get(v.id, 0)}
+        for v in index.scenario.villages
+        if not index.village_reachable.get(v.id, True)
+    ]
+
+
+def _unreached_households(
+    index: ScenarioIndex, plan: Plan, evaluation: Evaluation
+) -> dict[str, Any]:
+    """Households with no served need in villages with no pairing (as the KPI counts reach)."""
+    served: dict[str, set[str]] = defaultdict(set)
+    for assignment in plan.assignments:
+        need = index.needs.get(assignment.need)
+        if need is not None and need.household is not None:
+            served[need.village].add(need.household)
+    rows = []
+    for village in index.scenario.villages:
+        if evaluation.usage.pairings_of_village.get(village.id, 0) > 0:
+            continue
+        with_served = len(served[village.id])
+        unreached = max(0, village.households - with_served)
+        if unreached > 0:
+            rows.append(
+                {
+                    **_village_head(index, village),
+                    "households_with_served_need": with_served,
+                    "unreached": unreached,
+                }
+            )
+    rows.sort(key=lambda r: (-r["unreached"], r["village"]))
+    total = sum(r["unreached"] for r in rows)
+    households = sum(v.households for v in index.scenario.villages)
+    return {
+        "total": total,
+        "households_total": households,
+        "share": total / households if households > 0 else 0.0,
+        "villages": rows,
+    }
+
+
+def _unmet_groups(
+    index: ScenarioIndex, evaluation: Evaluation
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Unmet needs by town × category (most value left open first), and totals by reason."""
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    by_reason: dict[str, dict[str, Any]] = {
+        r: {"needs": 0, "value_open": 0.0} for r in UNMET_REASONS
+    }
+    for unmet in evaluation.unmet:
+        need = index.needs.get(unmet.need)
+        if need is None:
+            continue
+        town = index.villages[need.village].town
+        key = (town, need.category.value)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = {
+                "town": town,
+                "category": key[1],
+                "needs": 0,
+                "reasons": Counter(),
+                "need_ids": [],
+                "villages": set(),
+                "value_open": 0.0,
+                "hours_open": 0.0,
+                "yuan_open": 0,
+            }
+        value = index.value(need)
+        group["needs"] += 1
+        group["reasons"][unmet.reason] += 1
+        if len(group["need_ids"]) < NEED_IDS_SHOWN:
+            group["need_ids"].append(need.id)
+        group["villages"].add(need.village)
+        group["value_open"] += value
+        group["hours_open"] += need.hours
+        group["yuan_open"] += need.cost
+        by_reason[unmet.reason]["needs"] += 1
+        by_reason[unmet.reason]["value_open"] += value
+    rows = []
+    for group in groups.values():
+        reasons: Counter[str] = group["reasons"]
+        rows.append(
+            {
+                **group,
+                "reasons": {r: reasons[r] for r in UNMET_REASONS if reasons[r]},
+                "main_reason": min(reasons, key=lambda r: (-reasons[r], UNMET_REASONS.index(r))),
+                "villages": len(group["villages"]),
+                "value_open": round(group["value_open"], _DECIMALS),
+                "hours_open": round(group["hours_open"], _DECIMALS),
+            }
+        )
+    rows.sort(key=lambda g: (-g["value_open"], g["town"], g["category"]))
+    for tally in by_reason.values():
+        tally["value_open"] = round(tally["value_open"], _DECIMALS)
+    return rows, by_reason
+
+
+def _categories_served_by_nobody(
+    index: ScenarioIndex, plan: Plan, evaluation: Evaluation
+) -> list[dict[str, Any]]:
+    """Categories with servable needs (not held back by H8) of which the plan serves none."""
+    served = {
+        need.category.value
+        for a in plan.assignments
+        if (need := index.needs.get(a.need)) is not None
+    }
+    reason_of: dict[str, str] = {u.need: u.reason for u in evaluation.unmet}
+    open_needs: dict[str, list[str]] = defaultdict(list)
+    for need in index.scenario.needs:
+        category = need.category.value
+        if category not in served and need.id not in index.blocked:
+            open_needs[category].append(need.id)
+    rows: list[dict[str, Any]] = []
+    for category, need_ids in open_needs.items():
+        reasons: Counter[str] = Counter(reason_of.get(n, "not_chosen") for n in need_ids)
+        providers = {p.id for n in need_ids for p in index.servers(n)}
+        rows.append(
+            {
+                "category": category,
+                "needs": len(need_ids),
+                "value_open": round(sum(index.value(index.needs[n]) for n in need_ids), _DECIMALS),
+                "reasons": {r: reasons[r] for r in UNMET_REASONS if reasons[r]},
+                "providers_in_reach": len(providers),
+                "need_ids": need_ids[:NEED_IDS_SHOWN],
+            }
+        )
+    rows.sort(key=lambda r: (-r["value_open"], r["category"]))
+    return rows
+
+
+def blind_spots_report(index: ScenarioIndex, plan: Plan, evaluation: Evaluation) -> dict[str, Any]:
+    """The blind-spot report of DESIGN §6 as JSON-ready data (worst first in every list)."""
+    short = _short_villages(index, plan, evaluation)
+    unreachable = _unreachable_villages(index)
+    households = _unreached_households(index, plan, evaluation)
+    groups, by_reason = _unmet_groups(index, evaluation)
+    categories = _categories_served_by_nobody(index, plan, evaluation)
+    short_by_why = Counter(v["why"] for v in short)
+    return {
+        "min_cadres_per_village": index.scenario.policy.min_cadres_per_village,
+        "short_villages": short,
+        "unreachable_villages": unreachable,
+        "unreached_households": households,
+        "unmet_groups": groups,
+        "unmet_by_reason": by_reason,
+        "categories_served_by_nobody": categories,
+        "totals": {
+            "villages": len(index.scenario.villages),
+            "villages_short": len(short),
+            "pairings_short": sum(v["shortfall"] for v in short),
+            "villages_short_by_why": {w: short_by_why[w] for w in SHORT_REASONS if short_by_why[w]},
+            "villages_unreachable": len(unreachable),
+            "households_unreached": households["total"],
+            "households_unreached_share": households["share"],
+            "needs_unmet": sum(t["needs"] for t in by_reason.values()),
+            "value_open": round(sum(t["value_open"] for t in by_reason.values()), _DECIMALS),
+            "unmet_groups": len(groups),
+            "categories_served_by_nobody": len(categories),
+        },
+    }

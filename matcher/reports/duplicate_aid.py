@@ -1,0 +1,303 @@
+"""The duplicate-aid report (DESIGN §6, 重复帮扶): who helped the same household twice.
+
+Built from the aid ledgers alone, so it shows the waste of the siloed status quo whatever plan
+is read with it: runs of records of one household (or one village, for village-level aid) and
+one category inside ``policy.duplicate_window_days`` that involve more than one provider. The
+money and hours beyond a run's first record are waste. Also listed: the needs H8 held back
+because of recent aid, and the duplicate services a siloed plan itself spent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from matcher.eligibility import aid_key
+from matcher.lookup import ScenarioIndex
+from matcher.plan import Plan
+from matcher.scenario import AidRecord
+from matcher.usage import service_hours
+
+# Hours and values in reports are rounded like the plan file's hours.
+_DECIMALS = 4
+
+
+def provider_department(index: ScenarioIndex, provider: str) -> str:
+    """The silo a ledger's provider belongs to.
+
+    A cadre's department; an organisation is its own silo (its id: it keeps its own ledger, and
+    two NGOs repeating each other are as wasteful as two departments); any other provider string
+    is already a department's or donor's team name ("civil_affairs", "charity").
+    """
+    cadre = index.cadres.get(provider)
+    if cadre is not None:
+        return cadre.department
+    return provider
+
+
+def provider_kind(index: ScenarioIndex, provider: str) -> str:
+    """What a provider is: a "cadre", an "organization" or a "team" named by a ledger."""
+    if provider in index.cadres:
+        return "cadre"
+    if provider in index.organizations:
+        return "organization"
+    return "team"
+
+
+def department_pair(a: str, b: str) -> str:
+    """The sorted pair key "a|b" (one department with itself is "a|a")."""
+    first, second = sorted((a, b))
+    return f"{first}|{second}"
+
+
+def _record_detail(index: ScenarioIndex, record: AidRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "provider": record.provider,
+        "provider_kind": provider_kind(index, record.provider),
+        "department": provider_department(index, record.provider),
+        "date": record.date.isoformat(),
+        "cost": record.cost,
+        "hours": round(record.hours, _DECIMALS),
+    }
+
+
+def _distinct(items: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def duplicate_runs(records: Sequence[AidRecord], window_days: int) -> list[list[AidRecord]]:
+    """Runs of one key's records that are duplicates, earliest first.
+
+    A run starts at a record and takes every later record dated at most ``window_days`` after
+    it (inclusive, like H8's window: records exactly ``window_days`` apart are one run). A run
+    with more than one distinct provider is a duplicate group and its records are used up; a
+    run of one provider only (a scheduled repeat by the same team) is not, and the next run
+    starts at its second record, so a later provider still pairs with the nearest earlier one.
+    """
+    ordered = sorted(records, key=lambda r: (r.date, r.id))
+    runs: list[list[AidRecord]] = []
+    window = dt.timedelta(days=window_days)
+    i, n = 0, len(ordered)
+    while i < n - 1:
+        first = ordered[i]
+        j = i + 1
+        while j < n and ordered[j].date - first.date <= window:
+            j += 1
+        run = ordered[i:j]
+        if len({r.provider for r in run}) > 1:
+            runs.append(run)
+            i = j
+        else:
+            i += 1
+    return runs
+
+
+def _group(index: ScenarioIndex, run: list[AidRecord], needs: list[str]) -> dict[str, Any]:
+    first, later = run[0], run[1:]
+    details = [_record_detail(index, r) for r in run]
+    return {
+        "household": first.household,
+        "village": first.village,
+        "category": first.category.value,
+        "records": [r.id for r in run],
+        "providers": _distinct([r.provider for r in run]),
+        "departments": _distinct([d["department"] for d in details]),
+        "first_date": first.date.isoformat(),
+        "last_date": run[-1].date.isoformat(),
+        "span_days": (run[-1].date - first.date).days,
+        "details": details,
+        "total_yuan": sum(r.cost for r in run),
+        "total_hours": round(sum(r.hours for r in run), _DECIMALS),
+        "waste_yuan": sum(r.cost for r in later),
+        "waste_hours": round(sum(r.hours for r in later), _DECIMALS),
+        "needs": needs,
+    }
+
+
+def _tally() -> dict[str, Any]:
+    return {"groups": 0, "records": 0, "waste_yuan": 0, "waste_hours": 0.0}
+
+
+def _sorted_tallies(tallies: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Biggest waste first; hours rounded."""
+    for tally in tallies.values():
+        tally["waste_hours"] = round(tally["waste_hours"], _DECIMALS)
+    order = sorted(tallies.items(), key=lambda kv: (-kv[1]["waste_yuan"], -kv[1]["waste_hours"]))
+    return dict(order)
+
+
+def _by_department_pair(index: ScenarioIndex, runs: list[list[AidRecord]]) -> dict[str, Any]:
+    """Groups and waste per department pair.
+
+    A group counts once for every pair it touches: each pair of distinct departments present in
+    it, and the pair a later record's waste goes to (that record's department with the first
+    record's, "a|a" when the same department sent two providers). So the pairs' waste adds up
+    to the total waste.
+    """
+    pairs: dict[str, dict[str, Any]] = defaultdict(_tally)
+    for run in runs:
+        departments = [provider_department(index, r.provider) for r in run]
+        distinct = _distinct(departments)
+        touched = {department_pair(a, b) for i, a in enumerate(distinct) for b in distinct[i + 1 :]}
+        for record, department in zip(run[1:], departments[1:], strict=True):
+            key = department_pair(departments[0], department)
+            touched.add(key)
+            pairs[key]["waste_yuan"] += record.cost
+            pairs[key]["waste_hours"] += record.hours
+        for key in touched:
+            pairs[key]["groups"] += 1
+            pairs[key]["records"] += len(run)
+    return _sorted_tallies(dict(pairs))
+
+
+def _by_field(runs: list[list[AidRecord]], field: str) -> dict[str, Any]:
+    tallies: dict[str, dict[str, Any]] = defaultdict(_tally)
+    for run in runs:
+        first = run[0]
+        key = first.village if field == "village" else first.category.value
+        tally = tallies[key]
+        tally["groups"] += 1
+        tally["records"] += len(run)
+        tally["waste_yuan"] += sum(r.cost for r in run[1:])
+        tally["waste_hours"] += sum(r.hours for r in run[1:])
+    return _sorted_tallies(dict(tallies))
+
+
+def _held_back(index: ScenarioIndex) -> list[dict[str, Any]]:
+    """The needs H8 held back, each with the records that hold it back (scenario order)."""
+    held = []
+    for need in index.scenario.needs:
+        records = index.blocked.get(need.id)
+        if not records:
+            continue
+        held.append(
+            {
+                "need": need.id,
+                "household": need.household,
+                "village": need.village,
+                "category": need.category.value,
+                "value": round(index.value(need), _DECIMALS),
+                "records": [r.id for r in records],
+                "providers": _distinct([r.provider for r in records]),
+                # Compact: held-back needs can number in the thousands.
+                "details": [
+                    {"id": r.id, "provider": r.provider, "date": r.date.isoformat()}
+                    for r in records
+                ],
+            }
+        )
+    return held
+
+
+def _plan_duplicates(index: ScenarioIndex, plan: Plan) -> dict[str, Any]:
+    """Aid a (siloed) plan spent on needs already aided or served by another silo."""
+    services: list[dict[str, Any]] = []
+    by_why: dict[str, dict[str, Any]] = {
+        why: {"services": 0, "hours": 0.0, "yuan": 0}
+        for why in ("already_aided", "served_by_other")
+    }
+    by_department: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"services": 0, "hours": 0.0, "yuan": 0}
+    )
+    for service in plan.duplicate_services:
+        need = index.needs.get(service.need)
+        hours = service_hours(index, service)
+        yuan = sum(line.amount for line in service.funding)
+        department = provider_department(index, service.provider)
+        services.append(
+            {
+                "need": service.need,
+                "provider": service.provider,
+                "department": department,
+                "why": service.why,
+                "household": need.household if need else None,
+                "village": need.village if need else None,
+                "category": need.category.value if need else None,
+                "hours": round(hours, _DECIMALS),
+                "yuan": yuan,
+            }
+        )
+        for tally in (by_why[service.why], by_department[department]):
+            tally["services"] += 1
+            tally["hours"] += hours
+            tally["yuan"] += yuan
+    for tally in (*by_why.values(), *by_department.values()):
+        tally["hours"] = round(tally["hours"], _DECIMALS)
+    hours_total = round(float(sum(s["hours"] for s in services)), _DECIMALS)
+    yuan_total = sum(s["yuan"] for s in services)
+    if services:
+        note = (
+            f"the plan spent {yuan_total} yuan and {hours_total:g} hours on "
+            f"{len(services)} services that repeat aid already given or planned by another silo"
+        )
+    else:
+        note = (
+            "none: the plan serves each need at most once (H1) and plans no service that "
+            "repeats recent aid"
+        )
+    return {
+        "services": services,
+        "totals": {"services": len(services), "hours": hours_total, "yuan": yuan_total},
+        "by_why": by_why,
+        "by_department": dict(
+            sorted(by_department.items(), key=lambda kv: (-kv[1]["yuan"], -kv[1]["hours"]))
+        ),
+        "note": note,
+    }
+
+
+def duplicate_aid_report(index: ScenarioIndex, plan: Plan) -> dict[str, Any]:
+    """The duplicate-aid report of DESIGN §6 as JSON-ready data (biggest waste first)."""
+    scenario = index.scenario
+    window = scenario.policy.duplicate_window_days
+    by_key: dict[tuple[str, str, str], list[AidRecord]] = defaultdict(list)
+    for record in scenario.aid_records:
+        by_key[aid_key(record.household, record.village, record.category.value)].append(record)
+    needs_by_key: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for need in scenario.needs:
+        needs_by_key[aid_key(need.household, need.village, need.category.value)].append(need.id)
+
+    runs: list[list[AidRecord]] = []
+    groups: list[dict[str, Any]] = []
+    for key, records in by_key.items():
+        if len(records) < 2:
+            continue
+        for run in duplicate_runs(records, window):
+            runs.append(run)
+            groups.append(_group(index, run, needs_by_key.get(key, [])))
+    groups.sort(
+        key=lambda g: (-g["waste_yuan"], -g["waste_hours"], g["first_date"], g["records"][0])
+    )
+
+    ledger_yuan = sum(r.cost for r in scenario.aid_records)
+    ledger_hours = sum(r.hours for r in scenario.aid_records)
+    waste_yuan = sum(g["waste_yuan"] for g in groups)
+    waste_hours = sum(sum(r.hours for r in run[1:]) for run in runs)
+    held_back = _held_back(index)
+    return {
+        "window_days": window,
+        "groups": groups,
+        "totals": {
+            "groups": len(groups),
+            "records": sum(len(run) for run in runs),
+            "households": len({g["household"] for g in groups if g["household"] is not None}),
+            "ledger_records": len(scenario.aid_records),
+            "ledger_yuan": ledger_yuan,
+            "ledger_hours": round(ledger_hours, _DECIMALS),
+            "waste_yuan": waste_yuan,
+            "waste_hours": round(waste_hours, _DECIMALS),
+            "waste_share_of_ledger_yuan": waste_yuan / ledger_yuan if ledger_yuan > 0 else 0.0,
+            "waste_share_of_ledger_hours": (
+                waste_hours / ledger_hours if ledger_hours > 0 else 0.0
+            ),
+            "held_back_needs": len(held_back),
+        },
+        "by_department_pair": _by_department_pair(index, runs),
+        "by_village": _by_field(runs, "village"),
+        "by_category": _by_field(runs, "category"),
+        "held_back": held_back,
+        "plan_duplicates": _plan_duplicates(index, plan),
+    }
