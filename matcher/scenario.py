@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -82,14 +83,24 @@ def check_pseudonymous(value: str | None) -> str | None:
     return value
 
 
+def _date_not_number(value: object) -> object:
+    # pydantic reads a number as a Unix timestamp; a ledger date of 86400 is a typo, not 1970.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("a date must be written as YYYY-MM-DD, not a number")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_date_not_number)]
+
+
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=False, allow_inf_nan=False)
 
 
 class Horizon(_Frozen):
     """The period a plan covers."""
 
-    start: dt.date
+    start: IsoDate
     days: Annotated[int, Field(ge=1, le=366)]
 
     @property
@@ -127,7 +138,9 @@ class Village(_Frozen):
 class Road(_Frozen):
     """An undirected road segment between two nodes (places or villages)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False
+    )
 
     from_: Id = Field(alias="from")
     to: Id
@@ -187,13 +200,17 @@ class Need(_Frozen):
     cost: Yuan = 0
     priority: Annotated[int, Field(ge=1, le=5)] = 1
     vulnerable: tuple[str, ...] = ()
-    submitted: dt.date | None = None
+    submitted: IsoDate | None = None
     pinned_provider: Id | None = None
 
     @model_validator(mode="before")
     @classmethod
     def _skill_defaults_to_category(cls, data: object) -> object:
-        if isinstance(data, dict) and data.get("skill") is None and "category" in data:
+        if (
+            isinstance(data, dict)
+            and data.get("skill") is None
+            and data.get("category") in CATEGORIES
+        ):
             return {**data, "skill": data["category"]}
         return data
 
@@ -218,7 +235,7 @@ class AidRecord(_Frozen):
     provider: Id
     cost: Yuan = 0
     hours: Annotated[float, Field(ge=0)] = 0.0
-    date: dt.date
+    date: IsoDate
 
     @field_validator("household")
     @classmethod
@@ -273,7 +290,7 @@ class Policy(_Frozen):
 class Scenario(_Frozen):
     """A whole county scenario (DESIGN §3). Unknown top-level fields are ignored with a warning."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", allow_inf_nan=False)
 
     schema_version: Literal[1]
     name: str | None = None
