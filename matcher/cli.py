@@ -263,6 +263,7 @@ def generate(
     villages: Annotated[int, typer.Option(min=1, help="Villages in the county.")] = 30,
     needs: Annotated[int, typer.Option(min=0, help="Open needs.")] = 600,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    name: Annotated[str | None, typer.Option(help="The scenario's name.")] = None,
     out_path: Annotated[
         Path | None, typer.Option("--out", help="Write here instead of standard output.")
     ] = None,
@@ -270,7 +271,7 @@ def generate(
     """Generate a realistic county scenario (towns, roads, cadres, pools, needs, ledgers)."""
     from matcher.generator import generate_scenario
 
-    data = generate_scenario(villages=villages, needs=needs, seed=seed)
+    data = generate_scenario(villages=villages, needs=needs, seed=seed, name=name)
     text = json.dumps(data, ensure_ascii=False, indent=1)
     if out_path is None:
         typer.echo(text)
