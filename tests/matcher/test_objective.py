@@ -69,8 +69,10 @@ def test_haversine_travel_without_roads(tiny_raw: dict[str, Any], tiny_plan: Pla
 
     def minutes(a: tuple[float, float], b: tuple[float, float]) -> float:
         lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
-        h = (math.sin((lat2 - lat1) / 2) ** 2
-             + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+        h = (
+            math.sin((lat2 - lat1) / 2) ** 2
+            + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+        )
         return 2 * 6371.0088 * math.asin(math.sqrt(h)) * 1.3 / 40 * 60
 
     t1, s0, t2 = (104.10, 30.00), (104.00, 30.00), (103.90, 30.00)

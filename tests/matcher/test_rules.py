@@ -35,7 +35,9 @@ def test_h1_pinned_need_by_another_provider(tiny_raw: dict[str, Any], tiny_plan:
     for a in tiny_plan.assignments:
         if a.need == "N8":
             a.provider = "C2"
-    assert any("pinned to O1 but served by C2" in m for m in rules_broken(tiny_raw, tiny_plan)["H1"])
+    assert any(
+        "pinned to O1 but served by C2" in m for m in rules_broken(tiny_raw, tiny_plan)["H1"]
+    )
 
 
 def test_h2_provider_without_the_skill(tiny_raw: dict[str, Any], tiny_plan: Plan) -> None:
@@ -116,8 +118,16 @@ def test_h7_pairing_listed_twice(tiny_raw: dict[str, Any], tiny_plan: Plan) -> N
 def test_h8_repeat_of_recent_aid(tiny_raw: dict[str, Any], tiny_plan: Plan) -> None:
     """H8: education aid to H-V2-009 ten days before the horizon holds N3 back."""
     tiny_raw["aid_records"].append(
-        {"id": "A9", "household": "H-V2-009", "village": "V2", "category": "education",
-         "provider": "education", "cost": 0, "hours": 1, "date": "2026-11-21"}
+        {
+            "id": "A9",
+            "household": "H-V2-009",
+            "village": "V2",
+            "category": "education",
+            "provider": "education",
+            "cost": 0,
+            "hours": 1,
+            "date": "2026-11-21",
+        }
     )
     assert rules_broken(tiny_raw, tiny_plan)["H8"] == [
         "N3 repeats recent aid: education by education on 2026-11-21"
@@ -132,8 +142,14 @@ def test_h8_allow_repeat_aid_lifts_it(tiny_raw: dict[str, Any], tiny_broken_plan
 
 def test_h8_window_boundary(tiny_raw: dict[str, Any], tiny_plan: Plan) -> None:
     """H8: a record exactly 30 days before the start counts; 31 days before does not."""
-    record = {"id": "A9", "household": "H-V2-009", "village": "V2", "category": "education",
-              "provider": "education", "date": "2026-11-01"}
+    record = {
+        "id": "A9",
+        "household": "H-V2-009",
+        "village": "V2",
+        "category": "education",
+        "provider": "education",
+        "date": "2026-11-01",
+    }
     tiny_raw["aid_records"].append(record)
     assert "H8" in rules_broken(tiny_raw, tiny_plan)
     record["date"] = "2026-10-31"
