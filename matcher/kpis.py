@@ -43,13 +43,17 @@ def households_reached(index: ScenarioIndex, plan: Plan, usage: PlanUsage) -> in
 
 
 def plan_duplicates(index: ScenarioIndex, plan: Plan) -> int:
-    """Served (household or village, category) pairs served more than once in the plan."""
-    keys: Counter[tuple[str, str, str]] = Counter()
-    for need_id in {a.need for a in plan.assignments}:
-        need = index.needs.get(need_id)
+    """(household or village, category) pairs the plan serves by more than one provider.
+
+    Only possible when a household submitted the same category twice (two needs); H1 keeps
+    each single need to one provider.
+    """
+    providers: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for a in plan.assignments:
+        need = index.needs.get(a.need)
         if need is not None:
-            keys[(need.household or "", need.village, need.category.value)] += 1
-    return sum(1 for count in keys.values() if count > 1)
+            providers[(need.household or "", need.village, need.category.value)].add(a.provider)
+    return sum(1 for who in providers.values() if len(who) > 1)
 
 
 def compute_kpis(
