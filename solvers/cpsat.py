@@ -1,0 +1,615 @@
+"""An exact OR-Tools CP-SAT model of H1-H8 and the whole objective of DESIGN §5.
+
+The model is built on the arrays of :class:`matcher.problem.Problem` only.
+
+Variables
+    ``x[a]``    bool, arc ``a`` serves its need. Only arcs of *modelled* needs get one: a need is
+                modelled when H8 does not hold it back (``need_blocked``), it has an arc, and it
+                can be funded at all (cost 0; or cost <= its village cap and the per-need limits
+                of its admitting pools add up to the cost).
+    ``y[e]``    bool, pairing arc ``e`` is chosen.
+    ``f[n,q]``  int yuan that pool ``q`` pays for need ``n`` (H5), only for needs with cost > 0
+                and two or more admitting pools; a need with one admitting pool is charged to it
+                directly (``cost * served``), which is the same constraint with fewer variables.
+    ``s[v]``    int in [0, min_cadres], the pairing shortfall of village ``v``.
+    ``g[v]``    int, the fairness shortfall of village ``v`` already multiplied by
+                ``fairness_weight * OBJECTIVE_SCALE`` (so its objective coefficient is exactly -1).
+
+Constraints: H1 at most one arc per need, a pinned need's arc fixed to 1; H4 per provider on
+hours scaled to integers; H5 ``Σ_q f[n,q] = cost * served[n]``, ``f[n,q] <= min(limit, cost)``,
+pool totals ``<= amount``; H6 per village ``Σ cost * served <= cap``; H7 ``Σ_e y <= max_villages``.
+H2 and H3 are in the arcs already. A pinned need that is blocked, unservable or has no arc to its
+provider makes the problem infeasible before CP-SAT is called.
+
+Scaling (CP-SAT is integral)
+    Hours: ``HOURS_SCALE`` units per hour (milliseconds). Every usage is rounded *up* and every
+    capacity *down*, each after a relative epsilon of 1e-12 so values that are whole
+    milliseconds (float noise aside) stay exact. Hence every plan CP-SAT accepts is feasible for
+    H4. Travel minutes with up to two decimals give whole milliseconds and lose nothing; other
+    minutes (the haversine rule) lose under 1 ms per term, so only a plan that fills a provider
+    to within a few milliseconds of its hours can be refused (a greedy plan used as a hint is
+    kept unless it is that tight).
+    Objective: ``OBJECTIVE_SCALE`` units per objective unit, coefficients rounded to nearest.
+    Constant terms (pairings that cannot be kept, shortfall of villages no cadre can reach,
+    fairness of villages with no servable need) are kept out of the model in real units.
+
+Reported figures
+    ``claimed_objective`` is recomputed exactly (floats) from the returned plan, not converted
+    from CP-SAT's scaled objective. ``bound`` is CP-SAT's ``best_objective_bound`` converted back
+    plus the worst-case rounding slack: per need the largest positive rounding error of its arcs'
+    coefficients, per kept pairing and per shortfall unit the error of the penalty coefficient,
+    and per fairness row the error of its right-hand side and of each need's coefficient. So the
+    bound is never below the optimum over the plans the scaled model admits (see the H4 note).
+    Because of the rounding, ``optimal`` means optimal for the scaled objective: its true
+    objective is within ``stats["bound_slack"]`` of the true optimum (0 for ties broken by more
+    than that).
+
+Status mapping
+    OPTIMAL -> ``optimal``; FEASIBLE -> ``stopped`` when the caller's stop event ended the search,
+    else ``feasible`` (time limit); INFEASIBLE -> ``infeasible``; MODEL_INVALID -> ``error``;
+    UNKNOWN (no plan found) -> ``stopped`` when stopped by the caller, else ``feasible`` with the
+    empty plan when no need is pinned (serving nothing is then a valid plan) and ``error`` when
+    some need is pinned (feasibility is unknown; ``stats["reason"]`` says so). Without a plan the
+    solution is :meth:`Solution.empty`. A stop event already set before solving returns at once
+    with ``stopped`` and the empty plan.
+
+Determinism
+    With ``workers > 1`` CP-SAT's default parallel loop depends on thread timing, so the solver
+    sets ``interleave_search`` (documented in ``sat_parameters.proto`` as "deterministic
+    (independently of num_workers!)"); with one worker the search is sequential. Same problem,
+    seed and worker count then give the same plan, provided the search ends by itself (optimal or
+    infeasible): a wall-clock time limit or a stop event cuts a deterministic search at a
+    machine-dependent point. ``CpSatSolver(deterministic=False)`` uses CP-SAT's default (faster,
+    non-deterministic) portfolio instead.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from matcher.problem import BoolArray, FloatArray, IntArray, Problem
+from matcher.score import score
+from matcher.solution import Funding, Progress, Solution, SolveParams, SolveResult, Status
+
+OBJECTIVE_SCALE = 1000
+"""CP-SAT objective units per objective unit."""
+
+HOURS_SCALE = 3_600_000
+"""CP-SAT capacity units per hour: milliseconds."""
+
+_REL_EPS = 1e-12
+
+
+def _ceil_units(values: FloatArray) -> IntArray:
+    scaled = values * HOURS_SCALE
+    return np.ceil(scaled - _REL_EPS * np.maximum(1.0, np.abs(scaled))).astype(np.int64)
+
+
+def _floor_units(values: FloatArray) -> IntArray:
+    scaled = values * HOURS_SCALE
+    return np.floor(scaled + _REL_EPS * np.maximum(1.0, np.abs(scaled))).astype(np.int64)
+
+
+def _groups(keys: IntArray, n_groups: int) -> tuple[IntArray, IntArray]:
+    """Positions sorted by key and a CSR pointer per key (stable, so deterministic)."""
+    order = np.argsort(keys, kind="stable").astype(np.int64)
+    start = np.searchsorted(keys[order], np.arange(n_groups + 1)).astype(np.int64)
+    return order, start
+
+
+def servable_needs(problem: Problem) -> BoolArray:
+    """Needs that some plan could serve on their own: not held back by H8, with an arc, and
+    fundable (cost 0, or cost within the village cap and the admitting pools' per-need limits)."""
+    n_needs = problem.n_needs
+    has_arc = np.diff(problem.need_arc_start) > 0
+    ok = ~problem.need_blocked & has_arc
+    cost = problem.need_cost
+    cap = problem.village_cap[problem.need_village] if n_needs else np.zeros(0, np.int64)
+    for n in np.flatnonzero(ok & (cost > 0)):
+        pools = problem.pools_of(int(n))
+        reachable = int(np.minimum(problem.pool_limit[pools], cost[n]).sum()) if pools.size else 0
+        if cost[n] > cap[n] or reachable < cost[n]:
+            ok[n] = False
+    return ok
+
+
+@dataclass
+class _Built:
+    """The CP-SAT model and what is needed to read a plan back."""
+
+    model: cp_model.CpModel
+    arcs: IntArray  # arc index of each x variable
+    x: list[Any]
+    y: list[Any]
+    multi_funding: list[tuple[int, int, Any]]  # (need, pool, f var)
+    single_pool: dict[int, int]  # need -> the one pool that pays it
+    offset: float  # constant objective terms, real units
+    slack: float  # rounding slack of the bound, scaled units
+    n_vars: int = 0
+    n_constraints: int = 0
+    # for hints: shortfall and fairness rows
+    shortfall_rows: list[tuple[int, Any]] = field(default_factory=list)  # (village, s var)
+    fairness_rows: list[tuple[Any, int, IntArray, IntArray]] = field(default_factory=list)
+
+
+def _set_maximize(model: cp_model.CpModel, variables: list[Any], coefs: list[int]) -> None:
+    """``model.maximize(Σ coefs * variables)`` written straight into the proto: the same proto
+    ``maximize`` writes (CP-SAT minimises ``scaling_factor * Σ``, so -1 and negated
+    coefficients), without its per-variable Python loop."""
+    objective = model.proto.objective
+    objective.vars.extend([v.index for v in variables])
+    objective.coeffs.extend([-c for c in coefs])
+    objective.scaling_factor = -1.0
+    objective.offset = 0.0
+
+
+def _build(problem: Problem, servable: BoolArray) -> _Built:
+    K = OBJECTIVE_SCALE
+    model = cp_model.CpModel()
+    n_vill = len(problem.village_ids)
+    n_prov = problem.n_providers
+    n_vars = 0
+    n_cons = 0
+
+    # --- x: arcs of modelled needs (arcs are grouped by need, so positions are contiguous) ---
+    arcs = np.flatnonzero(servable[problem.arc_need]).astype(np.int64)
+    x = [model.new_bool_var("") for _ in range(len(arcs))]  # unnamed: faster
+    n_vars += len(x)
+    a_need = problem.arc_need[arcs]
+    x_start = np.searchsorted(a_need, np.arange(problem.n_needs + 1)).astype(np.int64)
+
+    # H1: at most one arc per need; a pinned need by its provider.
+    for n in np.flatnonzero(np.diff(x_start) > 1).tolist():
+        model.add_at_most_one(x[x_start[n] : x_start[n + 1]])
+        n_cons += 1
+    for n in np.flatnonzero(problem.need_pinned >= 0).tolist():
+        lo, hi = int(x_start[n]), int(x_start[n + 1])
+        hit = np.flatnonzero(problem.arc_provider[arcs[lo:hi]] == problem.need_pinned[n])
+        model.add(x[lo + int(hit[0])] == 1)  # existence checked by the caller
+        n_cons += 1
+
+    # --- y: pairing arcs; H7 ---
+    n_pairs = len(problem.pair_cadre)
+    y = [model.new_bool_var("") for _ in range(n_pairs)]
+    n_vars += n_pairs
+    p_order, p_start = _groups(problem.pair_cadre, n_prov)
+    for c in range(n_prov):
+        lo, hi = int(p_start[c]), int(p_start[c + 1])
+        if hi - lo > problem.provider_max_villages[c]:
+            model.add(
+                cp_model.LinearExpr.sum([y[e] for e in p_order[lo:hi].tolist()])
+                <= int(problem.provider_max_villages[c])
+            )
+            n_cons += 1
+
+    # --- H4: hours per provider, usage rounded up, capacity down ---
+    arc_units = _ceil_units(problem.arc_hours[arcs])
+    pair_units = _ceil_units(problem.pair_hours)
+    cap_units = _floor_units(problem.provider_capacity)
+    a_order, a_start = _groups(problem.arc_provider[arcs], n_prov)
+    for p in range(n_prov):
+        xs = a_order[a_start[p] : a_start[p + 1]]
+        es = p_order[p_start[p] : p_start[p + 1]]
+        if int(arc_units[xs].sum() + pair_units[es].sum()) <= cap_units[p]:
+            continue
+        terms = [x[i] for i in xs.tolist()] + [y[e] for e in es.tolist()]
+        coefs = arc_units[xs].tolist() + pair_units[es].tolist()
+        model.add(cp_model.LinearExpr.weighted_sum(terms, coefs) <= int(cap_units[p]))
+        n_cons += 1
+
+    # --- H5: funding ---
+    cost = problem.need_cost
+    pool_terms: list[list[Any]] = [[] for _ in problem.pool_ids]
+    pool_coefs: list[list[int]] = [[] for _ in problem.pool_ids]
+    pool_max = np.zeros(len(problem.pool_ids), dtype=np.int64)
+    multi: list[tuple[int, int, Any]] = []
+    single: dict[int, int] = {}
+    for n in np.flatnonzero(servable & (cost > 0)).tolist():
+        c = int(cost[n])
+        pools = [q for q in problem.pools_of(n).tolist() if problem.pool_limit[q] > 0]
+        xs_n = x[x_start[n] : x_start[n + 1]]
+        if len(pools) == 1:
+            q = pools[0]
+            single[n] = q
+            pool_terms[q].extend(xs_n)
+            pool_coefs[q].extend([c] * len(xs_n))
+            pool_max[q] += c
+            continue
+        fs = []
+        for q in pools:
+            ub = min(int(problem.pool_limit[q]), c)
+            f = model.new_int_var(0, ub, f"f{n}_{q}")
+            fs.append(f)
+            multi.append((n, q, f))
+            pool_terms[q].append(f)
+            pool_coefs[q].append(1)
+            pool_max[q] += ub
+        n_vars += len(fs)
+        model.add(
+            cp_model.LinearExpr.weighted_sum(fs + xs_n, [1] * len(fs) + [-c] * len(xs_n)) == 0
+        )
+        n_cons += 1
+    for q in range(len(problem.pool_ids)):
+        if pool_max[q] > problem.pool_amount[q]:
+            model.add(
+                cp_model.LinearExpr.weighted_sum(pool_terms[q], pool_coefs[q])
+                <= int(problem.pool_amount[q])
+            )
+            n_cons += 1
+
+    # --- H6: village funding caps ---
+    a_vill = problem.need_village[a_need]
+    a_cost = cost[a_need]
+    v_order, v_start = _groups(a_vill, n_vill)
+    for v in range(n_vill):
+        xs = v_order[v_start[v] : v_start[v + 1]]
+        xs = xs[a_cost[xs] > 0]
+        if xs.size == 0:
+            continue
+        if int(cost[np.unique(a_need[xs])].sum()) <= problem.village_cap[v]:
+            continue
+        model.add(
+            cp_model.LinearExpr.weighted_sum([x[i] for i in xs.tolist()], a_cost[xs].tolist())
+            <= int(problem.village_cap[v])
+        )
+        n_cons += 1
+
+    # --- objective ---
+    obj_vars: list[Any] = list(x)
+    true_x = K * problem.arc_value[arcs]
+    coef_x = np.rint(true_x).astype(np.int64)
+    obj_coefs: list[int] = coef_x.tolist()
+    slack = 0.0
+    if arcs.size:
+        need_err = np.zeros(problem.n_needs)
+        np.maximum.at(need_err, a_need, np.maximum(0.0, true_x - coef_x))
+        slack += float(need_err.sum())
+    offset = -problem.change_penalty * problem.existing_pairings
+
+    # keeping an existing pairing earns back its change penalty
+    existing = np.flatnonzero(problem.pair_existing).tolist()
+    if existing and problem.change_penalty > 0:
+        true_c = K * problem.change_penalty
+        coef_c = round(true_c)
+        obj_vars += [y[e] for e in existing]
+        obj_coefs += [coef_c] * len(existing)
+        slack += max(0.0, true_c - coef_c) * len(existing)
+
+    shortfall_rows: list[tuple[int, Any]] = []
+    if problem.min_cadres > 0 and problem.shortfall_penalty > 0:
+        true_s = -K * problem.shortfall_penalty
+        coef_s = round(true_s)
+        pv_order, pv_start = _groups(problem.pair_village, n_vill)
+        for v in range(n_vill):
+            es = pv_order[pv_start[v] : pv_start[v + 1]].tolist()
+            if not es:
+                offset -= problem.shortfall_penalty * problem.min_cadres
+                continue
+            s = model.new_int_var(0, problem.min_cadres, f"s{v}")
+            n_vars += 1
+            model.add(cp_model.LinearExpr.sum([s, *(y[e] for e in es)]) >= problem.min_cadres)
+            n_cons += 1
+            obj_vars.append(s)
+            obj_coefs.append(coef_s)
+            shortfall_rows.append((v, s))
+            slack += max(0.0, true_s - coef_s) * problem.min_cadres
+
+    fairness_rows: list[tuple[Any, int, IntArray, IntArray]] = []
+    if problem.fairness_weight > 0 and problem.fairness_floor > 0:
+        fk = problem.fairness_weight * K
+        true_w = fk * problem.need_value
+        coef_w = np.rint(true_w).astype(np.int64)
+        for v in range(n_vill):
+            floor_v = problem.fairness_floor * float(problem.village_servable_value[v])
+            if floor_v <= 0:
+                continue
+            xs = v_order[v_start[v] : v_start[v + 1]]
+            if xs.size == 0:
+                offset -= problem.fairness_weight * floor_v
+                continue
+            rhs = round(fk * floor_v)
+            needs_v = np.unique(a_need[xs])
+            slack += abs(rhs - fk * floor_v) + float(
+                np.abs(true_w[needs_v] - coef_w[needs_v]).sum()
+            )
+            if rhs <= 0:
+                continue
+            g = model.new_int_var(0, rhs, f"g{v}")
+            n_vars += 1
+            wx = coef_w[a_need[xs]]
+            model.add(
+                cp_model.LinearExpr.weighted_sum(
+                    [g] + [x[i] for i in xs.tolist()], [1, *wx.tolist()]
+                )
+                >= rhs
+            )
+            n_cons += 1
+            obj_vars.append(g)
+            obj_coefs.append(-1)
+            fairness_rows.append((g, rhs, xs, wx))
+
+    _set_maximize(model, obj_vars, obj_coefs)
+    return _Built(
+        model=model,
+        arcs=arcs,
+        x=x,
+        y=y,
+        multi_funding=multi,
+        single_pool=single,
+        offset=offset,
+        slack=slack,
+        n_vars=n_vars,
+        n_constraints=n_cons,
+        shortfall_rows=shortfall_rows,
+        fairness_rows=fairness_rows,
+    )
+
+
+def _add_hint(problem: Problem, built: _Built, hint: Solution) -> None:
+    """Hint every decision of ``hint`` (arcs, pairings, funding when given) and the shortfall
+    and fairness variables they imply, so a complete feasible hint is a ready first plan."""
+    if len(hint.need_provider) != problem.n_needs:
+        raise ValueError(
+            f"hint has {len(hint.need_provider)} needs, the problem has {problem.n_needs}"
+        )
+    n_vill = len(problem.village_ids)
+    chosen_x = hint.need_provider[problem.arc_need[built.arcs]] == problem.arc_provider[built.arcs]
+    keys = np.array([c * n_vill + v for c, v in hint.pairings], dtype=np.int64)
+    chosen_y = np.isin(problem.pair_cadre * n_vill + problem.pair_village, keys)
+    variables: list[Any] = [*built.x, *built.y]
+    values: list[int] = [*chosen_x.astype(np.int64).tolist(), *chosen_y.astype(np.int64).tolist()]
+    if hint.funding:
+        amounts: dict[tuple[int, int], int] = {}
+        for line in hint.funding:
+            key = (line.need, line.pool)
+            amounts[key] = amounts.get(key, 0) + line.amount
+        for n, q, var in built.multi_funding:
+            variables.append(var)
+            values.append(amounts.get((n, q), 0))
+    counts = np.bincount(problem.pair_village[chosen_y], minlength=n_vill)
+    for v, var in built.shortfall_rows:
+        variables.append(var)
+        values.append(max(0, problem.min_cadres - int(counts[v])))
+    for var, rhs, xs, wx in built.fairness_rows:
+        variables.append(var)
+        values.append(max(0, rhs - int(wx[chosen_x[xs]].sum())))
+    # what model.add_hint does per variable, in bulk (all hinted variables are positive refs)
+    hint_proto = built.model.proto.solution_hint
+    hint_proto.vars.extend([var.index for var in variables])
+    hint_proto.values.extend(values)
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    """Emits a :class:`Progress` per improved plan and stops the search on the stop event."""
+
+    def __init__(
+        self, params: SolveParams, built: _Built, started: float, stopped: threading.Event
+    ) -> None:
+        super().__init__()
+        self._params = params
+        self._offset = built.offset
+        self._slack = built.slack
+        self._started = started
+        self._stopped = stopped
+        self._best = -math.inf
+        self.error: BaseException | None = None
+
+    def on_solution_callback(self) -> None:
+        stop = self._params.stop
+        if stop is not None and stop.is_set():
+            self._stopped.set()
+            self.stop_search()
+        report = self._params.on_progress
+        objective = float(self.objective_value) / OBJECTIVE_SCALE + self._offset
+        if report is None or self.error is not None or objective <= self._best:
+            return
+        self._best = objective
+        raw = float(self.best_objective_bound)
+        bound = (raw + self._slack) / OBJECTIVE_SCALE + self._offset if math.isfinite(raw) else None
+        try:
+            report(Progress(time.perf_counter() - self._started, objective, bound, "cpsat"))
+        except BaseException as exc:  # re-raised by solve() once CP-SAT has returned
+            self.error = exc
+            self.stop_search()
+
+
+def _watch(
+    solver: cp_model.CpSolver,
+    stop: threading.Event,
+    done: threading.Event,
+    stopped: threading.Event,
+) -> None:
+    """Stop the search when the caller sets ``stop``; end when the solve is done."""
+    while not done.is_set():
+        if stop.wait(0.05):
+            if not done.is_set():
+                stopped.set()
+                solver.stop_search()
+            return
+
+
+_STATUS: dict[cp_model.CpSolverStatus, Status] = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.MODEL_INVALID: "error",
+}
+
+
+class CpSatSolver:
+    """Exact CP-SAT solver of H1-H8 and the objective (see the module docstring)."""
+
+    name = "cpsat"
+
+    def __init__(self, deterministic: bool = True) -> None:
+        self.deterministic = deterministic
+
+    def solve(self, problem: Problem, params: SolveParams) -> SolveResult:
+        """Build the model, solve it within ``params`` and read the plan back."""
+        started = time.perf_counter()
+        stats: dict[str, float | int | str] = {
+            "arcs": problem.n_arcs,
+            "pairing_arcs": len(problem.pair_cadre),
+            "objective_scale": OBJECTIVE_SCALE,
+            "hours_scale": HOURS_SCALE,
+        }
+
+        def result(
+            status: Status,
+            solution: Solution | None = None,
+            bound: float | None = None,
+            claimed: float | None = None,
+        ) -> SolveResult:
+            seconds = time.perf_counter() - started
+            stats["wall_seconds"] = seconds
+            return SolveResult(
+                solver=self.name,
+                status=status,
+                solution=solution if solution is not None else Solution.empty(problem.n_needs),
+                seconds=seconds,
+                seed=params.seed,
+                bound=bound,
+                claimed_objective=claimed,
+                stats=stats,
+            )
+
+        stop = params.stop
+        if stop is not None and stop.is_set():
+            stats["cpsat_status"] = "NOT_RUN"
+            stats["reason"] = "stopped before the search started"
+            return result("stopped")
+
+        servable = servable_needs(problem)
+        for n in np.flatnonzero(problem.need_pinned >= 0).tolist():
+            own = problem.arcs_of(n)
+            has_arc = bool(
+                (problem.arc_provider[own.start : own.stop] == problem.need_pinned[n]).any()
+            )
+            if not (servable[n] and has_arc):
+                stats["cpsat_status"] = "NOT_RUN"
+                stats["reason"] = (
+                    f"need {problem.need_ids[n]} is pinned to "
+                    f"{problem.provider_ids[problem.need_pinned[n]]}, which cannot serve it"
+                )
+                return result("infeasible")
+
+        built = _build(problem, servable)
+        if params.hint is not None:
+            _add_hint(problem, built, params.hint)
+        stats.update(
+            variables=built.n_vars,
+            constraints=built.n_constraints,
+            arc_vars=len(built.x),
+            pairing_vars=len(built.y),
+            funding_vars=len(built.multi_funding),
+            bound_slack=built.slack / OBJECTIVE_SCALE,
+            build_seconds=time.perf_counter() - started,
+        )
+
+        if stop is not None and stop.is_set():
+            stats["cpsat_status"] = "NOT_RUN"
+            stats["reason"] = "stopped before the search started"
+            return result("stopped")
+
+        solver = cp_model.CpSolver()
+        workers = max(1, int(params.workers))
+        solver.parameters.num_workers = workers
+        solver.parameters.random_seed = int(params.seed) % (2**31)
+        solver.parameters.log_search_progress = False
+        if self.deterministic and workers > 1:
+            solver.parameters.interleave_search = True
+        if params.time_limit is not None:
+            solver.parameters.max_time_in_seconds = max(0.0, float(params.time_limit))
+        stats["workers"] = workers
+        stats["interleave_search"] = int(bool(solver.parameters.interleave_search))
+
+        stopped = threading.Event()  # set when the caller's stop event ended the search
+        callback = _Callback(params, built, started, stopped)
+        done = threading.Event()
+        watcher: threading.Thread | None = None
+        if stop is not None:
+            watcher = threading.Thread(
+                target=_watch, args=(solver, stop, done, stopped), name="cpsat-stop", daemon=True
+            )
+            watcher.start()
+        solve_started = time.perf_counter()
+        try:
+            code = solver.solve(built.model, callback)
+        finally:
+            done.set()
+            if watcher is not None:
+                watcher.join()
+        if callback.error is not None:
+            raise callback.error
+
+        stats["solve_seconds"] = time.perf_counter() - solve_started
+        stats["cpsat_status"] = solver.status_name(code)
+        stats["deterministic_time"] = float(solver.deterministic_time)
+        stats["conflicts"] = int(solver.num_conflicts)
+        stats["branches"] = int(solver.num_branches)
+
+        has_plan = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        raw_bound = float(solver.best_objective_bound) if code != cp_model.INFEASIBLE else math.nan
+        bound = None
+        if math.isfinite(raw_bound):
+            bound = (raw_bound + built.slack) / OBJECTIVE_SCALE + built.offset
+            bound += 1e-9 * max(1.0, abs(bound))  # float safety
+        if code == cp_model.MODEL_INVALID:
+            stats["reason"] = built.model.validate()
+            return result("error")
+        if code == cp_model.INFEASIBLE:
+            return result("infeasible")
+        if not has_plan:  # UNKNOWN: no plan found
+            if stopped.is_set():
+                return result("stopped", bound=bound)
+            if (problem.need_pinned >= 0).any():
+                stats["reason"] = "the search ended before any plan was found"
+                return result("error", bound=bound)
+            empty = Solution.empty(problem.n_needs)
+            claimed = score(problem, empty)
+            return result("feasible", empty, bound, claimed)
+
+        solution = self._extract(problem, built, solver)
+        status = _STATUS[code]
+        if code == cp_model.FEASIBLE and stopped.is_set():
+            status = "stopped"
+        claimed = score(problem, solution)
+        if bound is not None:
+            bound = max(bound, claimed)  # guard against float noise on an optimal plan
+        return result(status, solution, bound, claimed)
+
+    @staticmethod
+    def _extract(problem: Problem, built: _Built, solver: cp_model.CpSolver) -> Solution:
+        values = np.asarray(solver.response_proto.solution, dtype=np.int64)
+        x_idx = np.fromiter((v.index for v in built.x), dtype=np.int64, count=len(built.x))
+        y_idx = np.fromiter((v.index for v in built.y), dtype=np.int64, count=len(built.y))
+        arcs = built.arcs[values[x_idx] > 0] if x_idx.size else np.zeros(0, np.int64)
+        pairs = np.flatnonzero(values[y_idx] > 0) if y_idx.size else np.zeros(0, np.int64)
+        need_provider = np.full(problem.n_needs, -1, dtype=np.int64)
+        need_provider[problem.arc_need[arcs]] = problem.arc_provider[arcs]
+        funding: list[Funding] = []
+        served = need_provider >= 0
+        for n, q, var in built.multi_funding:
+            amount = int(values[var.index])
+            if amount > 0 and served[n]:
+                funding.append(Funding(n, q, amount))
+        for n, q in built.single_pool.items():
+            if served[n]:
+                funding.append(Funding(n, q, int(problem.need_cost[n])))
+        funding.sort(key=lambda f: (f.need, f.pool))
+        pairings = tuple(
+            (int(problem.pair_cadre[e]), int(problem.pair_village[e])) for e in pairs.tolist()
+        )
+        return Solution(need_provider, tuple(funding), pairings)
+
+
+def solve(problem: Problem, params: SolveParams | None = None) -> SolveResult:
+    """Solve ``problem`` with :class:`CpSatSolver` (deterministic) and ``params``."""
+    return CpSatSolver().solve(problem, params if params is not None else SolveParams())
