@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -492,25 +491,18 @@ def _big_county(n_needs: int = 5000, n_cadres: int = 500, n_orgs: int = 100) -> 
     }
 
 
-def test_validation_of_a_large_county_is_fast() -> None:
-    """5000 needs and 600 providers load and validate, every check included, well under 1 s."""
-    raw = _big_county()
-    best = float("inf")
-    for _ in range(2):  # the best of two runs: the machine is shared
-        start = time.perf_counter()
-        loaded = parse_scenario(raw)
-        best = min(best, time.perf_counter() - start)
+def test_a_large_county_validates() -> None:
+    """5000 needs and 600 providers, every 25th need pinned, load with no problem at all."""
+    loaded = parse_scenario(_big_county())
     assert loaded.warnings == ()
-    assert best < 1.0
+    assert len(loaded.scenario.needs) == 5000
 
 
 def test_large_county_with_errors_reports_them_all() -> None:
-    """A large county with an error in every fifth need reports each one, quickly."""
+    """A large county with an error in every fifth need reports each one."""
     raw = _big_county()
     for need in raw["needs"][::5]:
         need["village"] = "nowhere"
-    start = time.perf_counter()
     with pytest.raises(ScenarioInvalid) as raised:
         parse_scenario(raw)
     assert len(raised.value.errors) == 1000
-    assert time.perf_counter() - start < 2.0

@@ -6,7 +6,6 @@ import functools
 import json
 import random
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -497,9 +496,8 @@ def test_stop_event_set_before_solving_returns_stopped() -> None:
     problem = _medium_problem()
     stop = threading.Event()
     stop.set()
-    started = time.perf_counter()
     result = solve(problem, _params(stop=stop))
-    assert time.perf_counter() - started < 10
+    assert result.stats["cpsat_status"] == "NOT_RUN"  # returned without searching
     assert result.status == "stopped"
     assert (result.solution.need_provider == -1).all()
 
