@@ -50,8 +50,14 @@ def measure(villages: int, needs: int, seed: int) -> list[dict[str, Any]]:
 
     def row(stage: str, seconds: float, mib: float, **extra: Any) -> None:
         rows.append(
-            {"villages": villages, "needs": needs, "stage": stage,
-             "seconds": round(seconds, 4), "peak_mib": round(mib, 1), **extra}
+            {
+                "villages": villages,
+                "needs": needs,
+                "stage": stage,
+                "seconds": round(seconds, 4),
+                "peak_mib": round(mib, 1),
+                **extra,
+            }
         )
 
     raw, s, m = timed(lambda: generate_scenario(villages=villages, needs=needs, seed=seed))
