@@ -27,6 +27,7 @@ from scipy.sparse import coo_array
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
+from matcher.departments import CATEGORY_DEPARTMENT
 from matcher.eligibility import aid_key, blocking_records, pairing_hours, travel_hours
 from matcher.network import travel_times
 from matcher.scenario import CATEGORIES, REGIONS, Policy, Scenario
@@ -240,21 +241,7 @@ NEED_PRIORITIES = (0.34, 0.28, 0.2, 0.12, 0.06)  # skewed low; vulnerable needs 
 VILLAGE_LEVEL_CULTURE = 0.5  # culture needs of the whole village (a festival, a library)
 
 # ---- ledgers: the team that pays for a category, and who else pays for it ------------------
-HOME_TEAM: dict[str, str] = {
-    "agri_tech": "agriculture",
-    "e_commerce": "agriculture",
-    "infrastructure": "agriculture",
-    "employment": "human_resources",
-    "child_care": "education",
-    "education": "education",
-    "elderly_care": "civil_affairs",
-    "hardship_relief": "civil_affairs",
-    "dispute_mediation": "civil_affairs",
-    "policy_service": "civil_affairs",
-    "medical": "health",
-    "mental_health": "health",
-    "culture": "culture",
-}
+HOME_TEAM: dict[str, str] = CATEGORY_DEPARTMENT  # a category's own department pays first
 AID_HOME_SHARE = 0.85  # first payer of an episode is the category's own department
 AID_PAID_SHARE = 0.8  # ledger lines of money-bearing categories that carry money
 OTHER_TEAMS: dict[str, tuple[str, ...]] = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,14 +21,7 @@ UnmetReason = Literal[
     "funding_exhausted",
     "not_chosen",
 ]
-UNMET_REASONS: tuple[str, ...] = (
-    "already_aided",
-    "no_provider_in_reach",
-    "no_eligible_funding",
-    "capacity_exhausted",
-    "funding_exhausted",
-    "not_chosen",
-)
+UNMET_REASONS: tuple[str, ...] = get_args(UnmetReason)  # most structural first
 
 
 class _Open(BaseModel):

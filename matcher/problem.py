@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from matcher.departments import CATEGORY_DEPARTMENT
 from matcher.eligibility import (
     Provider,
     blocking_records,
@@ -101,6 +102,9 @@ class Problem:
     village_region: IntArray  # index into scenario.REGIONS
     village_reachable: BoolArray
     village_servable_value: FloatArray  # total_value(v): value of needs H8 leaves servable
+
+    # categories (13): the department index owning each (matcher.departments), -1 if absent
+    category_department: IntArray
 
     # policy scalars
     min_cadres: int
@@ -282,6 +286,9 @@ def compile_problem(scenario: Scenario, times: TravelTimes | None = None) -> Pro
         village_region=np.array([REGIONS.index(v.region) for v in villages], dtype=np.int64),
         village_reachable=times.village_reachable.copy(),
         village_servable_value=servable,
+        category_department=np.array(
+            [department_index.get(CATEGORY_DEPARTMENT[c], -1) for c in CATEGORIES], dtype=np.int64
+        ),
         min_cadres=policy.min_cadres_per_village,
         shortfall_penalty=policy.pairing_shortfall_penalty,
         change_penalty=policy.pairing_change_penalty,

@@ -8,9 +8,10 @@ failures of §1 on purpose while keeping every hard rule of §4:
   department already serves. Such services are returned as :class:`WastedService` lines: they
   spend hours, pool money and village caps but serve nothing (H1 and H8 hold).
 * blind spots (帮扶盲区): a cadre serves only the categories its department owns
-  (:data:`CATEGORY_DEPARTMENT`), so a category whose department has nobody in reach is left to
-  the organisations; pairings go to the villages nearest each cadre, whatever other departments
-  sent there, so town-side villages get many cadres and remote ones none.
+  (``problem.category_department``, from :mod:`matcher.departments`), so a category whose
+  department has nobody in reach is left to the organisations; pairings go to the villages
+  nearest each cadre, whatever other departments sent there, so town-side villages get many
+  cadres and remote ones none.
 
 The order is fixed and documented, so the plan is deterministic without any randomness:
 
@@ -40,43 +41,14 @@ from typing import Literal
 import numpy as np
 
 from matcher.problem import IntArray, Problem
-from matcher.scenario import CATEGORIES
 from matcher.score import score
 from matcher.solution import Funding, Progress, Solution, SolveParams, SolveResult, WastedService
 from solvers.greedy import HOURS_EPS, GreedyState
 
-# Which county department owns each need category in 包村联户 practice. Ownership follows the
-# bureaus that hold the budget line and the staff for the work:
-#   农业农村局 agriculture: farming technique, rural e-commerce (电商进农村), village roads, water
-#     and other small works (高标准农田, 农村人居环境);
-#   人力资源和社会保障局 human_resources: employment and job training (就业帮扶);
-#   教育局 education: schooling and after-school care of left-behind children (留守儿童关爱 is
-#     run through schools; 民政 keeps the registry, education does the daily care);
-#   民政局 civil_affairs: elderly care, subsistence and temporary relief (低保, 临时救助), village
-#     mediation committees and policy / benefits counselling (its 社会救助 windows);
-#   卫生健康委 health: medical care and mental health (家庭医生签约, 心理健康服务);
-#   文化广电旅游局 culture: cultural activities and village libraries.
-CATEGORY_DEPARTMENT: dict[str, str] = {
-    "agri_tech": "agriculture",
-    "e_commerce": "agriculture",
-    "infrastructure": "agriculture",
-    "employment": "human_resources",
-    "child_care": "education",
-    "education": "education",
-    "elderly_care": "civil_affairs",
-    "hardship_relief": "civil_affairs",
-    "dispute_mediation": "civil_affairs",
-    "policy_service": "civil_affairs",
-    "medical": "health",
-    "mental_health": "health",
-    "culture": "culture",
-}
-
 
 def category_owner(problem: Problem) -> IntArray:
     """Department index (into ``problem.department_names``) owning each category, -1 if none."""
-    index = {d: i for i, d in enumerate(problem.department_names)}
-    return np.array([index.get(CATEGORY_DEPARTMENT[c], -1) for c in CATEGORIES], dtype=np.int64)
+    return problem.category_department
 
 
 def common_pools(problem: Problem) -> IntArray:

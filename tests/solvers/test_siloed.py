@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from matcher.assemble import solution_to_plan
+from matcher.departments import CATEGORY_DEPARTMENT
 from matcher.evaluator import Evaluation, evaluate
 from matcher.generator import generate_scenario
 from matcher.plan import Assignment, DuplicateService, Plan, SolverInfo
@@ -19,7 +20,7 @@ from matcher.problem import Problem, compile_problem
 from matcher.scenario import CATEGORIES, Scenario
 from matcher.solution import SolveParams, SolveResult
 from solvers.greedy import GreedySolver
-from solvers.siloed import CATEGORY_DEPARTMENT, SiloedSolver, category_owner, common_pools
+from solvers.siloed import SiloedSolver, category_owner, common_pools
 
 CONTRACT = Path(__file__).parents[1] / "data" / "contract"
 CONTRACT_OPTIMUM = 4571.666666666667
