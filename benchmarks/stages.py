@@ -23,7 +23,6 @@ from matcher.generator import generate_scenario
 from matcher.loading import parse_scenario
 from matcher.lookup import ScenarioIndex
 from matcher.network import travel_times
-from matcher.problem import compile_problem
 from matcher.reports import build_reports
 from matcher.run import finish_plan
 from matcher.solution import SolveParams
@@ -67,9 +66,9 @@ def measure(villages: int, needs: int, seed: int) -> list[dict[str, Any]]:
     scenario = loaded.scenario
     times, s, m = timed(lambda: travel_times(scenario))
     row("travel_times", s, m)
-    problem, s, m = timed(lambda: compile_problem(scenario, times))
-    row("compile", s, m, arcs=problem.n_arcs, pairing_arcs=len(problem.pair_cadre))
     index = ScenarioIndex.build(scenario, times)
+    problem, s, m = timed(lambda: index.problem)
+    row("compile", s, m, arcs=problem.n_arcs, pairing_arcs=len(problem.pair_cadre))
     for solver in (GreedySolver(), SiloedSolver()):
         result, s, m = timed(lambda solver=solver: solver.solve(problem, SolveParams()))
         row(solver.name, s, m)

@@ -22,7 +22,7 @@ from matcher.eligibility import (
     within_travel,
 )
 from matcher.network import TravelTimes, travel_times
-from matcher.problem import compile_problem
+from matcher.problem import Problem, compile_problem
 from matcher.scenario import AidRecord, Cadre, Need, Organization, Pool, Scenario, Village
 
 
@@ -123,10 +123,15 @@ class ScenarioIndex:
         return {v: bool(self.times.village_reachable[j]) for v, j in self._village_col.items()}
 
     @cached_property
+    def problem(self) -> Problem:
+        """The scenario compiled for solvers (once per index)."""
+        return compile_problem(self.scenario, self.times)
+
+    @cached_property
     def _servers(self) -> dict[str, tuple[Provider, ...]]:
         # The compiled problem's arcs are exactly the (need, provider) pairs that can_serve
         # admits, computed vectorised; nearest provider first.
-        problem = compile_problem(self.scenario, self.times)
+        problem = self.problem
         providers = self.providers
         return {
             need_id: tuple(providers[int(problem.arc_provider[a])] for a in problem.arcs_of(n))

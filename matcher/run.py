@@ -18,7 +18,7 @@ from matcher.evaluator import Evaluation, evaluate
 from matcher.loading import scenario_sha256
 from matcher.lookup import ScenarioIndex
 from matcher.plan import Plan, ScenarioRef, SolverInfo
-from matcher.problem import Problem, compile_problem
+from matcher.problem import Problem
 from matcher.reports import build_reports
 from matcher.scenario import Scenario
 from matcher.solution import Progress, SolveParams, SolveResult
@@ -101,7 +101,7 @@ def solve_scenario(
     """Solve a validated scenario with a named solver and return the evaluated plan."""
     started = time.monotonic() if started is None else started
     index = ScenarioIndex.build(scenario)
-    problem = compile_problem(scenario, index.times)
+    problem = index.problem
     params = SolveParams(
         time_limit=solver_budget(time_limit, started, problem.n_needs),
         seed=seed,

@@ -526,7 +526,9 @@ class CpSatSolver:
         if self.deterministic and workers > 1:
             solver.parameters.interleave_search = True
         if params.time_limit is not None:
-            solver.parameters.max_time_in_seconds = max(0.0, float(params.time_limit))
+            # The limit covers building the model too: the caller's budget is wall time.
+            left = float(params.time_limit) - (time.perf_counter() - started)
+            solver.parameters.max_time_in_seconds = max(0.01, left)
         stats["workers"] = workers
         stats["interleave_search"] = int(bool(solver.parameters.interleave_search))
 
