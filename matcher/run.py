@@ -68,7 +68,14 @@ def finish_plan(
     if evaluation.violations and status in ("optimal", "feasible", "stopped"):
         status = "error"  # never present a rule-breaking plan as a good one
     objective = evaluation.objective
-    bound = result.bound if result.bound is None else max(result.bound, objective)
+    stats = dict(result.stats)
+    bound = result.bound
+    if bound is not None and bound < objective - 1e-6 * max(1.0, abs(objective)):
+        # A "bound" below a plan the evaluator accepts is no bound: report none, keep the trace.
+        stats["bound_discarded"] = bound
+        bound = None
+    elif bound is not None:
+        bound = max(bound, objective)  # float noise on an optimal plan
     plan.solver = SolverInfo(
         name=result.solver,
         status=status,
@@ -78,7 +85,7 @@ def finish_plan(
         seconds=round(seconds, 3),
         seed=result.seed,
         version=__version__,
-        stats=result.stats,
+        stats=stats,
     )
     plan.scenario = ScenarioRef(name=scenario.name, sha256=scenario_sha256(scenario))
     plan.unmet = list(evaluation.unmet)

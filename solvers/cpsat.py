@@ -558,7 +558,10 @@ class CpSatSolver:
         stats["branches"] = int(solver.num_branches)
 
         has_plan = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-        raw_bound = float(solver.best_objective_bound) if code != cp_model.INFEASIBLE else math.nan
+        # Only a search that found a plan reports a bound we trust: with UNKNOWN (no plan, e.g.
+        # presolve still running at the time limit) CP-SAT was seen to report a "bound" below a
+        # known feasible plan's objective on a 5,000-need county.
+        raw_bound = float(solver.best_objective_bound) if has_plan else math.nan
         bound = None
         if math.isfinite(raw_bound):
             bound = (raw_bound + built.slack) / OBJECTIVE_SCALE + built.offset
@@ -571,8 +574,8 @@ class CpSatSolver:
         if not has_plan:  # UNKNOWN: no plan found
             if stopped.is_set():
                 return result("stopped", bound=bound)
+            stats["reason"] = "the search ended before any plan was found"
             if (problem.need_pinned >= 0).any():
-                stats["reason"] = "the search ended before any plan was found"
                 return result("error", bound=bound)
             empty = Solution.empty(problem.n_needs)
             claimed = score(problem, empty)
