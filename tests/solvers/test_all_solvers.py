@@ -12,6 +12,7 @@ import pytest
 from matcher.generator import generate_scenario
 from matcher.loading import parse_scenario
 from matcher.run import RunResult, solve_scenario
+from matcher.score import score
 from solvers import SOLVERS
 
 from ..conftest import contract_dict
@@ -83,6 +84,8 @@ def test_every_solver_keeps_every_rule(solver: str, scenario: str) -> None:
     run = _solve(SCENARIOS[scenario], solver)
     assert run.evaluation.violations == (), [v.message for v in run.evaluation.violations]
     assert run.plan.solver.status in ("optimal", "feasible")
+    # The solvers' array score and the evaluator agree on every plan.
+    assert score(run.problem, run.result.solution) == pytest.approx(run.evaluation.objective)
 
 
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))
