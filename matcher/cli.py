@@ -102,6 +102,9 @@ def _summary_table(plan: Plan, title: str) -> Table:
     table.add_row("solver / status", f"{s.name} / {s.status}")
     table.add_row("bound / gap", f"{_fmt(s.bound)} / {_fmt(s.gap)}")
     table.add_row("seconds", _fmt(s.seconds))
+    reason = (s.stats or {}).get("reason")
+    if reason:
+        table.add_row("solver note", str(reason))
     for key, label, share in SUMMARY_ROWS:
         table.add_row(label, _kpi_cell(plan.kpis, key, share))
     reasons = plan.kpis.get("unmet_by_reason", {})
@@ -237,8 +240,10 @@ def compare(
     table.add_column("figure")
     for name in names:
         table.add_column(name, justify="right")
+    notes = [str((p.solver.stats or {}).get("reason", "")) for p in plans]
     rows: list[tuple[str, list[str]]] = [
         ("status", [p.solver.status for p in plans]),
+        *([("solver note", notes)] if any(notes) else []),
         ("bound", [_fmt(p.solver.bound) for p in plans]),
         ("gap", [_fmt(p.solver.gap) for p in plans]),
         ("seconds", [_fmt(p.solver.seconds) for p in plans]),
