@@ -95,6 +95,27 @@ def duplicate_runs(records: Sequence[AidRecord], window_days: int) -> list[list[
     return runs
 
 
+def duplicate_groups(
+    records: Sequence[AidRecord], window_days: int
+) -> list[tuple[tuple[str, str, str], list[AidRecord]]]:
+    """Every duplicate group of a ledger, with its :func:`~matcher.eligibility.aid_key`.
+
+    Records are keyed by household (or village, for village-level aid) and category; each key's
+    records are split into :func:`duplicate_runs`. Keys come in the order of their first record
+    in ``records``, each key's groups earliest first. The money and hours beyond a group's first
+    record are waste (the report's ``waste_yuan`` and ``waste_hours``).
+    """
+    by_key: dict[tuple[str, str, str], list[AidRecord]] = defaultdict(list)
+    for record in records:
+        by_key[aid_key(record.household, record.village, record.category.value)].append(record)
+    return [
+        (key, run)
+        for key, keyed in by_key.items()
+        if len(keyed) >= 2
+        for run in duplicate_runs(keyed, window_days)
+    ]
+
+
 def _group(index: ScenarioIndex, run: list[AidRecord], needs: list[str]) -> dict[str, Any]:
     first, later = run[0], run[1:]
     details = [_record_detail(index, r) for r in run]
@@ -253,21 +274,15 @@ def duplicate_aid_report(index: ScenarioIndex, plan: Plan) -> dict[str, Any]:
     """The duplicate-aid report of DESIGN §6 as JSON-ready data (biggest waste first)."""
     scenario = index.scenario
     window = scenario.policy.duplicate_window_days
-    by_key: dict[tuple[str, str, str], list[AidRecord]] = defaultdict(list)
-    for record in scenario.aid_records:
-        by_key[aid_key(record.household, record.village, record.category.value)].append(record)
     needs_by_key: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for need in scenario.needs:
         needs_by_key[aid_key(need.household, need.village, need.category.value)].append(need.id)
 
     runs: list[list[AidRecord]] = []
     groups: list[dict[str, Any]] = []
-    for key, records in by_key.items():
-        if len(records) < 2:
-            continue
-        for run in duplicate_runs(records, window):
-            runs.append(run)
-            groups.append(_group(index, run, needs_by_key.get(key, [])))
+    for key, run in duplicate_groups(scenario.aid_records, window):
+        runs.append(run)
+        groups.append(_group(index, run, needs_by_key.get(key, [])))
     groups.sort(
         key=lambda g: (-g["waste_yuan"], -g["waste_hours"], g["first_date"], g["records"][0])
     )

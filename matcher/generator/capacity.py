@@ -1,0 +1,51 @@
+"""The capacity calibration: hours of pairing visits, and need hours stretched so that the
+providers' deliverable hours are CAPACITY_RATIO of what the needs ask for."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from matcher.eligibility import pairing_hours, travel_hours
+from matcher.generator.arrays import FloatArray
+from matcher.generator.calibration import CAPACITY_RATIO, NEED_HOURS_SCALE
+from matcher.generator.geography import _Geography
+from matcher.generator.needs import _Needs
+from matcher.generator.providers import _Staff
+from matcher.scenario import Policy
+
+
+def _existing_pairing_hours(
+    pair_minutes: Sequence[float], reachable_villages: int, policy: Policy
+) -> float:
+    """Hours of pairing visits: the existing pairings, plus the pairings still missing to give
+    every reachable village ``min_cadres_per_village``, at the existing pairings' mean."""
+    per = [pairing_hours(m, policy) for m in pair_minutes]
+    mean = sum(per) / len(per) if per else pairing_hours(0.0, policy)
+    missing = max(0, policy.min_cadres_per_village * reachable_villages - len(per))
+    return sum(per) + missing * mean
+
+
+def _scale_need_hours(
+    needs: _Needs, geo: _Geography, staffs: Sequence[_Staff], policy: Policy
+) -> FloatArray:
+    """Need hours stretched (within NEED_HOURS_SCALE, 1-8 h, half hours) so the providers'
+    deliverable hours are CAPACITY_RATIO of the need hours plus travel from the nearest base."""
+    bases = np.unique(np.concatenate([staff.base for staff in staffs]))
+    nearest = geo.minutes[bases].min(axis=0)
+    travel = np.where(np.isfinite(nearest), travel_hours(1.0, policy) * nearest, 0.0)
+    need_travel = float(travel[needs.village].sum())
+    pair_minutes = [m for staff in staffs for m in staff.pair_minutes]
+    reachable = int(np.isfinite(geo.minutes[0]).sum())
+    supply = sum(float(staff.hours[staff.available].sum()) for staff in staffs)
+    supply -= _existing_pairing_hours(pair_minutes, reachable, policy)
+    target = supply / CAPACITY_RATIO - need_travel
+    scale, scaled = 1.0, needs.hours
+    for _ in range(4):  # a few fixed-point steps make up for the 1-8 h clip and rounding
+        got = float(scaled.sum())
+        if got <= 0:
+            break
+        scale = min(max(scale * target / got, NEED_HOURS_SCALE[0]), NEED_HOURS_SCALE[1])
+        scaled = np.clip(np.round(needs.hours * scale * 2) / 2, 1.0, 8.0)
+    return scaled
