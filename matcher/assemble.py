@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from matcher.plan import Assignment, DuplicateService, FundingLine, Pairing, Plan, SolverInfo
 from matcher.problem import Problem
+from matcher.scenario import CATEGORIES
 from matcher.solution import Funding, Solution
 
 
@@ -46,6 +47,8 @@ def solution_to_plan(
                 travel_minutes=round(minutes, 4),
                 hours=_hours(problem, need, minutes, factor),
                 funding=_funding_lines(problem, by_need.get(need, [])),
+                village=problem.village_ids[int(problem.need_village[need])],
+                category=CATEGORIES[int(problem.need_category[need])],
             )
         )
     wasted = []

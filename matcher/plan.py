@@ -71,6 +71,8 @@ class Assignment(_Open):
     travel_minutes: float | None = None
     hours: float | None = None
     funding: list[FundingLine] = Field(default_factory=list)
+    village: str | None = None  # optional: the need's village, for readers without the scenario
+    category: str | None = None  # optional: the need's category
 
 
 class DuplicateService(_Open):
@@ -93,6 +95,8 @@ class Unmet(_Open):
     need: str
     reason: UnmetReason
     detail: str = ""
+    village: str | None = None  # optional: the need's village
+    category: str | None = None  # optional: the need's category
 
 
 class Plan(_Open):

@@ -163,5 +163,9 @@ def unmet_needs(index: ScenarioIndex, plan: Plan, usage: PlanUsage) -> list[Unme
     """A reason for every need the plan leaves open, in scenario order."""
     served = {a.need for a in plan.assignments}
     return [
-        unmet_reason(index, need, usage) for need in index.scenario.needs if need.id not in served
+        unmet_reason(index, need, usage).model_copy(
+            update={"village": need.village, "category": need.category.value}
+        )
+        for need in index.scenario.needs
+        if need.id not in served
     ]
