@@ -11,7 +11,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from matcher.cli_data import register as register_data_commands
 from matcher.evaluator import Evaluation, evaluate
+from matcher.files import write_text_atomic
 from matcher.loading import LoadedScenario, load_scenario
 from matcher.lookup import ScenarioIndex
 from matcher.plan import Plan, read_plan, write_plan
@@ -31,25 +33,26 @@ ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (JSON or YAML).
 PlanArg = Annotated[Path, typer.Argument(help="Plan file (JSON).")]
 
 
-def _load(path: Path) -> LoadedScenario:
+def load_or_exit(path: Path) -> LoadedScenario:
     """Load a scenario or print every problem and exit 1 (no traceback)."""
     try:
         loaded = load_scenario(path)
     except ScenarioInvalid as invalid:
-        _print_problems(invalid.problems)
+        print_problems(invalid.problems)
         err.print(f"[red]{path}: {len(invalid.errors)} problem(s); nothing was solved.[/red]")
         raise typer.Exit(1) from None
-    _print_problems(loaded.warnings)
+    print_problems(loaded.warnings)
     return loaded
 
 
-def _print_problems(problems: Any) -> None:
+def print_problems(problems: Any) -> None:
+    """Every problem on stderr, one a line: severity, location, id, message."""
     for problem in problems:
         colour = "yellow" if problem.severity == "warning" else "red"
         err.print(f"[{colour}]{problem.severity}[/{colour}] {problem}", soft_wrap=True)
 
 
-def _read_plan(path: Path) -> Plan:
+def read_plan_or_exit(path: Path) -> Plan:
     try:
         return read_plan(path)
     except (OSError, ValueError) as error:
@@ -116,7 +119,7 @@ def _summary_table(plan: Plan, title: str) -> Table:
 @app.command()
 def validate(scenario: ScenarioArg) -> None:
     """Check a scenario: exit 0, or 1 with every problem listed (path, id, message)."""
-    loaded = _load(scenario)
+    loaded = load_or_exit(scenario)
     s = loaded.scenario
     out.print(
         f"{scenario}: valid ({len(s.villages)} villages, {len(s.cadres)} cadres, "
@@ -147,7 +150,7 @@ def solve(
     if solver not in SOLVERS:
         err.print(f"[red]unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}[/red]")
         raise typer.Exit(2)
-    loaded = _load(scenario)
+    loaded = load_or_exit(scenario)
     with err.status("solving…", spinner="dots") as status:
 
         def progress(event: Progress) -> None:
@@ -176,8 +179,8 @@ def solve(
 
 
 def _evaluate_files(scenario: Path, plan_path: Path) -> tuple[ScenarioIndex, Plan, Evaluation]:
-    loaded = _load(scenario)
-    plan = _read_plan(plan_path)
+    loaded = load_or_exit(scenario)
+    plan = read_plan_or_exit(plan_path)
     index = ScenarioIndex.build(loaded.scenario)
     return index, plan, evaluate(index, plan)
 
@@ -228,7 +231,7 @@ def compare(
     if unknown:
         err.print(f"[red]unknown solver(s) {', '.join(unknown)}; choose from {', '.join(SOLVERS)}")
         raise typer.Exit(2)
-    loaded = _load(scenario)
+    loaded = load_or_exit(scenario)
     plans: list[Plan] = []
     for name in names:
         with err.status(f"{name}…"):
@@ -259,7 +262,7 @@ def compare(
         lines += [
             f"{label}," + ",".join(c.replace(",", "") for c in cells) for label, cells in rows
         ]
-        csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        write_text_atomic(csv, "\n".join(lines) + "\n")
         out.print(f"table written to {csv}")
 
 
@@ -281,8 +284,11 @@ def generate(
     if out_path is None:
         typer.echo(text)
     else:
-        out_path.write_text(text + "\n", encoding="utf-8")
+        write_text_atomic(out_path, text + "\n")
         err.print(f"scenario written to {out_path}")
+
+
+register_data_commands(app)
 
 
 def main() -> None:

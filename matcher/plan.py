@@ -12,6 +12,8 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from matcher.files import write_text_atomic
+
 PlanStatus = Literal["optimal", "feasible", "infeasible", "stopped", "error"]
 UnmetReason = Literal[
     "already_aided",
@@ -125,9 +127,7 @@ def plan_to_json(plan: Plan) -> str:
 
 def write_plan(plan: Plan, path: Path) -> None:
     """Write a plan file atomically (a crash never leaves half a plan)."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(plan_to_json(plan) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    write_text_atomic(path, plan_to_json(plan) + "\n")
 
 
 def read_plan(path: Path) -> Plan:
