@@ -13,7 +13,7 @@ from rich.console import Console
 
 from matcher.files import write_text_atomic
 from matcher.geo.crs import Crs
-from matcher.problems import Problem
+from matcher.problems import Problem, errors_of
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -56,9 +56,9 @@ def import_command(
     from matcher.cli import print_problems
 
     print_problems(problems)
-    if result.raw is None or any(p.severity == "error" for p in problems):
-        errors = sum(1 for p in problems if p.severity == "error")
-        err.print(f"[red]{source}: {errors} problem(s); nothing was written.[/red]")
+    errors = errors_of(problems)
+    if result.raw is None or errors:
+        err.print(f"[red]{source}: {len(errors)} problem(s); nothing was written.[/red]")
         raise typer.Exit(1)
     write_text_atomic(out_path, json.dumps(result.raw, ensure_ascii=False, indent=1) + "\n")
     out.print(f"scenario written to {out_path}")

@@ -61,6 +61,16 @@ def json_path(loc: Sequence[str | int]) -> str:
     return "".join(parts)
 
 
+def errors_of(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """The problems that stop a scenario from loading (or an import from writing)."""
+    return tuple(p for p in problems if p.severity == "error")
+
+
+def warnings_of(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """The problems that would not have stopped it on their own."""
+    return tuple(p for p in problems if p.severity == "warning")
+
+
 class ScenarioInvalid(Exception):
     """A scenario that cannot be used, with every problem found (errors and warnings)."""
 
@@ -71,12 +81,12 @@ class ScenarioInvalid(Exception):
     @property
     def errors(self) -> tuple[Problem, ...]:
         """The problems that stop the scenario from loading."""
-        return tuple(p for p in self.problems if p.severity == "error")
+        return errors_of(self.problems)
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
         """The problems that would not have stopped it on their own."""
-        return tuple(p for p in self.problems if p.severity == "warning")
+        return warnings_of(self.problems)
 
     def _summary(self) -> str:
         errors = sum(1 for p in self.problems if p.severity == "error")

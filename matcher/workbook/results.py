@@ -13,7 +13,7 @@ from typing import Any
 
 from openpyxl.utils import column_index_from_string
 
-from matcher.problems import Problem
+from matcher.problems import Problem, errors_of, warnings_of
 from matcher.scenario import Scenario
 from matcher.workbook.columns import SHEETS, sheet_for_title
 
@@ -61,12 +61,12 @@ class ImportResult:
     @property
     def errors(self) -> tuple[Problem, ...]:
         """The problems that stop the import: nothing may be written."""
-        return tuple(p for p in self.problems if p.severity == "error")
+        return errors_of(self.problems)
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
         """The problems that do not stop it."""
-        return tuple(p for p in self.problems if p.severity == "warning")
+        return warnings_of(self.problems)
 
     @property
     def ok(self) -> bool:
