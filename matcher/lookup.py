@@ -7,7 +7,7 @@ caps) instead of recomputing them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from matcher.eligibility import (
@@ -32,21 +32,36 @@ class ScenarioIndex:
 
     scenario: Scenario
     times: TravelTimes
-    needs: dict[str, Need] = field(init=False)
-    villages: dict[str, Village] = field(init=False)
-    cadres: dict[str, Cadre] = field(init=False)
-    organizations: dict[str, Organization] = field(init=False)
-    pools: dict[str, Pool] = field(init=False)
-    blocked: dict[str, tuple[AidRecord, ...]] = field(init=False)
 
-    def __post_init__(self) -> None:
-        s = self.scenario
-        object.__setattr__(self, "needs", index_by_id(s.needs))
-        object.__setattr__(self, "villages", index_by_id(s.villages))
-        object.__setattr__(self, "cadres", index_by_id(s.cadres))
-        object.__setattr__(self, "organizations", index_by_id(s.organizations))
-        object.__setattr__(self, "pools", index_by_id(s.pools))
-        object.__setattr__(self, "blocked", blocking_records(s))
+    @cached_property
+    def needs(self) -> dict[str, Need]:
+        """Needs by id."""
+        return index_by_id(self.scenario.needs)
+
+    @cached_property
+    def villages(self) -> dict[str, Village]:
+        """Villages by id."""
+        return index_by_id(self.scenario.villages)
+
+    @cached_property
+    def cadres(self) -> dict[str, Cadre]:
+        """Cadres by id."""
+        return index_by_id(self.scenario.cadres)
+
+    @cached_property
+    def organizations(self) -> dict[str, Organization]:
+        """Organisations by id."""
+        return index_by_id(self.scenario.organizations)
+
+    @cached_property
+    def pools(self) -> dict[str, Pool]:
+        """Pools by id."""
+        return index_by_id(self.scenario.pools)
+
+    @cached_property
+    def blocked(self) -> dict[str, tuple[AidRecord, ...]]:
+        """H8: the needs recent aid holds back, with the records that hold each back."""
+        return blocking_records(self.scenario)
 
     @staticmethod
     def build(scenario: Scenario, times: TravelTimes | None = None) -> ScenarioIndex:
