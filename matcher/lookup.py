@@ -156,3 +156,15 @@ class ScenarioIndex:
     def servers(self, need_id: str) -> tuple[Provider, ...]:
         """Providers that can serve a need (H2, H3, available), nearest first."""
         return self._servers.get(need_id, ())
+
+    @cached_property
+    def _admitting(self) -> dict[str, tuple[Pool, ...]]:
+        problem, pools = self.problem, self.scenario.pools
+        return {
+            need_id: tuple(pools[int(q)] for q in problem.pools_of(n))
+            for n, need_id in enumerate(problem.need_ids)
+        }
+
+    def admitting_pools(self, need_id: str) -> tuple[Pool, ...]:
+        """Pools whose categories, villages and regions admit a need (H5), as solvers see them."""
+        return self._admitting.get(need_id, ())

@@ -6,7 +6,7 @@ hours they have left, which pools or caps ran short), so a planner knows what wo
 
 from __future__ import annotations
 
-from matcher.eligibility import HOURS_TOLERANCE, holds_skill, is_available, pool_admits
+from matcher.eligibility import HOURS_TOLERANCE, holds_skill, is_available, pool_limit_per_need
 from matcher.lookup import ScenarioIndex
 from matcher.plan import Plan, Unmet
 from matcher.scenario import Need
@@ -62,7 +62,7 @@ def _no_eligible_funding(index: ScenarioIndex, need: Need) -> Unmet | None:
     if need.cost <= 0:
         return None
     village = index.villages[need.village]
-    if any(pool_admits(p, need, village) for p in index.scenario.pools):
+    if index.admitting_pools(need.id):
         return None
     return Unmet(
         need=need.id,
@@ -83,9 +83,8 @@ def _unfundable(index: ScenarioIndex, need: Need) -> Unmet | None:
             reason="funding_exhausted",
             detail=f"cost {need.cost} exceeds village {need.village}'s funding cap {cap}",
         )
-    village = index.villages[need.village]
-    pools = [p for p in index.scenario.pools if pool_admits(p, need, village)]
-    most = sum(min(p.amount, p.max_per_need or p.amount) for p in pools)
+    pools = index.admitting_pools(need.id)
+    most = sum(pool_limit_per_need(p) for p in pools)
     if need.cost > most:
         return Unmet(
             need=need.id,
@@ -127,10 +126,9 @@ def _funding_left(index: ScenarioIndex, need: Need, usage: PlanUsage) -> Unmet |
             detail=f"village {need.village} has {max(0, cap_left)} yuan of its cap left; "
             f"cost {need.cost}",
         )
-    village = index.villages[need.village]
-    pools = [p for p in index.scenario.pools if pool_admits(p, need, village)]
+    pools = index.admitting_pools(need.id)
     left = {p.id: max(0, p.amount - usage.pool_spent.get(p.id, 0)) for p in pools}
-    payable = sum(min(left[p.id], p.max_per_need or p.amount) for p in pools)
+    payable = sum(min(left[p.id], pool_limit_per_need(p)) for p in pools)
     if payable < need.cost:
         shown = ", ".join(f"{pid} {amount}" for pid, amount in left.items())
         return Unmet(
