@@ -76,6 +76,15 @@ def _more(total: int, shown: int) -> list[str]:
     return [f"  ... and {total - shown} more"] if total > shown else []
 
 
+def _listing(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], right: Iterable[int] = (), *, total: int
+) -> list[str]:
+    """A table of the rows shown, a line for those left out of ``total``, or "none"."""
+    if total == 0:
+        return ["  none"]
+    return [*table(headers, rows, right), *_more(total, len(rows))]
+
+
 def _reasons(counts: Mapping[str, int]) -> str:
     return ", ".join(f"{r} {n}" for r, n in counts.items())
 
@@ -148,24 +157,21 @@ def render_duplicate_aid(report: Mapping[str, Any]) -> list[str]:
 
     held = report.get("held_back", [])
     lines += _section(f"Needs held back by recent aid (H8): {len(held)}")
-    if held:
-        rows = [
-            [
-                str(h.get("need", "")),
-                h.get("household") or "(village)",
-                str(h.get("village", "")),
-                str(h.get("category", "")),
-                ", ".join(
-                    f"{d.get('id')} ({d.get('provider')} {d.get('date')})"
-                    for d in h.get("details", [])
-                ),
-            ]
-            for h in held[:TOP]
+    rows = [
+        [
+            str(h.get("need", "")),
+            h.get("household") or "(village)",
+            str(h.get("village", "")),
+            str(h.get("category", "")),
+            ", ".join(
+                f"{d.get('id')} ({d.get('provider')} {d.get('date')})" for d in h.get("details", [])
+            ),
         ]
-        lines += table(["need", "household", "village", "category", "held back by"], rows)
-        lines += _more(len(held), TOP)
-    else:
-        lines.append("  none")
+        for h in held[:TOP]
+    ]
+    lines += _listing(
+        ["need", "household", "village", "category", "held back by"], rows, total=len(held)
+    )
 
     dup = report.get("plan_duplicates", {})
     services = dup.get("services", [])
@@ -208,50 +214,47 @@ def render_blind_spots(report: Mapping[str, Any]) -> list[str]:
 
     short = report.get("short_villages", [])
     lines += _section(f"Villages short of {required} cadres: {len(short)}")
-    if short:
-        rows = [
-            [
-                str(v.get("village", "")),
-                str(v.get("name") or ""),
-                str(v.get("town", "")),
-                f"{v.get('pairings', 0)} of {v.get('required', required)}",
-                str(v.get("why", "")),
-                str(v.get("cadres_in_reach", 0)),
-                ", ".join(_candidate(c) for c in v.get("candidates", [])[:CANDIDATES_SHOWN]),
-            ]
-            for v in short[:TOP]
+    rows = [
+        [
+            str(v.get("village", "")),
+            str(v.get("name") or ""),
+            str(v.get("town", "")),
+            f"{v.get('pairings', 0)} of {v.get('required', required)}",
+            str(v.get("why", "")),
+            str(v.get("cadres_in_reach", 0)),
+            ", ".join(_candidate(c) for c in v.get("candidates", [])[:CANDIDATES_SHOWN]),
         ]
-        headers = [
-            "village",
-            "name",
-            "town",
-            "pairings",
-            "why",
-            "in reach",
-            "other cadres in reach (first 3)",
-        ]
-        lines += table(headers, rows, right=(5,))
-        lines += _more(len(short), TOP)
-    else:
-        lines.append("  none")
+        for v in short[:TOP]
+    ]
+    headers = [
+        "village",
+        "name",
+        "town",
+        "pairings",
+        "why",
+        "in reach",
+        "other cadres in reach (first 3)",
+    ]
+    lines += _listing(headers, rows, right=(5,), total=len(short))
 
     unreachable = report.get("unreachable_villages", [])
     lines += _section(f"Unreachable villages: {len(unreachable)}")
-    if unreachable:
-        rows = [
-            [
-                str(v.get("village", "")),
-                str(v.get("name") or ""),
-                str(v.get("town", "")),
-                yuan(v.get("households")),
-                str(v.get("needs", 0)),
-            ]
-            for v in unreachable[:TOP]
+    rows = [
+        [
+            str(v.get("village", "")),
+            str(v.get("name") or ""),
+            str(v.get("town", "")),
+            yuan(v.get("households")),
+            str(v.get("needs", 0)),
         ]
-        lines += table(["village", "name", "town", "households", "needs"], rows, right=(3, 4))
-        lines += _more(len(unreachable), TOP)
-    else:
-        lines.append("  none")
+        for v in unreachable[:TOP]
+    ]
+    lines += _listing(
+        ["village", "name", "town", "households", "needs"],
+        rows,
+        right=(3, 4),
+        total=len(unreachable),
+    )
 
     reached = report.get("unreached_households", {})
     villages = reached.get("villages", [])
@@ -259,44 +262,36 @@ def render_blind_spots(report: Mapping[str, Any]) -> list[str]:
         f"Households unreached (no pairing, no served need): {yuan(reached.get('total'))} of "
         f"{yuan(reached.get('households_total'))} ({percent(reached.get('share'))})"
     )
-    if villages:
-        rows = [
-            [
-                str(v.get("village", "")),
-                str(v.get("name") or ""),
-                str(v.get("town", "")),
-                yuan(v.get("households")),
-                yuan(v.get("households_with_served_need")),
-                yuan(v.get("unreached")),
-            ]
-            for v in villages[:TOP]
+    rows = [
+        [
+            str(v.get("village", "")),
+            str(v.get("name") or ""),
+            str(v.get("town", "")),
+            yuan(v.get("households")),
+            yuan(v.get("households_with_served_need")),
+            yuan(v.get("unreached")),
         ]
-        headers = ["village", "name", "town", "households", "with served need", "unreached"]
-        lines += table(headers, rows, right=(3, 4, 5))
-        lines += _more(len(villages), TOP)
-    else:
-        lines.append("  none")
+        for v in villages[:TOP]
+    ]
+    headers = ["village", "name", "town", "households", "with served need", "unreached"]
+    lines += _listing(headers, rows, right=(3, 4, 5), total=len(villages))
 
     groups = report.get("unmet_groups", [])
     lines += _section(f"Unmet needs by town x category: {len(groups)} groups")
-    if groups:
-        rows = [
-            [
-                str(g.get("town", "")),
-                str(g.get("category", "")),
-                str(g.get("needs", 0)),
-                f"{g.get('value_open', 0):,.0f}",
-                _reasons(g.get("reasons", {})),
-                ", ".join(g.get("need_ids", [])[:5])
-                + (" ..." if g.get("needs", 0) > min(5, len(g.get("need_ids", []))) else ""),
-            ]
-            for g in groups[:TOP]
+    rows = [
+        [
+            str(g.get("town", "")),
+            str(g.get("category", "")),
+            str(g.get("needs", 0)),
+            f"{g.get('value_open', 0):,.0f}",
+            _reasons(g.get("reasons", {})),
+            ", ".join(g.get("need_ids", [])[:5])
+            + (" ..." if g.get("needs", 0) > min(5, len(g.get("need_ids", []))) else ""),
         ]
-        headers = ["town", "category", "needs", "value open", "reasons", "need ids"]
-        lines += table(headers, rows, right=(2, 3))
-        lines += _more(len(groups), TOP)
-    else:
-        lines.append("  none")
+        for g in groups[:TOP]
+    ]
+    headers = ["town", "category", "needs", "value open", "reasons", "need ids"]
+    lines += _listing(headers, rows, right=(2, 3), total=len(groups))
 
     by_reason = {r: t for r, t in report.get("unmet_by_reason", {}).items() if t.get("needs")}
     if by_reason:
@@ -311,21 +306,18 @@ def render_blind_spots(report: Mapping[str, Any]) -> list[str]:
 
     categories = report.get("categories_served_by_nobody", [])
     lines += _section(f"Need categories served by nobody: {len(categories)}")
-    if categories:
-        rows = [
-            [
-                str(c.get("category", "")),
-                str(c.get("needs", 0)),
-                f"{c.get('value_open', 0):,.0f}",
-                str(c.get("providers_in_reach", 0)),
-                _reasons(c.get("reasons", {})),
-            ]
-            for c in categories
+    rows = [
+        [
+            str(c.get("category", "")),
+            str(c.get("needs", 0)),
+            f"{c.get('value_open', 0):,.0f}",
+            str(c.get("providers_in_reach", 0)),
+            _reasons(c.get("reasons", {})),
         ]
-        headers = ["category", "needs", "value open", "providers in reach", "reasons"]
-        lines += table(headers, rows, right=(1, 2, 3))
-    else:
-        lines.append("  none")
+        for c in categories
+    ]
+    headers = ["category", "needs", "value open", "providers in reach", "reasons"]
+    lines += _listing(headers, rows, right=(1, 2, 3), total=len(categories))
     return lines
 
 
