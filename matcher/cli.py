@@ -232,11 +232,12 @@ def compare(
         err.print(f"[red]unknown solver(s) {', '.join(unknown)}; choose from {', '.join(SOLVERS)}")
         raise typer.Exit(2)
     loaded = load_or_exit(scenario)
+    index = ScenarioIndex.build(loaded.scenario)  # travel times and problem, once for all
     plans: list[Plan] = []
     for name in names:
         with err.status(f"{name}…"):
             run = solve_scenario(
-                loaded.scenario, solver=name, time_limit=time_limit, seed=seed, workers=workers
+                index, solver=name, time_limit=time_limit, seed=seed, workers=workers
             )
         plans.append(run.plan)
     table = Table(title=f"{loaded.scenario.name or scenario}: {time_limit:g} s each")

@@ -96,7 +96,7 @@ def finish_plan(
 
 
 def solve_scenario(
-    scenario: Scenario,
+    scenario: Scenario | ScenarioIndex,
     solver: str = "auto",
     time_limit: float | None = 30.0,
     seed: int = 0,
@@ -105,9 +105,12 @@ def solve_scenario(
     stop: threading.Event | None = None,
     started: float | None = None,
 ) -> RunResult:
-    """Solve a validated scenario with a named solver and return the evaluated plan."""
+    """Solve a validated scenario with a named solver and return the evaluated plan.
+
+    Pass a :class:`ScenarioIndex` to reuse its travel times and compiled problem across solves
+    of the same scenario (``matcher compare``)."""
     started = time.monotonic() if started is None else started
-    index = ScenarioIndex.build(scenario)
+    index = scenario if isinstance(scenario, ScenarioIndex) else ScenarioIndex.build(scenario)
     problem = index.problem
     params = SolveParams(
         time_limit=solver_budget(time_limit, started, problem.n_needs),
