@@ -68,7 +68,8 @@ class Progress:
 
 @dataclass
 class SolveParams:
-    """How to solve: time limit, seed, workers, progress callback, stop signal and a hint."""
+    """How to solve: time limit, seed, workers, progress callback, stop signal, a previous plan
+    (hint) with an optional limit on changes, and an optional round limit."""
 
     time_limit: float | None = 30.0
     seed: int = 0
@@ -76,6 +77,11 @@ class SolveParams:
     on_progress: Callable[[Progress], None] | None = None
     stop: threading.Event | None = None
     hint: Solution | None = None
+    # Re-planning: at most this many assignments or pairings may differ from ``hint``.
+    max_changes: int | None = None
+    # A machine-independent work limit (neighbourhood rounds of ``auto``): with it, the same
+    # seed and worker count give the same plan on any machine. The time limit still applies.
+    rounds: int | None = None
 
 
 @dataclass(frozen=True)

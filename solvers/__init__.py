@@ -25,6 +25,12 @@ def _cpsat() -> Solver:
     return CpSatSolver()
 
 
+def _highs() -> Solver:
+    from solvers.highs import HighsSolver
+
+    return HighsSolver()
+
+
 def _auto() -> Solver:
     from solvers.auto import AutoSolver
 
@@ -36,6 +42,7 @@ SOLVERS: dict[str, Callable[[], Solver]] = {
     "greedy": _greedy,
     "siloed": _siloed,
     "cpsat": _cpsat,
+    "highs": _highs,
 }
 
 
@@ -44,7 +51,7 @@ class UnknownSolver(ValueError):
 
 
 def get_solver(name: str) -> Solver:
-    """The solver of that name (DESIGN §7: greedy, siloed, cpsat, auto)."""
+    """The solver of that name (DESIGN §7: greedy, siloed, cpsat, highs, auto)."""
     try:
         factory = SOLVERS[name]
     except KeyError:

@@ -1,58 +1,338 @@
-"""The default solver: the best the package has for the size (DESIGN §7: ``auto``).
+"""The default solver (DESIGN §7: ``auto``): near the LP bound in seconds, and says how near.
 
-For now: a greedy plan first (a feasible answer in well under a second, reported as progress),
-then CP-SAT warm-started from it for the rest of the time; the better of the two by the
-objective is returned, with CP-SAT's proven bound.
+Stages, each one keeping the best plan so far (every plan is checked row by row against the
+whole :class:`~solvers.linear_model.LinearModel` before it is kept):
+
+1. **Greedy** (:mod:`solvers.greedy`): a feasible plan in well under a second at county scale,
+   reported at once as progress. With a previous plan (``params.hint``) that plan, repaired to
+   the current scenario, is the start instead when it is better or when changes are limited.
+2. **LP bound** (:mod:`solvers.lp_bound`): the relaxation of the whole model by column
+   generation; its safe dual bound is the run's proven bound, its duals price every arc.
+3. **LP-guided fix and resolve**: the needs and pairings the LP takes whole are fixed; a HiGHS
+   sub-MIP decides the rest over each open need's few best arcs by reduced cost.
+4. **Large-neighbourhood search** (:mod:`solvers.lns`): provider clusters re-solved exactly by
+   HiGHS, ``workers`` at a time in threads (HiGHS releases the GIL), until the time limit, the
+   round limit or the caller's stop.
+
+Determinism: the neighbourhoods come from a generator seeded with ``params.seed``; results of
+parallel sub-MIPs are merged in a fixed order; HiGHS runs single-threaded per sub-MIP. A run
+that ends by ``params.rounds`` (and whose LP converged) gives the same plan for the same seed and
+worker count on any machine; a run ended by the wall clock stops at a machine-dependent round.
+With ``rounds`` set, sub-MIPs are limited by branch-and-bound nodes rather than seconds.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
-from matcher.problem import Problem
-from matcher.score import score
-from matcher.solution import SolveParams, SolveResult
-from solvers.cpsat import CpSatSolver
-from solvers.greedy import GreedySolver
+import numpy as np
+
+from matcher.problem import BoolArray, FloatArray, IntArray, Problem
+from matcher.solution import Progress, Solution, SolveParams, SolveResult, Status
+from solvers.greedy import build_greedy
+from solvers.linear_model import ChangeLimit, LinearModel, build_linear_model
+from solvers.lns import ACCEPT_TOLERANCE, ProviderClusters, SubResult, solve_sub_mip
+from solvers.lp_bound import LpResult, rank_within, solve_lp
+from solvers.repair import repair
+
+LP_SHARE = 0.4
+"""Most of the time left that column generation may take."""
+
+FIX_SHARE = 0.3
+"""Most of the time left that the fix-and-resolve sub-MIP may take."""
+
+CANDIDATE_ARCS = 4
+"""Arcs per need (best reduced cost first) that the sub-MIPs consider, besides the LP's."""
+
+SUB_SECONDS = 0.3
+"""Time limit of one neighbourhood sub-MIP."""
+
+SUB_NODES = 200
+"""Node limit of one sub-MIP when the run is limited by rounds (deterministic)."""
+
+FIRST_CLUSTER = 8
+"""Providers in the first neighbourhoods; the size then adapts."""
+
+
+@dataclass
+class _Best:
+    vector: FloatArray
+    objective: float
+
+
+def candidate_columns(
+    problem: Problem, model: LinearModel, lp: LpResult, incumbent: FloatArray | None
+) -> BoolArray:
+    """Columns the sub-MIPs may use: per need and per cadre the best few by reduced cost, every
+    column the LP uses, the incumbent's columns and every non-arc, non-pairing column."""
+    cand = np.zeros(model.n_cols, dtype=np.bool_)
+    if model.x.stop > model.x.start:
+        need = problem.arc_need[model.x_arc]
+        cand[model.x] = rank_within(need, -lp.reduced[model.x]) < CANDIDATE_ARCS
+    if model.y.stop > model.y.start:
+        cand[model.y] = rank_within(problem.pair_cadre, -lp.reduced[model.y]) < CANDIDATE_ARCS
+    cand |= lp.values > 1e-9
+    cand[model.f.start :] = True
+    cand |= model.col_lo > 0
+    if incumbent is not None:
+        cand |= incumbent > 0
+    return cand
+
+
+def fix_columns(problem: Problem, model: LinearModel, lp: LpResult) -> FloatArray:
+    """The LP's whole decisions: arcs and pairings at 1 (all else 0), a feasible partial plan
+    because every ≤ row has non-negative coefficients and funding columns stay free."""
+    fixed = np.zeros(model.n_cols)
+    xy = slice(model.x.start, model.f.start)
+    fixed[xy] = (lp.values[xy] > 1 - 1e-6).astype(float)
+    return fixed
+
+
+class _Run:
+    """One auto solve: the model, the best plan so far, the bound and the clock."""
+
+    def __init__(self, problem: Problem, params: SolveParams, model: LinearModel) -> None:
+        self.problem = problem
+        self.params = params
+        self.model = model
+        self.started = time.perf_counter()
+        self.best: _Best | None = None
+        self.bound: float | None = None
+        self.stats: dict[str, float | int | str] = {}
+        self.rng = np.random.default_rng(params.seed)
+
+    def elapsed(self) -> float:
+        """Seconds since the solve began."""
+        return time.perf_counter() - self.started
+
+    def left(self) -> float:
+        """Seconds left of the time limit (infinite without one)."""
+        if self.params.time_limit is None:
+            return float("inf")
+        return float(self.params.time_limit) - self.elapsed()
+
+    def stopped(self) -> bool:
+        """The caller asked to stop."""
+        return self.params.stop is not None and self.params.stop.is_set()
+
+    def progress(self, message: str) -> None:
+        """Report the incumbent and the bound."""
+        if self.params.on_progress is not None and self.best is not None:
+            self.params.on_progress(
+                Progress(self.elapsed(), self.best.objective, self.bound, message)
+            )
+
+    def offer(self, vector: FloatArray | None, message: str) -> bool:
+        """Keep ``vector`` if it satisfies every row and beats the incumbent."""
+        if vector is None or self.model.violation(vector) > ACCEPT_TOLERANCE:
+            return False
+        value = self.model.objective(vector)
+        if self.best is not None and value <= self.best.objective + 1e-7:
+            return False
+        self.best = _Best(vector, value)
+        self.progress(message)
+        return True
+
+    def result(self, name: str) -> SolveResult:
+        """The best plan as a :class:`SolveResult`."""
+        problem, best, bound = self.problem, self.best, self.bound
+        if best is None:
+            status: Status = "stopped" if self.stopped() else "error"
+            self.stats.setdefault("reason", "no plan satisfying every rule was found")
+            solution = Solution.empty(problem.n_needs)
+            objective = None
+        else:
+            solution = self.model.solution(problem, best.vector)
+            objective = best.objective
+            if self.stopped():
+                status = "stopped"
+            elif bound is not None and objective >= bound - 1e-6 * max(1.0, abs(bound)):
+                status = "optimal"
+            else:
+                status = "feasible"
+        if bound is not None and objective is not None:
+            bound = max(bound, objective)  # an optimal plan within float noise of its bound
+        self.stats["seconds_total"] = self.elapsed()
+        return SolveResult(
+            solver=name,
+            status=status,
+            solution=solution,
+            seconds=self.elapsed(),
+            seed=self.params.seed,
+            bound=bound,
+            claimed_objective=objective,
+            stats=self.stats,
+        )
 
 
 class AutoSolver:
-    """Greedy, then CP-SAT with the greedy plan as hint."""
+    """Greedy, LP bound, LP-guided fix-and-resolve, then large-neighbourhood search."""
 
     name = "auto"
 
     def solve(self, problem: Problem, params: SolveParams) -> SolveResult:
-        """Solve within ``params.time_limit``; stop early keeps the best plan so far."""
-        started = time.perf_counter()
-        greedy = GreedySolver().solve(problem, params)
-        if params.stop is not None and params.stop.is_set():
-            return replace(greedy, solver=self.name, status="stopped")
-        remaining = None
-        if params.time_limit is not None:
-            remaining = max(0.1, params.time_limit - (time.perf_counter() - started))
-        exact = CpSatSolver().solve(
-            problem, replace(params, time_limit=remaining, hint=greedy.solution)
-        )
-        seconds = time.perf_counter() - started
-        use_exact = exact.status in ("optimal", "feasible", "stopped") and score(
-            problem, exact.solution
-        ) >= score(problem, greedy.solution)
-        if exact.status == "infeasible":
-            return replace(exact, solver=self.name, seconds=seconds)
-        best = exact if use_exact else greedy
-        status = (
-            best.status if use_exact else ("stopped" if exact.status == "stopped" else "feasible")
-        )
-        if best is greedy and greedy.status == "error":
-            status = "error"
-        return SolveResult(
-            solver=self.name,
-            status=status,
-            solution=best.solution,
-            seconds=seconds,
+        """Solve within ``params.time_limit``; a stop keeps the best plan so far."""
+        change = None
+        if params.hint is not None and params.max_changes is not None:
+            change = ChangeLimit(params.hint, int(params.max_changes))
+        run = _Run(problem, params, build_linear_model(problem, change_limit=change))
+        model = run.model
+        run.stats.update(columns=model.n_cols, rows=model.n_rows)
+
+        run.offer(model.vector(problem, build_greedy(problem).solution()), "greedy plan")
+        if params.hint is not None:
+            run.offer(repair(problem, model, params.hint), "previous plan")
+        run.stats["first_plan_seconds"] = run.elapsed()
+        if run.stopped() or run.left() <= 0:
+            return run.result(self.name)
+
+        lp_limit = None if params.rounds is not None else max(0.05, LP_SHARE * run.left())
+        lp = solve_lp(
+            problem,
+            model,
+            start=None if run.best is None else run.best.vector,
+            time_limit=lp_limit,
+            stop=params.stop,
             seed=params.seed,
-            bound=exact.bound,
-            claimed_objective=score(problem, best.solution),
-            stats={"picked": best.solver, **{f"cpsat_{k}": v for k, v in exact.stats.items()}},
         )
+        run.bound = lp.bound
+        run.stats.update(
+            lp_seconds=lp.seconds,
+            lp_rounds=lp.rounds,
+            lp_converged=int(lp.converged),
+            lp_columns=int(lp.active.sum()),
+        )
+        run.progress("LP bound")
+        if run.stopped() or run.left() <= 0:
+            return run.result(self.name)
+
+        candidates = candidate_columns(
+            problem, model, lp, None if run.best is None else run.best.vector
+        )
+        run.stats["candidate_columns"] = int(candidates.sum())
+        _fix_and_resolve(run, lp, candidates)
+        if run.best is not None:
+            _search(run, candidates)
+        return run.result(self.name)
+
+
+def _fix_and_resolve(run: _Run, lp: LpResult, candidates: BoolArray) -> None:
+    """Fix what the LP takes whole; solve the open needs and pairings as one sub-MIP."""
+    problem, model, params = run.problem, run.model, run.params
+    base = fix_columns(problem, model, lp)
+    taken = np.zeros(problem.n_needs, dtype=np.bool_)
+    on = np.flatnonzero(base[model.x] > 0)
+    taken[problem.arc_need[model.x_arc[on]]] = True
+    free = candidates.copy()
+    free[model.x] &= ~taken[problem.arc_need[model.x_arc]]
+    free[model.y] &= base[model.y] == 0
+    free_cols = np.flatnonzero(free)
+    deterministic = params.rounds is not None
+    began = time.perf_counter()
+    vector, result = solve_sub_mip(
+        problem,
+        model,
+        base,
+        free_cols,
+        time_limit=1e9 if deterministic else max(0.05, FIX_SHARE * run.left()),
+        seed=params.seed,
+        node_limit=20 * SUB_NODES if deterministic else None,
+        stop=params.stop,
+    )
+    improved = run.offer(vector, "LP-guided fix and resolve")
+    run.stats.update(
+        fix_seconds=time.perf_counter() - began,
+        fix_free_columns=len(free_cols),
+        fix_optimal=int(result.optimal),
+        fix_improved=int(improved),
+    )
+
+
+def _search(run: _Run, candidates: BoolArray) -> None:
+    """Provider-cluster neighbourhoods, ``workers`` sub-MIPs per round."""
+    problem, model, params = run.problem, run.model, run.params
+    clusters = ProviderClusters(problem, model, candidates, run.rng)
+    if clusters.active.size == 0:
+        return
+    workers = max(1, min(int(params.workers), 4))
+    size = min(FIRST_CLUSTER, int(clusters.active.size))
+    rounds = improvements = optimal_subs = 0
+    deterministic = params.rounds is not None
+    pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
+    try:
+        while not run.stopped() and run.left() > 0.02:
+            if deterministic and rounds >= int(params.rounds or 0):
+                break
+            assert run.best is not None
+            base = run.best.vector
+            jobs = _draw(run, clusters, base, workers, size)
+            limit = 60.0 if deterministic else max(0.02, min(SUB_SECONDS, run.left()))
+            first_seed = params.seed + rounds * workers
+
+            def work(
+                job: tuple[int, IntArray],
+                base: FloatArray = base,
+                limit: float = limit,
+                first_seed: int = first_seed,
+            ) -> tuple[FloatArray | None, SubResult]:
+                k, free = job
+                return solve_sub_mip(
+                    problem,
+                    model,
+                    base,
+                    free,
+                    time_limit=limit,
+                    seed=first_seed + k,
+                    start=base[free],
+                    node_limit=SUB_NODES if deterministic else None,
+                    stop=params.stop,
+                )
+
+            indexed = list(enumerate(jobs))
+            results = list(pool.map(work, indexed)) if pool else [work(j) for j in indexed]
+            rounds += 1
+            for (_, free), (vector, result) in zip(indexed, results, strict=True):
+                optimal_subs += int(result.optimal)
+                if vector is None:
+                    continue
+                merged = run.best.vector.copy()
+                merged[free] = vector[free]
+                model.complete(problem, merged)
+                improvements += int(run.offer(merged, "neighbourhood search"))
+            if all(r.optimal and r.seconds < limit / 3 for _, r in results):
+                size = min(size + 1, int(clusters.active.size))
+            elif any(not r.optimal for _, r in results):
+                size = max(2, size - 1)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    run.stats.update(
+        lns_rounds=rounds,
+        lns_improvements=improvements,
+        lns_optimal_subs=optimal_subs,
+        lns_last_cluster=size,
+        workers=workers,
+    )
+
+
+def _draw(
+    run: _Run, clusters: ProviderClusters, base: FloatArray, workers: int, size: int
+) -> list[IntArray]:
+    """Up to ``workers`` neighbourhoods with no provider and no column in common."""
+    taken = np.zeros(run.problem.n_providers, dtype=np.bool_)
+    seen = np.zeros(run.model.n_cols, dtype=np.bool_)
+    jobs: list[IntArray] = []
+    for _ in range(workers):
+        choices = clusters.active[~taken[clusters.active]]
+        if choices.size == 0:
+            break
+        members = clusters.cluster(int(run.rng.choice(choices)), size)
+        members = members[~taken[members]]
+        taken[members] = True
+        free = clusters.free_columns(members, base)
+        free = free[~seen[free]]
+        seen[free] = True
+        jobs.append(free)
+    return jobs

@@ -1,0 +1,124 @@
+"""Passing a :class:`~solvers.linear_model.LinearModel` (or part of one) to HiGHS.
+
+All HiGHS users (the LP bound, the ``highs`` MIP and the neighbourhood sub-MIPs) go through these
+helpers, so options such as the thread count, the seed and the silenced log are set in one place.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+
+from matcher.problem import BoolArray, FloatArray
+
+
+def _finite(values: FloatArray) -> FloatArray:
+    inf = highspy.kHighsInf
+    return np.where(np.isposinf(values), inf, np.where(np.isneginf(values), -inf, values))
+
+
+_quiet_done = False
+_quiet_lock = threading.Lock()
+
+
+def _first_highs() -> highspy.Highs:
+    """HiGHS prints a copyright banner to stdout (C level) when the first instance is made,
+    before any option can silence it; the CLI's stdout must stay ours, so that one
+    construction runs with file descriptor 1 pointed at /dev/null."""
+    global _quiet_done
+    with _quiet_lock:
+        if _quiet_done:
+            return highspy.Highs()
+        _quiet_done = True
+        return _silently_constructed()
+
+
+def _silently_constructed() -> highspy.Highs:
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    return h
+
+
+def new_highs(seed: int = 0, threads: int = 1) -> highspy.Highs:
+    """A silent HiGHS instance that maximises, deterministic for a seed and a thread count."""
+    h = _first_highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("random_seed", int(seed) % (2**31 - 1))
+    h.setOptionValue("threads", max(1, int(threads)))
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    return h
+
+
+def add_rows(h: highspy.Highs, lo: FloatArray, hi: FloatArray) -> None:
+    """Add empty rows with these bounds (the columns bring their coefficients)."""
+    empty = np.zeros(0, dtype=np.int32)
+    h.addRows(len(lo), _finite(lo), _finite(hi), 0, empty, empty, np.zeros(0))
+
+
+def add_columns(
+    h: highspy.Highs,
+    matrix: sp.csc_array,
+    cost: FloatArray,
+    lo: FloatArray,
+    hi: FloatArray,
+    integral: BoolArray | None = None,
+) -> None:
+    """Add columns (``matrix`` has one row per row already in ``h``)."""
+    n = matrix.shape[1]
+    if n == 0:
+        return
+    m = sp.csc_array(matrix)
+    m.sort_indices()
+    first = h.getNumCol()
+    h.addCols(
+        n,
+        np.asarray(cost, dtype=np.float64),
+        _finite(np.asarray(lo, dtype=np.float64)),
+        _finite(np.asarray(hi, dtype=np.float64)),
+        int(m.nnz),
+        m.indptr[:-1].astype(np.int32),
+        m.indices.astype(np.int32),
+        m.data.astype(np.float64),
+    )
+    if integral is not None:
+        ints = np.flatnonzero(integral).astype(np.int32)
+        if len(ints):
+            kinds = np.full(len(ints), highspy.HighsVarType.kInteger)
+            h.changeColsIntegrality(len(ints), first + ints, kinds)
+
+
+def run(h: highspy.Highs, stop: threading.Event | None = None) -> None:
+    """``h.run()``, cancelled as soon as ``stop`` is set (HiGHS releases the GIL while it
+    solves, so a watcher thread can call ``cancelSolve``)."""
+    if stop is None:
+        h.run()
+        return
+    if stop.is_set():
+        return
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.05):
+            if stop.is_set():
+                h.cancelSolve()
+                return
+
+    watcher = threading.Thread(target=watch, name="highs-stop", daemon=True)
+    watcher.start()
+    try:
+        h.run()
+    finally:
+        done.set()
+        watcher.join()

@@ -1,0 +1,495 @@
+"""The whole model of H1-H8 and the objective of DESIGN §5 as one sparse matrix.
+
+``max c·v + offset  s.t.  row_lo <= A v <= row_hi,  col_lo <= v <= col_hi,  v_j integral
+for integral columns``. One builder serves the LP bound (:mod:`solvers.lp_bound`), the ``highs``
+MIP (:mod:`solvers.highs`) and the large-neighbourhood search (:mod:`solvers.lns`), so the three
+can never disagree about what a plan is. It is built with numpy and SciPy only (no per-variable
+Python calls), so a county of 50,000 needs and millions of arcs compiles in seconds.
+
+Columns, in this order (``LinearModel.x``, ``.y``, ``.f``, ``.s``, ``.g`` are the slices):
+
+``x[a]``  binary: arc ``a`` serves its need (arcs of *servable* needs only, see
+          :func:`servable_needs`); a pinned need's arc has lower bound 1.
+``y[e]``  binary: pairing arc ``e`` is chosen.
+``f[k]``  integer yuan pool ``f_pool[k]`` pays for need ``f_need[k]`` (needs with cost > 0 and two
+          or more admitting pools; a need with one pool is charged to it as ``cost * x``).
+``s[v]``  pairing shortfall of village ``s_village[k]``, in [0, min_cadres].
+``g[v]``  fairness shortfall (value units) of village ``g_village[k]``, continuous >= 0.
+
+Rows: H1 (at most one arc per need), H7 (pairings per cadre), H4 (hours per provider), H5 (the
+funding of each multi-pool need equals its cost; pool totals), H6 (village caps), the shortfall
+and fairness definitions, and optionally a limit on changes from a previous plan.
+
+Rows that no choice of columns could violate are left out: they would only slow the solvers.
+
+Hours are real numbers here, as the rules state them; ``hours_margin`` shrinks every capacity
+by that much so that a plan a MIP solver accepts within its feasibility tolerance still passes
+the evaluator. The LP bound uses margin 0, so it bounds the true optimum.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from matcher.problem import BoolArray, FloatArray, IntArray, Problem
+from matcher.solution import Funding, Solution
+
+INF = float("inf")
+
+
+def servable_needs(problem: Problem) -> BoolArray:
+    """Needs that some plan could serve on their own: not held back by H8, with an arc, and
+    fundable (cost 0, or cost within the village cap and the admitting pools' per-need limits)."""
+    has_arc = np.diff(problem.need_arc_start) > 0
+    ok = ~problem.need_blocked & has_arc
+    cost = problem.need_cost
+    if problem.n_needs == 0:
+        return ok
+    counts = np.diff(problem.need_pool_start)
+    owner = np.repeat(np.arange(problem.n_needs), counts)
+    limits = np.minimum(problem.pool_limit[problem.need_pool], cost[owner])
+    reach = np.bincount(owner, weights=limits, minlength=problem.n_needs)
+    fundable = (cost == 0) | ((cost <= problem.village_cap[problem.need_village]) & (reach >= cost))
+    result: BoolArray = ok & fundable
+    return result
+
+
+@dataclass(frozen=True, eq=False)
+class ChangeLimit:
+    """At most ``limit`` assignments or pairings may differ from ``previous``."""
+
+    previous: Solution
+    limit: int
+
+
+@dataclass(frozen=True, eq=False)
+class LinearModel:
+    """The compiled problem as a sparse MIP; see the module docstring for the columns."""
+
+    c: FloatArray
+    A: sp.csc_array
+    row_lo: FloatArray
+    row_hi: FloatArray
+    col_lo: FloatArray
+    col_hi: FloatArray
+    integral: BoolArray
+    offset: float
+    x: slice
+    y: slice
+    f: slice
+    s: slice
+    g: slice
+    x_arc: IntArray  # arc index of each x column
+    f_need: IntArray
+    f_pool: IntArray
+    s_village: IntArray
+    g_village: IntArray
+    single_pool: IntArray  # per need: the one pool paying it, -1 otherwise
+    row_kind: tuple[str, ...]  # a label per row block, for diagnostics
+    row_block: IntArray  # block start positions, len(row_kind) + 1
+
+    @property
+    def n_cols(self) -> int:
+        """Number of columns."""
+        return len(self.c)
+
+    @property
+    def n_rows(self) -> int:
+        """Number of rows."""
+        return len(self.row_lo)
+
+    def objective(self, v: FloatArray) -> float:
+        """The objective of DESIGN §5 of a column vector."""
+        return float(self.c @ v) + self.offset
+
+    def violation(self, v: FloatArray) -> float:
+        """The largest violation of a row or column bound by ``v`` (0 when feasible)."""
+        act = self.A @ v
+        worst = 0.0
+        if self.n_rows:
+            worst = max(float((act - self.row_hi).max()), float((self.row_lo - act).max()))
+        if self.n_cols:
+            worst = max(worst, float((v - self.col_hi).max()), float((self.col_lo - v).max()))
+        return max(0.0, worst)
+
+    def dual_bound(self, duals: FloatArray) -> float:
+        """An upper bound on the model's optimum from *any* row multipliers (the safe bound of
+        Neumaier and Shcherbina): ``c·v = y·Av + (c - Aᵀy)·v`` and both terms are bounded over
+        the box, so the result is valid whatever the accuracy of the LP that gave ``duals``.
+
+        Multipliers of the wrong sign for a one-sided row are set to 0 first.
+        """
+        y = np.asarray(duals, dtype=np.float64).copy()
+        y[(y > 0) & ~np.isfinite(self.row_hi)] = 0.0
+        y[(y < 0) & ~np.isfinite(self.row_lo)] = 0.0
+        rows = np.where(y > 0, y * np.where(y > 0, self.row_hi, 0.0), 0.0) + np.where(
+            y < 0, y * np.where(y < 0, self.row_lo, 0.0), 0.0
+        )
+        d = self.c - self.A.T @ y
+        cols = np.where(d > 0, d * self.col_hi, d * self.col_lo)
+        return float(rows.sum() + cols.sum()) + self.offset
+
+    def vector(self, problem: Problem, solution: Solution) -> FloatArray:
+        """The column vector of a raw solution (shortfall and fairness columns at their least
+        feasible values). Arcs not in the model (an unservable need served) are ignored, so
+        :meth:`violation` is the check that the result is the whole plan."""
+        v = np.zeros(self.n_cols)
+        served = np.flatnonzero(solution.need_provider >= 0)
+        arcs = self.x_arc
+        if served.size and arcs.size:
+            want = np.full(problem.n_needs, -1, dtype=np.int64)
+            want[served] = solution.need_provider[served]
+            hit = problem.arc_provider[arcs] == want[problem.arc_need[arcs]]
+            v[self.x][hit] = 1.0
+        if solution.pairings:
+            key = problem.pair_cadre * len(problem.village_ids) + problem.pair_village
+            chosen = {c * len(problem.village_ids) + vv for c, vv in solution.pairings}
+            v[self.y] = np.isin(key, np.fromiter(chosen, np.int64, len(chosen))).astype(float)
+        if self.f.stop > self.f.start:
+            amount = {(fl.need, fl.pool): fl.amount for fl in solution.funding}
+            v[self.f] = [
+                amount.get((int(n), int(q)), 0)
+                for n, q in zip(self.f_need, self.f_pool, strict=True)
+            ]
+        self.complete(problem, v)
+        return v
+
+    def complete(self, problem: Problem, v: FloatArray) -> None:
+        """Set the shortfall and fairness columns of ``v`` to their least feasible values."""
+        if self.s.stop > self.s.start:
+            per_village = np.bincount(
+                problem.pair_village, weights=v[self.y], minlength=len(problem.village_ids)
+            )
+            v[self.s] = np.maximum(0.0, problem.min_cadres - per_village[self.s_village])
+        if self.g.stop > self.g.start:
+            arcs = self.x_arc
+            served_value = np.bincount(
+                problem.need_village[problem.arc_need[arcs]],
+                weights=v[self.x] * problem.need_value[problem.arc_need[arcs]],
+                minlength=len(problem.village_ids),
+            )
+            floor = problem.fairness_floor * problem.village_servable_value
+            v[self.g] = np.maximum(0.0, floor[self.g_village] - served_value[self.g_village])
+
+    def solution(self, problem: Problem, v: FloatArray) -> Solution:
+        """The raw solution of an integral column vector (values rounded)."""
+        xs = np.rint(v[self.x]) > 0
+        arcs = self.x_arc[xs]
+        need_provider = np.full(problem.n_needs, -1, dtype=np.int64)
+        need_provider[problem.arc_need[arcs]] = problem.arc_provider[arcs]
+        served = need_provider >= 0
+        funding = [
+            Funding(int(n), int(q), int(a))
+            for n, q, a in zip(
+                self.f_need, self.f_pool, np.rint(v[self.f]).astype(np.int64), strict=True
+            )
+            if a > 0 and served[n]
+        ]
+        singles = np.flatnonzero(served & (self.single_pool >= 0))
+        funding += [
+            Funding(int(n), int(self.single_pool[n]), int(problem.need_cost[n])) for n in singles
+        ]
+        funding.sort(key=lambda fl: (fl.need, fl.pool))
+        pairs = np.flatnonzero(np.rint(v[self.y]) > 0)
+        pairings = tuple(
+            (int(problem.pair_cadre[e]), int(problem.pair_village[e])) for e in pairs.tolist()
+        )
+        return Solution(need_provider, tuple(funding), pairings)
+
+
+class _Rows:
+    """Accumulates row blocks as COO triplets."""
+
+    def __init__(self) -> None:
+        self.rows: list[IntArray] = []
+        self.cols: list[IntArray] = []
+        self.vals: list[FloatArray] = []
+        self.lo: list[FloatArray] = []
+        self.hi: list[FloatArray] = []
+        self.kinds: list[str] = []
+        self.starts: list[int] = [0]
+        self.n = 0
+
+    def add(
+        self,
+        kind: str,
+        row: IntArray,
+        col: IntArray,
+        val: FloatArray,
+        lo: FloatArray,
+        hi: FloatArray,
+    ) -> None:
+        """Add a block of ``len(lo)`` rows; ``row`` is local to the block."""
+        self.rows.append(np.asarray(row, dtype=np.int64) + self.n)
+        self.cols.append(np.asarray(col, dtype=np.int64))
+        self.vals.append(np.asarray(val, dtype=np.float64))
+        self.lo.append(np.asarray(lo, dtype=np.float64))
+        self.hi.append(np.asarray(hi, dtype=np.float64))
+        self.n += len(lo)
+        self.kinds.append(kind)
+        self.starts.append(self.n)
+
+
+def _sum_by(keys: IntArray, weights: FloatArray, n: int) -> FloatArray:
+    """Σ weights per key as floats (``np.bincount`` returns ints for empty input)."""
+    return np.bincount(keys, weights=weights, minlength=n).astype(np.float64)
+
+
+def _compact(keys: IntArray, keep: BoolArray) -> IntArray:
+    """Local row number of each key among the kept keys (-1 for dropped)."""
+    local = np.full(len(keep), -1, dtype=np.int64)
+    local[keep] = np.arange(int(keep.sum()))
+    return local[keys]
+
+
+def build_linear_model(
+    problem: Problem,
+    hours_margin: float = 0.0,
+    change_limit: ChangeLimit | None = None,
+) -> LinearModel:
+    """Compile ``problem`` into a :class:`LinearModel`."""
+    n_needs, n_prov = problem.n_needs, problem.n_providers
+    n_vill, n_pools = len(problem.village_ids), len(problem.pool_ids)
+    servable = servable_needs(problem)
+    arcs = np.flatnonzero(servable[problem.arc_need]).astype(np.int64)
+    a_need = problem.arc_need[arcs]
+    a_prov = problem.arc_provider[arcs]
+    cost = problem.need_cost.astype(np.float64)
+    n_x, n_y = len(arcs), len(problem.pair_cadre)
+
+    # --- funding columns: needs with cost > 0 and several admitting pools ---
+    counts = np.diff(problem.need_pool_start)
+    owner = np.repeat(np.arange(n_needs), counts)
+    pool_ok = problem.pool_limit[problem.need_pool] > 0
+    usable = np.bincount(owner[pool_ok], minlength=n_needs)
+    paid = servable & (problem.need_cost > 0)
+    multi = paid & (usable >= 2)
+    keep_f = multi[owner] & pool_ok
+    f_need, f_pool = owner[keep_f], problem.need_pool[keep_f]
+    single_pool = np.full(n_needs, -1, dtype=np.int64)
+    one = paid & (usable == 1)
+    single_pool[owner[one[owner] & pool_ok]] = problem.need_pool[one[owner] & pool_ok]
+    n_f = len(f_need)
+
+    # --- shortfall and fairness columns ---
+    offset = -problem.change_penalty * problem.existing_pairings
+    pair_count = np.bincount(problem.pair_village, minlength=n_vill)
+    if problem.min_cadres > 0 and problem.shortfall_penalty > 0:
+        s_village = np.flatnonzero(pair_count > 0).astype(np.int64)
+        offset -= problem.shortfall_penalty * problem.min_cadres * int((pair_count == 0).sum())
+    else:
+        s_village = np.zeros(0, dtype=np.int64)
+    floor = problem.fairness_floor * problem.village_servable_value
+    arc_count = np.bincount(problem.need_village[a_need], minlength=n_vill)
+    if problem.fairness_weight > 0 and problem.fairness_floor > 0:
+        g_village = np.flatnonzero((floor > 0) & (arc_count > 0)).astype(np.int64)
+        offset -= problem.fairness_weight * float(floor[(floor > 0) & (arc_count == 0)].sum())
+    else:
+        g_village = np.zeros(0, dtype=np.int64)
+    n_s, n_g = len(s_village), len(g_village)
+
+    x0, y0 = 0, n_x
+    f0 = y0 + n_y
+    s0 = f0 + n_f
+    g0 = s0 + n_s
+    n_cols = g0 + n_g
+    x_cols = np.arange(n_x, dtype=np.int64)
+    y_cols = y0 + np.arange(n_y, dtype=np.int64)
+
+    c = np.zeros(n_cols)
+    c[x0:y0] = problem.arc_value[arcs]
+    c[y0:f0] = np.where(problem.pair_existing, problem.change_penalty, 0.0)
+    c[s0:g0] = -problem.shortfall_penalty
+    c[g0:] = -problem.fairness_weight
+    col_lo = np.zeros(n_cols)
+    col_hi = np.ones(n_cols)
+    pinned = problem.need_pinned[a_need]
+    col_lo[x0:y0][(pinned >= 0) & (pinned == a_prov)] = 1.0
+    col_hi[f0:s0] = np.minimum(problem.pool_limit[f_pool], problem.need_cost[f_need])
+    col_hi[s0:g0] = problem.min_cadres
+    col_hi[g0:] = floor[g_village]
+    integral = np.ones(n_cols, dtype=np.bool_)
+    integral[g0:] = False
+
+    rows = _Rows()
+    # H1: at most one arc per need
+    per_need = np.bincount(a_need, minlength=n_needs)
+    r = _compact(a_need, per_need >= 2)
+    k = r >= 0
+    m = int((per_need >= 2).sum())
+    rows.add("H1", r[k], x_cols[k], np.ones(int(k.sum())), np.full(m, -INF), np.ones(m))
+
+    # H7: pairings per cadre
+    pairs_per = np.bincount(problem.pair_cadre, minlength=n_prov)
+    over = pairs_per > problem.provider_max_villages
+    r = _compact(problem.pair_cadre, over)
+    k = r >= 0
+    rows.add(
+        "H7",
+        r[k],
+        y_cols[k],
+        np.ones(int(k.sum())),
+        np.full(int(over.sum()), -INF),
+        problem.provider_max_villages[over].astype(float),
+    )
+
+    # H4: hours per provider
+    load = _sum_by(a_prov, problem.arc_hours[arcs], n_prov)
+    load += _sum_by(problem.pair_cadre, problem.pair_hours, n_prov)
+    cap = np.maximum(0.0, problem.provider_capacity - hours_margin)
+    tight = load > cap
+    ra, rp = _compact(a_prov, tight), _compact(problem.pair_cadre, tight)
+    rows.add(
+        "H4",
+        np.concatenate([ra[ra >= 0], rp[rp >= 0]]),
+        np.concatenate([x_cols[ra >= 0], y_cols[rp >= 0]]),
+        np.concatenate([problem.arc_hours[arcs][ra >= 0], problem.pair_hours[rp >= 0]]),
+        np.full(int(tight.sum()), -INF),
+        cap[tight],
+    )
+
+    # H5: multi-pool needs are funded exactly; pool totals
+    multi_needs = np.flatnonzero(multi)
+    r_f = _compact(f_need, multi)
+    r_x = _compact(a_need, multi)
+    kx = r_x >= 0
+    rows.add(
+        "H5 need",
+        np.concatenate([r_f, r_x[kx]]),
+        np.concatenate([f0 + np.arange(n_f), x_cols[kx]]),
+        np.concatenate([np.ones(n_f), -cost[a_need[kx]]]),
+        np.zeros(len(multi_needs)),
+        np.zeros(len(multi_needs)),
+    )
+    x_single = single_pool[a_need]
+    ks = x_single >= 0
+    pool_load = _sum_by(f_pool, col_hi[f0:s0], n_pools)
+    pool_load += _sum_by(single_pool[single_pool >= 0], cost[single_pool >= 0], n_pools)
+    pool_tight = pool_load > problem.pool_amount
+    r_pf = _compact(f_pool, pool_tight)
+    r_px = _compact(x_single[ks], pool_tight) if ks.any() else np.zeros(0, np.int64)
+    rows.add(
+        "H5 pool",
+        np.concatenate([r_pf[r_pf >= 0], r_px[r_px >= 0]]),
+        np.concatenate([f0 + np.flatnonzero(r_pf >= 0), x_cols[ks][r_px >= 0]]),
+        np.concatenate([np.ones(int((r_pf >= 0).sum())), cost[a_need[ks]][r_px >= 0]]),
+        np.full(int(pool_tight.sum()), -INF),
+        problem.pool_amount[pool_tight].astype(float),
+    )
+
+    # H6: village funding caps
+    a_vill = problem.need_village[a_need]
+    need_cost_by_village = _sum_by(problem.need_village[paid], cost[paid], n_vill)
+    cap_tight = need_cost_by_village > problem.village_cap
+    rv = _compact(a_vill, cap_tight)
+    kv = (rv >= 0) & (cost[a_need] > 0)
+    rows.add(
+        "H6",
+        rv[kv],
+        x_cols[kv],
+        cost[a_need[kv]],
+        np.full(int(cap_tight.sum()), -INF),
+        problem.village_cap[cap_tight].astype(float),
+    )
+
+    # shortfall: s_v + pairings(v) >= min_cadres
+    if n_s:
+        rs = _compact(problem.pair_village, np.isin(np.arange(n_vill), s_village))
+        ks2 = rs >= 0
+        rows.add(
+            "shortfall",
+            np.concatenate([np.arange(n_s), rs[ks2]]),
+            np.concatenate([s0 + np.arange(n_s), y_cols[ks2]]),
+            np.ones(n_s + int(ks2.sum())),
+            np.full(n_s, float(problem.min_cadres)),
+            np.full(n_s, INF),
+        )
+    # fairness: g_v + served value(v) >= floor(v)
+    if n_g:
+        rg = _compact(a_vill, np.isin(np.arange(n_vill), g_village))
+        kg = rg >= 0
+        rows.add(
+            "fairness",
+            np.concatenate([np.arange(n_g), rg[kg]]),
+            np.concatenate([g0 + np.arange(n_g), x_cols[kg]]),
+            np.concatenate([np.ones(n_g), problem.need_value[a_need[kg]]]),
+            floor[g_village],
+            np.full(n_g, INF),
+        )
+
+    if change_limit is not None:
+        _add_change_row(problem, rows, change_limit, arcs, y0)
+
+    A = sp.csc_array(
+        (
+            np.concatenate(rows.vals) if rows.vals else np.zeros(0),
+            (
+                np.concatenate(rows.rows) if rows.rows else np.zeros(0, np.int64),
+                np.concatenate(rows.cols) if rows.cols else np.zeros(0, np.int64),
+            ),
+        ),
+        shape=(rows.n, n_cols),
+    )
+    A.sum_duplicates()
+    return LinearModel(
+        c=c,
+        A=A,
+        row_lo=np.concatenate(rows.lo) if rows.lo else np.zeros(0),
+        row_hi=np.concatenate(rows.hi) if rows.hi else np.zeros(0),
+        col_lo=col_lo,
+        col_hi=col_hi,
+        integral=integral,
+        offset=float(offset),
+        x=slice(x0, y0),
+        y=slice(y0, f0),
+        f=slice(f0, s0),
+        s=slice(s0, g0),
+        g=slice(g0, n_cols),
+        x_arc=arcs,
+        f_need=f_need,
+        f_pool=f_pool,
+        s_village=s_village,
+        g_village=g_village,
+        single_pool=single_pool,
+        row_kind=tuple(rows.kinds),
+        row_block=np.asarray(rows.starts, dtype=np.int64),
+    )
+
+
+def _add_change_row(
+    problem: Problem, rows: _Rows, limit: ChangeLimit, arcs: IntArray, y0: int
+) -> None:
+    """Σ changed assignments + changed pairings <= K, linear in the columns.
+
+    A need served before by arc ``a`` changes unless ``x[a] = 1``; a need unserved before
+    changes when any arc serves it; a pairing changes when ``y`` differs from before. So
+    changes = (#served before - Σ x[kept arcs]) + Σ x[arcs of needs unserved before]
+    + (#paired before - Σ y[kept]) + Σ y[others]."""
+    prev = limit.previous
+    a_need = problem.arc_need[arcs]
+    before = prev.need_provider[a_need]
+    kept = (before >= 0) & (problem.arc_provider[arcs] == before)
+    fresh = before < 0
+    key = problem.pair_cadre * len(problem.village_ids) + problem.pair_village
+    chosen = np.fromiter(
+        (c * len(problem.village_ids) + v for c, v in set(prev.pairings)), dtype=np.int64
+    )
+    was_paired = np.isin(key, chosen)
+    served_before = int((prev.need_provider >= 0).sum())
+    coef_x = np.where(kept, -1.0, np.where(fresh, 1.0, 0.0))
+    coef_y = np.where(was_paired, -1.0, 1.0)
+    kx = coef_x != 0
+    cols = np.concatenate([np.flatnonzero(kx), y0 + np.arange(len(coef_y))])
+    vals = np.concatenate([coef_x[kx], coef_y])
+    constant = served_before + len(set(prev.pairings))
+    rows.add(
+        "changes",
+        np.zeros(len(cols), dtype=np.int64),
+        cols,
+        vals,
+        np.array([-INF]),
+        np.array([float(limit.limit - constant)]),
+    )

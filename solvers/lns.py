@@ -1,0 +1,213 @@
+"""Large-neighbourhood search: improve a plan by re-solving parts of it exactly with HiGHS.
+
+A neighbourhood is a set of *free* columns of the :class:`~solvers.linear_model.LinearModel`;
+every other column keeps its value in the incumbent. The sub-MIP holds the free columns and the
+rows they touch, with each row's bounds moved by what the fixed columns already use, so any
+sub-solution put back into the incumbent satisfies every row: H1-H8 hold by construction, and
+:meth:`LinearModel.violation` re-checks each accepted move anyway. The incumbent restricted to
+the free columns is passed as the sub-MIP's start, so a move never makes the plan worse.
+
+Neighbourhoods are *provider clusters*: a seed provider and the providers that compete with it
+for the same needs (the most shared candidate needs), with the needs they serve or could take
+that are unserved now, their pairing arcs and the funding of those needs. The cluster size adapts:
+it grows while sub-MIPs are solved to optimality quickly and shrinks when they hit their time
+limit. Seeds are drawn by a seeded generator, weighted towards providers whose LP solution
+differs from the incumbent, so the same seed gives the same sequence of neighbourhoods.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+
+from matcher.problem import BoolArray, FloatArray, IntArray, Problem
+from solvers.highs_backend import add_columns, add_rows, new_highs, run
+from solvers.linear_model import LinearModel
+
+MIP_GAP = 1e-4
+
+ACCEPT_TOLERANCE = 5e-7
+"""Largest row violation (hours, yuan) accepted in a sub-solution after rounding; the
+evaluator allows 1e-6 hours, money rows are integral and exact."""
+
+
+@dataclass
+class SubResult:
+    """One sub-MIP's outcome."""
+
+    improved: bool
+    objective: float
+    optimal: bool
+    seconds: float
+    columns: int
+
+
+@dataclass
+class LnsStats:
+    """Counters for the solve's stats."""
+
+    rounds: int = 0
+    improvements: int = 0
+    optimal_subs: int = 0
+    sub_seconds: float = 0.0
+    sizes: list[int] = field(default_factory=list)
+
+
+def solve_sub_mip(
+    problem: Problem,
+    model: LinearModel,
+    base: FloatArray,
+    free: IntArray,
+    time_limit: float,
+    seed: int = 0,
+    start: FloatArray | None = None,
+    node_limit: int | None = None,
+    stop: threading.Event | None = None,
+) -> tuple[FloatArray | None, SubResult]:
+    """Solve the columns ``free`` exactly with every other column fixed at ``base``.
+
+    ``start`` (values of the free columns) is given to HiGHS as a feasible start. Returns the
+    full vector of HiGHS's best point, rounded and checked by :meth:`LinearModel.violation`, or
+    None when there is none (or it failed the check).
+    """
+    began = time.perf_counter()
+    free = np.unique(free)
+    fixed = base.copy()
+    fixed[free] = 0.0
+    fixed_activity = model.A @ fixed
+    sub_cols = sp.csc_array(model.A[:, free])
+    rows = np.unique(sub_cols.indices)
+    sub = sp.csr_array(sub_cols)[rows]
+    h = new_highs(seed=seed)
+    add_rows(
+        h, model.row_lo[rows] - fixed_activity[rows], model.row_hi[rows] - fixed_activity[rows]
+    )
+    add_columns(
+        h,
+        sp.csc_array(sub),
+        model.c[free],
+        model.col_lo[free],
+        model.col_hi[free],
+        integral=model.integral[free],
+    )
+    h.setOptionValue("time_limit", max(0.01, float(time_limit)))
+    h.setOptionValue("mip_rel_gap", MIP_GAP)
+    if node_limit is not None:
+        h.setOptionValue("mip_max_nodes", int(node_limit))
+    if start is not None:
+        hint = highspy.HighsSolution()
+        hint.col_value = np.asarray(start, dtype=np.float64).tolist()
+        hint.value_valid = True
+        h.setSolution(hint)
+    run(h, stop)
+    optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    result = SubResult(False, -np.inf, optimal, time.perf_counter() - began, len(free))
+    if h.getInfo().primal_solution_status != 2:  # no feasible point
+        return None, result
+    values = np.asarray(h.getSolution().col_value, dtype=np.float64)
+    ints = model.integral[free]
+    values[ints] = np.rint(values[ints])
+    candidate = fixed
+    candidate[free] = values
+    model.complete(problem, candidate)
+    if model.violation(candidate) > ACCEPT_TOLERANCE:
+        return None, result
+    result.objective = model.objective(candidate)
+    result.seconds = time.perf_counter() - began
+    return candidate, result
+
+
+class ProviderClusters:
+    """Draws provider-cluster neighbourhoods over a model's candidate columns."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        model: LinearModel,
+        candidate: BoolArray,
+        rng: np.random.Generator,
+    ) -> None:
+        self.problem = problem
+        self.model = model
+        self.rng = rng
+        n_prov = problem.n_providers
+        x_cand = np.flatnonzero(candidate[model.x])
+        self.cand_x = x_cand  # x column offsets (positions within the x slice)
+        arcs = model.x_arc[x_cand]
+        self.cand_need = problem.arc_need[arcs]
+        self.cand_prov = problem.arc_provider[arcs]
+        incidence = sp.csr_array(
+            (np.ones(len(arcs)), (self.cand_prov, self.cand_need)),
+            shape=(n_prov, problem.n_needs),
+        )
+        incidence.data[:] = 1.0
+        self.overlap = sp.csr_array(incidence @ incidence.T)
+        order = np.argsort(self.cand_prov, kind="stable")
+        self.by_prov = order
+        self.prov_start = np.searchsorted(self.cand_prov[order], np.arange(n_prov + 1))
+        y_cand = np.flatnonzero(candidate[model.y])
+        self.y_cadre = problem.pair_cadre[y_cand]
+        y_order = np.argsort(self.y_cadre, kind="stable")
+        self.y_cols = model.y.start + y_cand[y_order]
+        self.y_start = np.searchsorted(self.y_cadre[y_order], np.arange(n_prov + 1))
+        self.f_by_need = self._group(model.f_need, problem.n_needs)
+        self.active = np.flatnonzero(self.prov_start[1:] > self.prov_start[:-1])
+
+    @staticmethod
+    def _group(keys: IntArray, n: int) -> tuple[IntArray, IntArray]:
+        order = np.argsort(keys, kind="stable")
+        return order, np.searchsorted(keys[order], np.arange(n + 1))
+
+    def cluster(self, seed_provider: int, size: int) -> IntArray:
+        """The seed and the ``size - 1`` providers sharing the most candidate needs with it."""
+        row = self.overlap[[seed_provider]]
+        cols = row.indices
+        weights = row.data + self.rng.random(len(cols)) * 0.5  # random tie-breaks
+        top = cols[np.argsort(-weights, kind="stable")][:size]
+        if seed_provider not in top:
+            top = np.concatenate([[seed_provider], top[: size - 1]])
+        members: IntArray = np.asarray(top, dtype=np.int64)
+        return members
+
+    def free_columns(self, providers: IntArray, incumbent: FloatArray) -> IntArray:
+        """Columns of a cluster: arcs of its providers to needs unserved or served inside it,
+        their funding, the cluster's pairing arcs, and the affected shortfall/fairness columns."""
+        model, problem = self.model, self.problem
+        inside = np.zeros(problem.n_providers, dtype=np.bool_)
+        inside[providers] = True
+        served_by = np.full(problem.n_needs, -1, dtype=np.int64)
+        x_on = np.flatnonzero(incumbent[model.x] > 0.5)
+        served_by[problem.arc_need[model.x_arc[x_on]]] = problem.arc_provider[model.x_arc[x_on]]
+        parts = [self.by_prov[self.prov_start[p] : self.prov_start[p + 1]] for p in providers]
+        pos = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+        needs = self.cand_need[pos]
+        owner = served_by[needs]
+        keep = (owner < 0) | inside[np.maximum(owner, 0)]
+        pos = pos[keep]
+        needs = np.unique(self.cand_need[pos])
+        x_cols = model.x.start + self.cand_x[pos]
+        # the incumbent's own arcs of these needs must be free too (they may be outside the
+        # candidate set)
+        served_x = x_on[inside[problem.arc_provider[model.x_arc[x_on]]]]
+        y_parts = [self.y_cols[self.y_start[p] : self.y_start[p + 1]] for p in providers]
+        y_cols = np.concatenate(y_parts) if y_parts else np.zeros(0, np.int64)
+        y_on = np.flatnonzero(incumbent[model.y] > 0.5)
+        y_on = y_on[inside[problem.pair_cadre[y_on]]] + model.y.start
+        f_order, f_start = self.f_by_need
+        all_needs = np.unique(np.concatenate([needs, problem.arc_need[model.x_arc[served_x]]]))
+        f_parts = [f_order[f_start[n] : f_start[n + 1]] for n in all_needs.tolist()]
+        f_cols = model.f.start + (np.concatenate(f_parts) if f_parts else np.zeros(0, np.int64))
+        villages_y = problem.pair_village[np.concatenate([y_cols, y_on]) - model.y.start]
+        s_cols = model.s.start + np.flatnonzero(np.isin(model.s_village, villages_y))
+        villages_x = problem.need_village[all_needs]
+        g_cols = model.g.start + np.flatnonzero(np.isin(model.g_village, villages_x))
+        return np.unique(
+            np.concatenate(
+                [x_cols, model.x.start + served_x, y_cols, y_on, f_cols, s_cols, g_cols]
+            ).astype(np.int64)
+        )

@@ -1,0 +1,61 @@
+"""Make a previous plan fit the current scenario, dropping as little as possible.
+
+Re-planning starts from the plan a county already works with, but the scenario may have changed
+since (a cadre has fewer hours, a pool less money, a need was withdrawn). :func:`repair` keeps
+every decision of the old plan that still fits: it drops arcs the model no longer has, then, row
+by row, the least valuable assignments or pairings of each violated row until the row holds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from matcher.problem import FloatArray, Problem
+from matcher.solution import Solution
+from solvers.linear_model import LinearModel
+
+_TOLERANCE = 1e-7
+
+
+def repair(problem: Problem, model: LinearModel, previous: Solution) -> FloatArray | None:
+    """The column vector of ``previous`` made feasible for ``model``, or None when no dropping
+    of assignments and pairings makes it so (for example a pinned need it does not serve)."""
+    need_provider = previous.need_provider
+    if len(need_provider) != problem.n_needs:
+        return None
+    v = model.vector(problem, previous)
+    # A need whose funding lines do not add up to its cost (money moved between pools) is
+    # refunded from scratch: its funding columns are cleared and it is dropped below when
+    # that breaks its funding row.
+    xy = np.zeros(model.n_cols, dtype=np.bool_)
+    xy[model.x.start : model.f.start] = True
+    A = model.A.tocsr()
+    for _ in range(model.n_rows + 1):
+        activity = model.A @ v
+        over = np.flatnonzero(
+            (activity > model.row_hi + _TOLERANCE) | (activity < model.row_lo - _TOLERANCE)
+        )
+        if over.size == 0:
+            break
+        row = int(over[0])
+        lo, hi = A.indptr[row], A.indptr[row + 1]
+        cols = A.indices[lo:hi]
+        cols = cols[xy[cols] & (v[cols] > 0) & (model.col_lo[cols] == 0)]
+        if cols.size == 0:
+            return None
+        # drop the least valuable decision first
+        drop = int(cols[np.argmin(model.c[cols])])
+        v[drop] = 0.0
+        _clear_funding(problem, model, v, drop)
+        model.complete(problem, v)
+    if model.violation(v) > _TOLERANCE:
+        return None
+    return v
+
+
+def _clear_funding(problem: Problem, model: LinearModel, v: FloatArray, column: int) -> None:
+    """When an arc column is dropped, its need's funding columns go too."""
+    if not model.x.start <= column < model.x.stop:
+        return
+    need = int(problem.arc_need[model.x_arc[column - model.x.start]])
+    v[model.f.start + np.flatnonzero(model.f_need == need)] = 0.0
