@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
+
 from matcher.plan import Assignment, DuplicateService, FundingLine, Pairing, Plan, SolverInfo
 from matcher.problem import Problem
 from matcher.scenario import CATEGORIES
@@ -71,3 +73,36 @@ def solution_to_plan(
     return Plan(
         solver=solver, pairings=pairings, assignments=assignments, duplicate_services=wasted
     )
+
+
+def plan_to_solution(problem: Problem, plan: Plan) -> tuple[Solution, list[str]]:
+    """A previous plan as a raw solution over ``problem`` (re-planning), and notes on what of it
+    no longer exists in the scenario (needs withdrawn, providers or villages gone), which is
+    dropped. Whether the rest still keeps the rules is for the solver to check and repair."""
+    need_index = {n: i for i, n in enumerate(problem.need_ids)}
+    provider_index = {p: i for i, p in enumerate(problem.provider_ids)}
+    village_index = {v: i for i, v in enumerate(problem.village_ids)}
+    pool_index = {q: i for i, q in enumerate(problem.pool_ids)}
+    notes: list[str] = []
+    need_provider = np.full(problem.n_needs, -1, dtype=np.int64)
+    funding: list[Funding] = []
+    for a in plan.assignments:
+        n, p = need_index.get(a.need), provider_index.get(a.provider)
+        if n is None or p is None:
+            notes.append(f"assignment {a.need} -> {a.provider}: no longer in the scenario")
+            continue
+        need_provider[n] = p
+        for line in a.funding:
+            q = pool_index.get(line.pool)
+            if q is None:
+                notes.append(f"funding of {a.need} by {line.pool}: no such pool any more")
+                continue
+            funding.append(Funding(n, q, int(line.amount)))
+    pairings: list[tuple[int, int]] = []
+    for pairing in plan.pairings:
+        c, v = provider_index.get(pairing.cadre), village_index.get(pairing.village)
+        if c is None or v is None or c >= problem.n_cadres:
+            notes.append(f"pairing {pairing.cadre} - {pairing.village}: no longer in the scenario")
+            continue
+        pairings.append((c, v))
+    return Solution(need_provider, tuple(funding), tuple(sorted(set(pairings)))), notes

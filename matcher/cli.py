@@ -131,7 +131,7 @@ def validate(scenario: ScenarioArg) -> None:
 @app.command()
 def solve(
     scenario: ScenarioArg,
-    solver: Annotated[str, typer.Option(help="greedy, siloed, cpsat or auto.")] = "auto",
+    solver: Annotated[str, typer.Option(help="greedy, siloed, cpsat, highs or auto.")] = "auto",
     time_limit: Annotated[
         float, typer.Option(help="Seconds for the whole command, reading to writing.")
     ] = 30.0,
@@ -141,16 +141,38 @@ def solve(
         "plan.json"
     ),
     quiet: Annotated[bool, typer.Option(help="No progress line.")] = False,
+    previous: Annotated[
+        Path | None,
+        typer.Option("--from", help="A previous plan to start from (re-planning)."),
+    ] = None,
+    max_changes: Annotated[
+        int | None,
+        typer.Option(help="With --from: most assignments and pairings that may change."),
+    ] = None,
+    rounds: Annotated[
+        int | None,
+        typer.Option(help="auto: stop after this many search rounds (repeatable plans)."),
+    ] = None,
 ) -> None:
     """Solve a scenario, print the evaluator's summary and write the plan."""
-    from matcher.run import solve_scenario
+    from matcher.run import REPLANNING_SOLVERS, solve_scenario
     from solvers import SOLVERS
 
     started = time.monotonic()
     if solver not in SOLVERS:
         err.print(f"[red]unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}[/red]")
         raise typer.Exit(2)
+    if max_changes is not None and previous is None:
+        err.print("[red]--max-changes needs --from PLAN.json[/red]")
+        raise typer.Exit(2)
+    if max_changes is not None and solver not in REPLANNING_SOLVERS:
+        err.print(
+            f"[red]--max-changes works with {', '.join(sorted(REPLANNING_SOLVERS))}, "
+            f"not {solver}[/red]"
+        )
+        raise typer.Exit(2)
     loaded = load_or_exit(scenario)
+    before = read_plan_or_exit(previous) if previous is not None else None
     with err.status("solving…", spinner="dots") as status:
 
         def progress(event: Progress) -> None:
@@ -169,10 +191,18 @@ def solve(
             workers=workers,
             on_progress=progress,
             started=started,
+            previous=before,
+            max_changes=max_changes,
+            rounds=rounds,
         )
     write_plan(run.plan, out_path)
     out.print(_summary_table(run.plan, f"{loaded.scenario.name or scenario}"))
     out.print(f"plan written to {out_path}")
+    reason = run.plan.solver.stats.get("reason") if run.plan.solver.stats else None
+    if run.plan.solver.status in ("error", "infeasible") and reason:
+        err.print(f"[red]{run.plan.solver.status}: {reason}[/red]")
+    if run.plan.solver.status == "error":
+        raise typer.Exit(1)
     if run.plan.violations:
         err.print(f"[red]{len(run.plan.violations)} rule violation(s): see the plan file[/red]")
         raise typer.Exit(1)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from matcher import __version__
-from matcher.assemble import solution_to_plan
+from matcher.assemble import plan_to_solution, solution_to_plan
 from matcher.evaluator import Evaluation, evaluate
 from matcher.loading import scenario_sha256
 from matcher.lookup import ScenarioIndex
@@ -28,6 +28,9 @@ from solvers import get_solver
 # measured on generated counties (evaluation and reports run at about 0.1 s per 1,000 needs).
 _RESERVE_PER_1000_NEEDS = 0.25
 _MIN_RESERVE = 0.5
+
+REPLANNING_SOLVERS = frozenset({"auto", "highs"})
+"""Solvers that can limit the changes from a previous plan."""
 
 
 @dataclass(frozen=True)
@@ -104,21 +107,44 @@ def solve_scenario(
     on_progress: Callable[[Progress], None] | None = None,
     stop: threading.Event | None = None,
     started: float | None = None,
+    previous: Plan | None = None,
+    max_changes: int | None = None,
+    rounds: int | None = None,
 ) -> RunResult:
     """Solve a validated scenario with a named solver and return the evaluated plan.
 
     Pass a :class:`ScenarioIndex` to reuse its travel times and compiled problem across solves
-    of the same scenario (``matcher compare``)."""
+    of the same scenario (``matcher compare``). ``previous`` (a plan of an earlier run) is the
+    start of re-planning; ``max_changes`` limits how many assignments and pairings may differ
+    from it (solvers ``auto`` and ``highs``). ``rounds`` bounds ``auto``'s search by work rather
+    than time, for plans that repeat exactly on any machine."""
+    if max_changes is not None:
+        if previous is None:
+            raise ValueError("max_changes needs a previous plan to count changes from")
+        if solver not in REPLANNING_SOLVERS:
+            raise ValueError(
+                f"solver {solver!r} cannot limit changes; use one of "
+                f"{', '.join(sorted(REPLANNING_SOLVERS))}"
+            )
+        if max_changes < 0:
+            raise ValueError("max_changes must be 0 or more")
     started = time.monotonic() if started is None else started
     index = scenario if isinstance(scenario, ScenarioIndex) else ScenarioIndex.build(scenario)
     problem = index.problem
+    hint, notes = (None, []) if previous is None else plan_to_solution(problem, previous)
     params = SolveParams(
         time_limit=solver_budget(time_limit, started, problem.n_needs),
         seed=seed,
         workers=workers,
         on_progress=on_progress,
         stop=stop,
+        hint=hint,
+        max_changes=max_changes,
+        rounds=rounds,
     )
     result = get_solver(solver).solve(problem, params)
+    if hint is not None:
+        result.stats["changes_from_previous"] = result.solution.changes_from(hint)
+        result.stats["previous_plan_dropped"] = len(notes)
     plan, evaluation = finish_plan(index, problem, result, time.monotonic() - started)
     return RunResult(plan, evaluation, result, problem, index)

@@ -50,6 +50,13 @@ class Solution:
     pairings: tuple[tuple[int, int], ...] = ()  # (cadre index, village index)
     wasted: tuple[WastedService, ...] = ()
 
+    def changes_from(self, previous: Solution) -> int:
+        """Assignments and pairings that differ from ``previous`` (re-planning's measure): a need
+        served by another provider, newly served or no longer served counts one; so does each
+        pairing made or dropped."""
+        moved = int((self.need_provider != previous.need_provider).sum())
+        return moved + len(set(self.pairings) ^ set(previous.pairings))
+
     @staticmethod
     def empty(n_needs: int) -> Solution:
         """The plan that serves nothing and pairs nobody."""

@@ -33,7 +33,13 @@ from matcher.problem import BoolArray, FloatArray, IntArray, Problem
 from matcher.solution import Progress, Solution, SolveParams, SolveResult, Status
 from solvers.greedy import build_greedy
 from solvers.linear_model import ChangeLimit, LinearModel, build_linear_model
-from solvers.lns import ACCEPT_TOLERANCE, ProviderClusters, SubResult, solve_sub_mip
+from solvers.lns import (
+    ACCEPT_TOLERANCE,
+    MIP_ABS_GAP,
+    ProviderClusters,
+    SubResult,
+    solve_sub_mip,
+)
 from solvers.lp_bound import LpResult, rank_within, solve_lp
 from solvers.repair import repair
 
@@ -52,6 +58,10 @@ SUB_SECONDS = 0.3
 SUB_NODES = 200
 """Node limit of one sub-MIP when the run is limited by rounds (deterministic)."""
 
+SMALL_MODEL = 20_000
+"""Models with at most this many columns give the sub-MIPs every column, so a neighbourhood
+holding every provider is the whole MIP and, solved to optimality, proves the plan optimal."""
+
 FIRST_CLUSTER = 8
 """Providers in the first neighbourhoods; the size then adapts."""
 
@@ -67,6 +77,8 @@ def candidate_columns(
 ) -> BoolArray:
     """Columns the sub-MIPs may use: per need and per cadre the best few by reduced cost, every
     column the LP uses, the incumbent's columns and every non-arc, non-pairing column."""
+    if model.n_cols <= SMALL_MODEL:
+        return np.ones(model.n_cols, dtype=np.bool_)
     cand = np.zeros(model.n_cols, dtype=np.bool_)
     if model.x.stop > model.x.start:
         need = problem.arc_need[model.x_arc]
@@ -124,6 +136,12 @@ class _Run:
                 Progress(self.elapsed(), self.best.objective, self.bound, message)
             )
 
+    def proven(self) -> bool:
+        """The incumbent reaches the bound: nothing is left to search."""
+        if self.best is None or self.bound is None:
+            return False
+        return self.best.objective >= self.bound - 1e-6 * max(1.0, abs(self.bound))
+
     def offer(self, vector: FloatArray | None, message: str) -> bool:
         """Keep ``vector`` if it satisfies every row and beats the incumbent."""
         if vector is None or self.model.violation(vector) > ACCEPT_TOLERANCE:
@@ -148,11 +166,13 @@ class _Run:
             objective = best.objective
             if self.stopped():
                 status = "stopped"
-            elif bound is not None and objective >= bound - 1e-6 * max(1.0, abs(bound)):
+            elif self.proven():
                 status = "optimal"
             else:
                 status = "feasible"
-        if bound is not None and objective is not None:
+        if objective is None:
+            bound = None  # the bound of a run with no plan says nothing useful
+        elif bound is not None:
             bound = max(bound, objective)  # an optimal plan within float noise of its bound
         self.stats["seconds_total"] = self.elapsed()
         return SolveResult(
@@ -183,7 +203,16 @@ class AutoSolver:
 
         run.offer(model.vector(problem, build_greedy(problem).solution()), "greedy plan")
         if params.hint is not None:
-            run.offer(repair(problem, model, params.hint), "previous plan")
+            repaired = repair(problem, model, params.hint)
+            run.offer(repaired, "previous plan")
+            if repaired is not None:
+                needed = model.solution(problem, repaired).changes_from(params.hint)
+                run.stats["repair_changes"] = needed
+                if params.max_changes is not None and needed > params.max_changes:
+                    run.stats["reason"] = (
+                        f"the previous plan needs {needed} changes to keep the rules in this "
+                        f"scenario, more than the {params.max_changes} allowed"
+                    )
         run.stats["first_plan_seconds"] = run.elapsed()
         if run.stopped() or run.left() <= 0:
             return run.result(self.name)
@@ -262,7 +291,7 @@ def _search(run: _Run, candidates: BoolArray) -> None:
     deterministic = params.rounds is not None
     pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
     try:
-        while not run.stopped() and run.left() > 0.02:
+        while not run.stopped() and run.left() > 0.02 and not run.proven():
             if deterministic and rounds >= int(params.rounds or 0):
                 break
             assert run.best is not None
@@ -297,6 +326,11 @@ def _search(run: _Run, candidates: BoolArray) -> None:
                 optimal_subs += int(result.optimal)
                 if vector is None:
                     continue
+                if result.optimal and len(free) == model.n_cols and run.bound is not None:
+                    # The whole MIP, solved: its optimum bounds every plan (HiGHS's absolute gap
+                    # and float noise aside, hence the slack).
+                    slack = MIP_ABS_GAP + 1e-9 * max(1.0, abs(result.objective))
+                    run.bound = min(run.bound, result.objective + slack)
                 merged = run.best.vector.copy()
                 merged[free] = vector[free]
                 model.complete(problem, merged)

@@ -29,7 +29,11 @@ from matcher.problem import BoolArray, FloatArray, IntArray, Problem
 from solvers.highs_backend import add_columns, add_rows, new_highs, run
 from solvers.linear_model import LinearModel
 
-MIP_GAP = 1e-4
+MIP_GAP = 0.0
+"""Relative gap at which a sub-MIP stops: 0, because objectives carry large constants (the GAP
+benchmark gives every job a value M) that make any relative tolerance coarse."""
+
+MIP_ABS_GAP = 1e-6
 
 ACCEPT_TOLERANCE = 5e-7
 """Largest row violation (hours, yuan) accepted in a sub-solution after rounding; the
@@ -97,6 +101,7 @@ def solve_sub_mip(
     )
     h.setOptionValue("time_limit", max(0.01, float(time_limit)))
     h.setOptionValue("mip_rel_gap", MIP_GAP)
+    h.setOptionValue("mip_abs_gap", MIP_ABS_GAP)
     if node_limit is not None:
         h.setOptionValue("mip_max_nodes", int(node_limit))
     if start is not None:

@@ -18,8 +18,9 @@ _TOLERANCE = 1e-7
 
 
 def repair(problem: Problem, model: LinearModel, previous: Solution) -> FloatArray | None:
-    """The column vector of ``previous`` made feasible for ``model``, or None when no dropping
-    of assignments and pairings makes it so (for example a pinned need it does not serve)."""
+    """The column vector of ``previous`` made feasible for ``model`` (all rows but the limit on
+    changes), or None when no dropping of assignments and pairings makes it so (for example a
+    pinned need it does not serve)."""
     need_provider = previous.need_provider
     if len(need_provider) != problem.n_needs:
         return None
@@ -27,13 +28,18 @@ def repair(problem: Problem, model: LinearModel, previous: Solution) -> FloatArr
     # A need whose funding lines do not add up to its cost (money moved between pools) is
     # refunded from scratch: its funding columns are cleared and it is dropped below when
     # that breaks its funding row.
+    checked = np.ones(model.n_rows, dtype=np.bool_)
+    for kind, lo, hi in zip(model.row_kind, model.row_block[:-1], model.row_block[1:], strict=True):
+        if kind == "changes":  # the limit on changes is the solver's to keep, not repair's
+            checked[lo:hi] = False
     xy = np.zeros(model.n_cols, dtype=np.bool_)
     xy[model.x.start : model.f.start] = True
     A = model.A.tocsr()
     for _ in range(model.n_rows + 1):
         activity = model.A @ v
         over = np.flatnonzero(
-            (activity > model.row_hi + _TOLERANCE) | (activity < model.row_lo - _TOLERANCE)
+            checked
+            & ((activity > model.row_hi + _TOLERANCE) | (activity < model.row_lo - _TOLERANCE))
         )
         if over.size == 0:
             break
@@ -48,7 +54,9 @@ def repair(problem: Problem, model: LinearModel, previous: Solution) -> FloatArr
         v[drop] = 0.0
         _clear_funding(problem, model, v, drop)
         model.complete(problem, v)
-    if model.violation(v) > _TOLERANCE:
+    activity = model.A @ v
+    bad = (activity > model.row_hi + _TOLERANCE) | (activity < model.row_lo - _TOLERANCE)
+    if (bad & checked).any() or (v < model.col_lo - _TOLERANCE).any():
         return None
     return v
 
