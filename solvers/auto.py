@@ -153,11 +153,13 @@ class _Run:
         self.progress(message)
         return True
 
-    def result(self, name: str) -> SolveResult:
-        """The best plan as a :class:`SolveResult`."""
+    def result(self, name: str, infeasible: bool = False) -> SolveResult:
+        """The best plan as a :class:`SolveResult` (``infeasible``: proven to have none)."""
         problem, best, bound = self.problem, self.best, self.bound
         if best is None:
-            status: Status = "stopped" if self.stopped() else "error"
+            status: Status = (
+                "infeasible" if infeasible else "stopped" if self.stopped() else "error"
+            )
             self.stats.setdefault("reason", "no plan satisfying every rule was found")
             solution = Solution.empty(problem.n_needs)
             objective = None
@@ -227,6 +229,9 @@ class AutoSolver:
             seed=params.seed,
         )
         run.bound = lp.bound
+        if lp.infeasible:
+            run.stats["reason"] = "no plan keeps the rules: the LP relaxation is infeasible"
+            return run.result(self.name, infeasible=True)
         run.stats.update(
             lp_seconds=lp.seconds,
             lp_rounds=lp.rounds,

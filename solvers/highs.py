@@ -8,7 +8,10 @@ check (it never has), the greedy plan is returned instead.
 
 The bound is HiGHS's dual bound plus a relative slack of ``BOUND_SLACK`` for its tolerances,
 reported only when HiGHS found a point (it is then at least the LP relaxation's strength).
-HiGHS runs single-threaded: its branch and bound is sequential, and one thread makes a run that
+The time limit is passed to HiGHS and enforced by a watcher that cancels the solve at the
+deadline, but HiGHS answers neither inside some phases (its root LP and start-point completion on
+large models), so on a county the run can overrun its limit by several seconds; the seconds
+reported are the true ones. HiGHS runs single-threaded: its branch and bound is sequential, and one thread makes a run that
 ends by itself (optimal) repeatable for a seed.
 """
 
@@ -58,9 +61,11 @@ class HighsSolver:
         add_rows(h, model.row_lo, model.row_hi)
         add_columns(h, model.A, model.c, model.col_lo, model.col_hi, integral=model.integral)
         h.changeObjectiveOffset(model.offset)
+        deadline = None
         if params.time_limit is not None:
             left = float(params.time_limit) - (time.perf_counter() - started)
             h.setOptionValue("time_limit", max(0.01, left))
+            deadline = started + float(params.time_limit)
         if start is not None:
             hint = highspy.HighsSolution()
             hint.col_value = start.tolist()
@@ -86,7 +91,7 @@ class HighsSolver:
             )
 
         h.cbMipImprovingSolution.subscribe(improved)
-        run(h, params.stop)
+        run(h, params.stop, deadline)
         code = h.getModelStatus()
         info = h.getInfo()
         stats["highs_status"] = h.modelStatusToString(code)

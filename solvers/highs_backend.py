@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 
 import highspy
 import numpy as np
@@ -99,19 +100,24 @@ def add_columns(
             h.changeColsIntegrality(len(ints), first + ints, kinds)
 
 
-def run(h: highspy.Highs, stop: threading.Event | None = None) -> None:
-    """``h.run()``, cancelled as soon as ``stop`` is set (HiGHS releases the GIL while it
-    solves, so a watcher thread can call ``cancelSolve``)."""
-    if stop is None:
+def run(
+    h: highspy.Highs, stop: threading.Event | None = None, deadline: float | None = None
+) -> None:
+    """``h.run()``, cancelled as soon as ``stop`` is set or the ``time.perf_counter()``
+    ``deadline`` passes (HiGHS checks its own time limit only now and then, for example not
+    inside presolve; it releases the GIL while it solves, so a watcher thread can call
+    ``cancelSolve``)."""
+    if stop is None and deadline is None:
         h.run()
         return
-    if stop.is_set():
+    if stop is not None and stop.is_set():
         return
     done = threading.Event()
 
     def watch() -> None:
         while not done.wait(0.05):
-            if stop.is_set():
+            late = deadline is not None and time.perf_counter() >= deadline
+            if late or (stop is not None and stop.is_set()):
                 h.cancelSolve()
                 return
 

@@ -315,6 +315,15 @@ def build_linear_model(
     integral[g0:] = False
 
     rows = _Rows()
+    # H1: a pinned need the model cannot serve by its provider (held back, unfundable, no such
+    # arc) makes the model infeasible: an empty row that must reach 1.
+    pinned_needs = np.flatnonzero(problem.need_pinned >= 0)
+    has_pinned_arc = np.zeros(n_needs, dtype=np.bool_)
+    has_pinned_arc[a_need[(pinned >= 0) & (pinned == a_prov)]] = True
+    lost = pinned_needs[~has_pinned_arc[pinned_needs]]
+    empty = np.zeros(0, dtype=np.int64)
+    rows.add("pinned", empty, empty, np.zeros(0), np.ones(len(lost)), np.full(len(lost), INF))
+
     # H1: at most one arc per need
     per_need = np.bincount(a_need, minlength=n_needs)
     r = _compact(a_need, per_need >= 2)

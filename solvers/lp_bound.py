@@ -20,6 +20,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+import highspy
 import numpy as np
 
 from matcher.problem import BoolArray, FloatArray, IntArray, Problem
@@ -50,6 +51,7 @@ class LpResult:
     active: BoolArray  # columns in the final restricted LP
     rounds: int
     converged: bool  # no column had a positive reduced cost: the LP optimum of the whole model
+    infeasible: bool  # the first restricted LP is infeasible, so the model is (pinned needs)
     seconds: float
 
 
@@ -100,6 +102,22 @@ def solve_lp(
 ) -> LpResult:
     """Solve the LP relaxation of ``model`` by column generation within ``time_limit``."""
     started = time.perf_counter()
+    if model.n_rows == 0 or model.n_cols == 0:
+        # Nothing couples the columns: the bound of zero multipliers is the optimum itself.
+        zero_rows = np.zeros(model.n_rows)
+        values = np.where(model.c > 0, model.col_hi, model.col_lo)
+        return LpResult(
+            bound=model.dual_bound(zero_rows),
+            lp_objective=model.objective(values) if model.n_cols else model.offset,
+            values=values,
+            duals=zero_rows,
+            reduced=model.c.copy(),
+            active=np.ones(model.n_cols, dtype=np.bool_),
+            rounds=0,
+            converged=True,
+            infeasible=bool((model.row_lo > 0).any()),
+            seconds=time.perf_counter() - started,
+        )
     groups = column_groups(problem, model)
     active = initial_columns(problem, model, start)
     h = new_highs(seed=seed)
@@ -113,6 +131,7 @@ def solve_lp(
     lp_objective = -np.inf
     rounds = 0
     converged = False
+    infeasible = False
     while True:
         if time_limit is not None:
             left = time_limit - (time.perf_counter() - started)
@@ -123,6 +142,13 @@ def solve_lp(
             break
         run(h, stop)
         rounds += 1
+        if h.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
+            # Adding columns never makes the first LP feasible: its ≤ rows have non-negative
+            # coefficients, its ≥ rows hold their shortfall and fairness columns, so only the
+            # pinned lower bounds (all in the first LP) can conflict. The limit on changes has
+            # negative coefficients, so with it nothing is concluded.
+            infeasible = rounds == 1 and "changes" not in model.row_kind
+            break
         solution = h.getSolution()
         if not solution.dual_valid:
             break
@@ -155,5 +181,6 @@ def solve_lp(
         active=active,
         rounds=rounds,
         converged=converged,
+        infeasible=infeasible,
         seconds=time.perf_counter() - started,
     )

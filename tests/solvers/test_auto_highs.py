@@ -1,0 +1,175 @@
+"""The scalable ``auto`` solver and the ``highs`` MIP: optimal on tiny problems (brute force),
+bounds that are bounds, stop, progress, determinism by rounds, re-planning and repair."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from matcher.generator import generate_scenario
+from matcher.loading import parse_scenario
+from matcher.problem import Problem, compile_problem
+from matcher.solution import Progress, Solution, SolveParams
+from solvers.auto import AutoSolver
+from solvers.greedy import build_greedy
+from solvers.highs import HighsSolver
+from solvers.linear_model import build_linear_model
+from solvers.repair import repair
+from tests.solvers import brute_force as bf
+from tests.solvers.test_cpsat import RANDOM_SEEDS, _brute, tiny_random_problem
+
+TOL = 1e-6
+
+
+@functools.cache
+def county(villages: int = 80, needs: int = 1000, seed: int = 3) -> Problem:
+    """A generated county with more columns than ``auto``'s small-model threshold."""
+    raw = generate_scenario(villages=villages, needs=needs, seed=seed)
+    return compile_problem(parse_scenario(raw).scenario)
+
+
+def _params(**kwargs: object) -> SolveParams:
+    return replace(SolveParams(time_limit=10.0, seed=0, workers=2), **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("solver", [AutoSolver(), HighsSolver()], ids=["auto", "highs"])
+@pytest.mark.parametrize("seed", RANDOM_SEEDS[:20])
+def test_optimal_on_tiny_problems(solver: AutoSolver | HighsSolver, seed: int) -> None:
+    """On tiny random problems both solvers find the brute-force optimum, prove it (status
+    optimal), keep every rule, and report a bound at least the optimum; with no plan possible
+    they say infeasible."""
+    problem = tiny_random_problem(seed)
+    best = _brute(seed)
+    result = solver.solve(problem, _params())
+    if best is None:
+        assert result.status == "infeasible"
+        return
+    assert bf.violations(problem, result.solution) == []
+    assert bf.objective(problem, result.solution) == pytest.approx(best.objective, abs=TOL)
+    assert result.status == "optimal", result.stats
+    assert result.bound is not None and result.bound >= best.objective - TOL
+
+
+def test_auto_beats_greedy_and_stays_below_its_bound() -> None:
+    """On a generated county: the plan keeps every rule, is no worse than greedy, is below its
+    own proven bound, and the first plan came before the LP."""
+    problem = county()
+    events: list[Progress] = []
+    result = AutoSolver().solve(problem, _params(time_limit=6.0, on_progress=events.append))
+    assert bf.violations(problem, result.solution) == []
+    greedy = bf.objective(problem, build_greedy(problem).solution())
+    value = bf.objective(problem, result.solution)
+    assert value >= greedy - TOL
+    assert result.bound is not None and value <= result.bound + TOL
+    assert events[0].message == "greedy plan" and events[0].bound is None
+    assert any(e.bound is not None for e in events)
+    assert [e.objective for e in events] == sorted(e.objective for e in events)
+    assert result.stats["columns"] > 20_000  # the LNS path, not the small-model one
+
+
+def test_auto_stop_keeps_the_best_plan() -> None:
+    """A stop set after the first improvement ends the run early with status stopped and the
+    best plan so far, which keeps every rule."""
+    problem = county()
+    stop = threading.Event()
+    seen: list[float] = []
+
+    def on_progress(event: Progress) -> None:
+        seen.append(event.objective)
+        if event.message == "LP bound":
+            stop.set()
+
+    result = AutoSolver().solve(
+        problem, _params(time_limit=60.0, on_progress=on_progress, stop=stop)
+    )
+    assert result.status == "stopped"
+    assert result.seconds < 30
+    assert bf.violations(problem, result.solution) == []
+    assert bf.objective(problem, result.solution) == pytest.approx(max(seen), abs=TOL)
+
+
+def test_same_seed_and_rounds_give_the_same_plan() -> None:
+    """With a round limit, two runs with one seed and worker count give the same plan."""
+    problem = county()
+    params = _params(time_limit=120.0, rounds=3, seed=5)
+    a = AutoSolver().solve(problem, params)
+    b = AutoSolver().solve(problem, params)
+    assert a.stats["lns_rounds"] == b.stats["lns_rounds"] == 3
+    assert (a.solution.need_provider == b.solution.need_provider).all()
+    assert a.solution.pairings == b.solution.pairings
+    assert a.solution.funding == b.solution.funding
+
+
+def test_highs_keeps_the_rules_on_a_county() -> None:
+    """The full HiGHS MIP on a county returns a rule-keeping plan at least as good as greedy."""
+    problem = county()
+    result = HighsSolver().solve(problem, _params(time_limit=5.0))
+    assert result.status in ("feasible", "optimal")
+    assert bf.violations(problem, result.solution) == []
+    greedy = bf.objective(problem, build_greedy(problem).solution())
+    assert bf.objective(problem, result.solution) >= greedy - TOL
+
+
+def _shrunk(problem: Problem, factor: float) -> Problem:
+    return replace(problem, provider_capacity=problem.provider_capacity * factor)
+
+
+def test_repair_fits_an_old_plan_to_fewer_hours() -> None:
+    """A plan made for full hours breaks H4 when hours are cut; the repaired plan keeps every
+    rule and keeps most of the old assignments."""
+    problem = county()
+    old = build_greedy(problem).solution()
+    cut = _shrunk(problem, 0.7)
+    assert bf.violations(cut, old) != []
+    model = build_linear_model(cut)
+    fixed = repair(cut, model, old)
+    assert fixed is not None
+    plan = model.solution(cut, fixed)
+    assert bf.violations(cut, plan) == []
+    kept = int(((plan.need_provider == old.need_provider) & (old.need_provider >= 0)).sum())
+    assert kept >= 0.5 * int((old.need_provider >= 0).sum())
+
+
+def test_repair_gives_up_on_an_unservable_pin() -> None:
+    """A previous plan cannot be repaired into one that serves a pin nobody can serve."""
+    for seed in RANDOM_SEEDS:
+        if _brute(seed) is None:
+            problem = tiny_random_problem(seed)
+            model = build_linear_model(problem)
+            assert repair(problem, model, Solution.empty(problem.n_needs)) is None
+            return
+    pytest.fail("no infeasible tiny problem")
+
+
+@pytest.mark.parametrize("solver", [AutoSolver(), HighsSolver()], ids=["auto", "highs"])
+def test_replanning_keeps_within_max_changes(solver: AutoSolver | HighsSolver) -> None:
+    """Re-planning after hours are cut: at most K assignments and pairings change from the old
+    plan, and the plan keeps every rule; with more freedom the objective is no worse."""
+    problem = county()
+    old = build_greedy(problem).solution()
+    cut = _shrunk(problem, 0.8)
+    needed = build_linear_model(cut)
+    repaired = repair(cut, needed, old)
+    assert repaired is not None
+    floor = needed.solution(cut, repaired).changes_from(old)
+    values = []
+    for k in (floor + 5, floor + 60):
+        result = solver.solve(cut, _params(time_limit=4.0, hint=old, max_changes=k))
+        assert bf.violations(cut, result.solution) == []
+        assert result.solution.changes_from(old) <= k
+        values.append(bf.objective(cut, result.solution))
+    assert values[1] >= values[0] - TOL
+
+
+def test_zero_changes_returns_the_previous_plan() -> None:
+    """A feasible previous plan with max_changes 0 comes back unchanged."""
+    problem = county()
+    old = build_greedy(problem).solution()
+    result = AutoSolver().solve(problem, _params(time_limit=3.0, hint=old, max_changes=0))
+    assert (result.solution.need_provider == old.need_provider).all()
+    assert set(result.solution.pairings) == set(old.pairings)
+    assert np.isfinite(result.bound or 0.0)
