@@ -11,8 +11,8 @@ reported only when HiGHS found a point (it is then at least the LP relaxation's 
 The time limit is passed to HiGHS and enforced by a watcher that cancels the solve at the
 deadline, but HiGHS answers neither inside some phases (its root LP and start-point completion on
 large models), so on a county the run can overrun its limit by several seconds; the seconds
-reported are the true ones. HiGHS runs single-threaded: its branch and bound is sequential, and one thread makes a run that
-ends by itself (optimal) repeatable for a seed.
+reported are the true ones. HiGHS runs single-threaded: its branch and bound is sequential, and
+one thread makes a run that ends by itself (optimal) repeatable for a seed.
 """
 
 from __future__ import annotations
