@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from matcher.problem import BoolArray, FloatArray, IntArray, Problem
 from matcher.solution import Progress, Solution, SolveParams, SolveResult, Status
@@ -65,11 +66,17 @@ holding every provider is the whole MIP and, solved to optimality, proves the pl
 FIRST_CLUSTER = 8
 """Providers in the first neighbourhoods; the size then adapts."""
 
+FIRST_MAX_ARCS = 1_000
+"""Most arcs one neighbourhood frees at first; the cap then adapts to the sub-MIPs' speed."""
+
+MAX_ARCS_RANGE = (200, 5_000)
+
 
 @dataclass
 class _Best:
     vector: FloatArray
     objective: float
+    activity: FloatArray  # A @ vector, kept so neighbourhoods need no product over all of A
 
 
 def candidate_columns(
@@ -142,14 +149,27 @@ class _Run:
             return False
         return self.best.objective >= self.bound - 1e-6 * max(1.0, abs(self.bound))
 
-    def offer(self, vector: FloatArray | None, message: str) -> bool:
-        """Keep ``vector`` if it satisfies every row and beats the incumbent."""
-        if vector is None or self.model.violation(vector) > ACCEPT_TOLERANCE:
+    def offer(
+        self,
+        vector: FloatArray | None,
+        message: str,
+        activity: FloatArray | None = None,
+        changed: IntArray | None = None,
+    ) -> bool:
+        """Keep ``vector`` if it satisfies every row and beats the incumbent. ``activity`` is
+        ``A @ vector`` when known, with ``changed`` the columns that may break their bounds."""
+        if vector is None:
             return False
-        value = self.model.objective(vector)
+        model = self.model
+        if activity is None or changed is None:
+            activity = model.A @ vector
+            changed = np.arange(model.n_cols)
+        if model.violation_of(vector, activity, changed) > ACCEPT_TOLERANCE:
+            return False
+        value = model.objective(vector)
         if self.best is not None and value <= self.best.objective + 1e-7:
             return False
-        self.best = _Best(vector, value)
+        self.best = _Best(vector, value, activity)
         self.progress(message)
         return True
 
@@ -274,6 +294,7 @@ def _fix_and_resolve(run: _Run, lp: LpResult, candidates: BoolArray) -> None:
         seed=params.seed,
         node_limit=20 * SUB_NODES if deterministic else None,
         stop=params.stop,
+        presolve=True,
     )
     improved = run.offer(vector, "LP-guided fix and resolve")
     run.stats.update(
@@ -292,6 +313,7 @@ def _search(run: _Run, candidates: BoolArray) -> None:
         return
     workers = max(1, min(int(params.workers), 4))
     size = min(FIRST_CLUSTER, int(clusters.active.size))
+    max_arcs = FIRST_MAX_ARCS
     rounds = improvements = optimal_subs = 0
     deterministic = params.rounds is not None
     pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
@@ -300,8 +322,8 @@ def _search(run: _Run, candidates: BoolArray) -> None:
             if deterministic and rounds >= int(params.rounds or 0):
                 break
             assert run.best is not None
-            base = run.best.vector
-            jobs = _draw(run, clusters, base, workers, size)
+            base, base_activity = run.best.vector, run.best.activity
+            jobs = _draw(run, clusters, base, workers, size, max_arcs)
             limit = 60.0 if deterministic else max(0.02, min(SUB_SECONDS, run.left()))
             first_seed = params.seed + rounds * workers
 
@@ -310,6 +332,7 @@ def _search(run: _Run, candidates: BoolArray) -> None:
                 base: FloatArray = base,
                 limit: float = limit,
                 first_seed: int = first_seed,
+                base_activity: FloatArray = base_activity,
             ) -> tuple[FloatArray | None, SubResult]:
                 k, free = job
                 return solve_sub_mip(
@@ -322,6 +345,7 @@ def _search(run: _Run, candidates: BoolArray) -> None:
                     start=base[free],
                     node_limit=SUB_NODES if deterministic else None,
                     stop=params.stop,
+                    activity=base_activity,
                 )
 
             indexed = list(enumerate(jobs))
@@ -336,14 +360,22 @@ def _search(run: _Run, candidates: BoolArray) -> None:
                     # and float noise aside, hence the slack).
                     slack = MIP_ABS_GAP + 1e-9 * max(1.0, abs(result.objective))
                     run.bound = min(run.bound, result.objective + slack)
-                merged = run.best.vector.copy()
+                current = run.best
+                merged = current.vector.copy()
                 merged[free] = vector[free]
                 model.complete(problem, merged)
-                improvements += int(run.offer(merged, "neighbourhood search"))
+                changed = np.flatnonzero(merged != current.vector)
+                activity = current.activity + sp.csc_array(model.A[:, changed]) @ (
+                    merged[changed] - current.vector[changed]
+                )
+                accepted = run.offer(merged, "neighbourhood search", activity, changed)
+                improvements += int(accepted)
             if all(r.optimal and r.seconds < limit / 3 for _, r in results):
                 size = min(size + 1, int(clusters.active.size))
+                max_arcs = min(MAX_ARCS_RANGE[1], int(max_arcs * 1.25))
             elif any(not r.optimal for _, r in results):
                 size = max(2, size - 1)
+                max_arcs = max(MAX_ARCS_RANGE[0], int(max_arcs * 0.8))
     finally:
         if pool is not None:
             pool.shutdown()
@@ -352,12 +384,18 @@ def _search(run: _Run, candidates: BoolArray) -> None:
         lns_improvements=improvements,
         lns_optimal_subs=optimal_subs,
         lns_last_cluster=size,
+        lns_last_max_arcs=max_arcs,
         workers=workers,
     )
 
 
 def _draw(
-    run: _Run, clusters: ProviderClusters, base: FloatArray, workers: int, size: int
+    run: _Run,
+    clusters: ProviderClusters,
+    base: FloatArray,
+    workers: int,
+    size: int,
+    max_arcs: int,
 ) -> list[IntArray]:
     """Up to ``workers`` neighbourhoods with no provider and no column in common."""
     taken = np.zeros(run.problem.n_providers, dtype=np.bool_)
@@ -370,7 +408,7 @@ def _draw(
         members = clusters.cluster(int(run.rng.choice(choices)), size)
         members = members[~taken[members]]
         taken[members] = True
-        free = clusters.free_columns(members, base)
+        free = clusters.free_columns(members, base, max_arcs)
         free = free[~seen[free]]
         seen[free] = True
         jobs.append(free)

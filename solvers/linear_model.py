@@ -115,6 +115,23 @@ class LinearModel:
             worst = max(worst, float((v - self.col_hi).max()), float((self.col_lo - v).max()))
         return max(0.0, worst)
 
+    def violation_of(self, v: FloatArray, activity: FloatArray, columns: IntArray) -> float:
+        """:meth:`violation` when ``activity`` is ``A @ v`` already and only ``columns`` may be
+        out of their bounds (the others are known to be within)."""
+        worst = 0.0
+        if self.n_rows:
+            worst = max(
+                float((activity - self.row_hi).max()), float((self.row_lo - activity).max())
+            )
+        if len(columns):
+            vc = v[columns]
+            worst = max(
+                worst,
+                float((vc - self.col_hi[columns]).max()),
+                float((self.col_lo[columns] - vc).max()),
+            )
+        return max(0.0, worst)
+
     def dual_bound(self, duals: FloatArray) -> float:
         """An upper bound on the model's optimum from *any* row multipliers (the safe bound of
         Neumaier and Shcherbina): ``c·v = y·Av + (c - Aᵀy)·v`` and both terms are bounded over

@@ -49,6 +49,7 @@ class SubResult:
     optimal: bool
     seconds: float
     columns: int
+    activity: FloatArray | None = None  # A @ the returned vector
 
 
 @dataclass
@@ -72,36 +73,46 @@ def solve_sub_mip(
     start: FloatArray | None = None,
     node_limit: int | None = None,
     stop: threading.Event | None = None,
+    presolve: bool = False,
+    activity: FloatArray | None = None,
 ) -> tuple[FloatArray | None, SubResult]:
     """Solve the columns ``free`` exactly with every other column fixed at ``base``.
 
-    ``start`` (values of the free columns) is given to HiGHS as a feasible start. Returns the
-    full vector of HiGHS's best point, rounded and checked by :meth:`LinearModel.violation`, or
-    None when there is none (or it failed the check).
+    ``start`` (values of the free columns) is given to HiGHS as a feasible start; ``activity``
+    (``A @ base``, when the caller keeps it) saves a product over the whole matrix. Returns the
+    full vector of HiGHS's best point, rounded and checked row by row, or None when there is
+    none (or it failed the check); ``SubResult.activity`` is its ``A @ vector``.
+
+    HiGHS's presolve is off by default: on neighbourhood sub-MIPs of a 20,000-need county it
+    made root cut separation take 10-15 s, during which HiGHS checks neither its time limit nor
+    ``cancelSolve``; without it the same sub-MIPs stop at their limit with better plans. Large
+    sub-MIPs (fix and resolve) need it for their root LP.
     """
     began = time.perf_counter()
     free = np.unique(free)
-    fixed = base.copy()
-    fixed[free] = 0.0
-    fixed_activity = model.A @ fixed
+    if activity is None:
+        activity = model.A @ base
     sub_cols = sp.csc_array(model.A[:, free])
+    fixed_activity = activity - sub_cols @ base[free]
     rows = np.unique(sub_cols.indices)
     sub = sp.csr_array(sub_cols)[rows]
     h = new_highs(seed=seed)
     add_rows(
         h, model.row_lo[rows] - fixed_activity[rows], model.row_hi[rows] - fixed_activity[rows]
     )
+    funding = (free >= model.f.start) & (free < model.f.stop)
     add_columns(
         h,
         sp.csc_array(sub),
         model.c[free],
         model.col_lo[free],
         model.col_hi[free],
-        integral=model.integral[free],
+        integral=model.integral[free] & ~funding,
     )
     h.setOptionValue("time_limit", max(0.01, float(time_limit)))
     h.setOptionValue("mip_rel_gap", MIP_GAP)
     h.setOptionValue("mip_abs_gap", MIP_ABS_GAP)
+    h.setOptionValue("presolve", "on" if presolve else "off")
     if node_limit is not None:
         h.setOptionValue("mip_max_nodes", int(node_limit))
     if start is not None:
@@ -115,16 +126,68 @@ def solve_sub_mip(
     if h.getInfo().primal_solution_status != 2:  # no feasible point
         return None, result
     values = np.asarray(h.getSolution().col_value, dtype=np.float64)
-    ints = model.integral[free]
+    ints = model.integral[free] & ~funding
     values[ints] = np.rint(values[ints])
-    candidate = fixed
+    candidate = base.copy()
     candidate[free] = values
+    if funding.any():
+        funded = whole_yuan_funding(model, candidate, free[funding], seed, activity, base)
+        if not funded:
+            return None, result
     model.complete(problem, candidate)
-    if model.violation(candidate) > ACCEPT_TOLERANCE:
+    changed = np.flatnonzero(candidate != base)
+    new_activity = activity + sp.csc_array(model.A[:, changed]) @ (
+        candidate[changed] - base[changed]
+    )
+    if model.violation_of(candidate, new_activity, changed) > ACCEPT_TOLERANCE:
         return None, result
     result.objective = model.objective(candidate)
+    result.activity = new_activity
     result.seconds = time.perf_counter() - began
     return candidate, result
+
+
+def whole_yuan_funding(
+    model: LinearModel,
+    vector: FloatArray,
+    columns: IntArray,
+    seed: int = 0,
+    activity: FloatArray | None = None,
+    base: FloatArray | None = None,
+) -> bool:
+    """Replace the funding columns ``columns`` of ``vector`` by whole yuan, with every other
+    column as it is. Sub-MIPs treat funding as continuous (general integers of up to 50,000
+    yuan made HiGHS's root cut separation take seconds, deaf to its time limit); with the
+    assignments fixed, the funding rows (each need's lines add up to its cost, pool totals,
+    per-need limits) form a transportation polytope with integral data, so a simplex vertex
+    of it is integral. Returns False when no funding fits (the caller then drops the move).
+
+    ``activity`` is ``A @ base`` for a ``base`` that differs from ``vector`` only in columns the
+    caller freed; without them the activity is computed from scratch."""
+    rest = vector.copy()
+    rest[columns] = 0.0
+    if activity is None or base is None:
+        activity = model.A @ rest
+    else:
+        moved = np.flatnonzero(rest != base)
+        activity = activity + sp.csc_array(model.A[:, moved]) @ (rest[moved] - base[moved])
+    cols = sp.csc_array(model.A[:, columns])
+    rows = np.unique(cols.indices)
+    h = new_highs(seed=seed)
+    add_rows(h, model.row_lo[rows] - activity[rows], model.row_hi[rows] - activity[rows])
+    add_columns(
+        h,
+        sp.csc_array(sp.csr_array(cols)[rows]),
+        np.zeros(len(columns)),
+        model.col_lo[columns],
+        model.col_hi[columns],
+    )
+    h.setOptionValue("solver", "simplex")
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return False
+    vector[columns] = np.rint(np.asarray(h.getSolution().col_value, dtype=np.float64))
+    return True
 
 
 class ProviderClusters:
@@ -179,9 +242,15 @@ class ProviderClusters:
         members: IntArray = np.asarray(top, dtype=np.int64)
         return members
 
-    def free_columns(self, providers: IntArray, incumbent: FloatArray) -> IntArray:
+    def free_columns(
+        self, providers: IntArray, incumbent: FloatArray, max_arcs: int | None = None
+    ) -> IntArray:
         """Columns of a cluster: arcs of its providers to needs unserved or served inside it,
-        their funding, the cluster's pairing arcs, and the affected shortfall/fairness columns."""
+        their funding, the cluster's pairing arcs, and the affected shortfall/fairness columns.
+
+        With ``max_arcs``, a random subset of those needs whose arcs fit is freed instead (the
+        others keep their incumbent decision), so a sub-MIP stays small where providers reach
+        thousands of needs."""
         model, problem = self.model, self.problem
         inside = np.zeros(problem.n_providers, dtype=np.bool_)
         inside[providers] = True
@@ -199,6 +268,9 @@ class ProviderClusters:
         # the incumbent's own arcs of these needs must be free too (they may be outside the
         # candidate set)
         served_x = x_on[inside[problem.arc_provider[model.x_arc[x_on]]]]
+        if max_arcs is not None and len(pos) + len(served_x) > max_arcs:
+            pos, served_x = self._subsample(pos, served_x, max_arcs)
+            needs = np.unique(self.cand_need[pos])
         y_parts = [self.y_cols[self.y_start[p] : self.y_start[p + 1]] for p in providers]
         y_cols = np.concatenate(y_parts) if y_parts else np.zeros(0, np.int64)
         y_on = np.flatnonzero(incumbent[model.y] > 0.5)
@@ -216,3 +288,17 @@ class ProviderClusters:
                 [x_cols, model.x.start + served_x, y_cols, y_on, f_cols, s_cols, g_cols]
             ).astype(np.int64)
         )
+
+    def _subsample(
+        self, pos: IntArray, served_x: IntArray, max_arcs: int
+    ) -> tuple[IntArray, IntArray]:
+        """Keep the arcs of a random subset of the needs, as many needs as fit ``max_arcs``."""
+        problem, model = self.problem, self.model
+        need_of_pos = self.cand_need[pos]
+        need_of_served = problem.arc_need[model.x_arc[served_x]]
+        needs, counts = np.unique(np.concatenate([need_of_pos, need_of_served]), return_counts=True)
+        order = self.rng.permutation(len(needs))
+        fits = np.cumsum(counts[order]) <= max_arcs
+        chosen = np.zeros(problem.n_needs, dtype=np.bool_)
+        chosen[needs[order[fits]]] = True
+        return pos[chosen[need_of_pos]], served_x[chosen[need_of_served]]
