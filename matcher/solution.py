@@ -87,7 +87,8 @@ class SolveParams:
     # Re-planning: at most this many assignments or pairings may differ from ``hint``.
     max_changes: int | None = None
     # A machine-independent work limit (neighbourhood rounds of ``auto``): with it, the same
-    # seed and worker count give the same plan on any machine. The time limit still applies.
+    # seed and worker count give the same plan on any machine. The time limit then ends the
+    # search only between rounds.
     rounds: int | None = None
 
 

@@ -50,7 +50,7 @@ class LpResult:
 
     bound: float  # proven upper bound on the objective (safe dual bound)
     lp_objective: float  # the restricted LP's optimum (equals the bound's LP value at the end)
-    values: FloatArray  # column values, 0 for columns never added
+    values: FloatArray  # the last finished round's column values (0 for columns never added)
     duals: FloatArray  # row duals, signs as for a maximisation
     reduced: FloatArray  # c - Aᵀ duals for every column
     active: BoolArray  # columns in the final restricted LP
@@ -164,13 +164,17 @@ def solve_lp(
         bound = model.dual_bound(duals)
         if bound < best_bound:
             best_bound, best_duals = bound, duals
-        values = np.zeros(model.n_cols)
-        values[cols] = np.asarray(solution.col_value, dtype=np.float64)
-        lp_objective = float(h.getInfo().objective_function_value) + model.offset
+        solved = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        if solved:
+            # Only a finished round's point is feasible (a simplex cut off by the time limit
+            # may not be), and fix-and-resolve builds on it.
+            values = np.zeros(model.n_cols)
+            values[cols] = np.asarray(solution.col_value, dtype=np.float64)
+            lp_objective = float(h.getInfo().objective_function_value) + model.offset
         reduced = model.c - model.A.T @ duals
         candidates = np.flatnonzero(~active & (reduced > PRICING_TOLERANCE) & (groups >= 0))
         if candidates.size == 0:
-            converged = str(h.getModelStatus()).endswith("kOptimal")
+            converged = solved
             break
         rank = rank_within(groups[candidates], -reduced[candidates])
         new = candidates[rank < ADD_PER_GROUP]
