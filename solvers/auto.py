@@ -44,8 +44,9 @@ from solvers.lns import (
 from solvers.lp_bound import LpResult, rank_within, solve_lp
 from solvers.repair import repair
 
-PROOF_ABSOLUTE, PROOF_RELATIVE = 1e-7, 1e-12
-"""How far below the bound an incumbent still counts as proven optimal (float noise only)."""
+PROOF_ABSOLUTE, PROOF_RELATIVE = 2 * MIP_ABS_GAP, 1e-9
+"""How far below the bound an incumbent still counts as proven optimal: HiGHS's absolute MIP gap
+(a whole MIP solved to optimality sets the bound that far above its plan) and float noise."""
 
 LP_SHARE = 0.4
 """Most of the time left that column generation may take."""
@@ -363,10 +364,9 @@ def _search(run: _Run, candidates: BoolArray) -> None:
                 if vector is None:
                     continue
                 if result.optimal and len(free) == model.n_cols and run.bound is not None:
-                    # The whole MIP, solved: its optimum bounds every plan (HiGHS's absolute gap
-                    # and float noise aside, hence the slack).
-                    slack = MIP_ABS_GAP + 1e-9 * max(1.0, abs(result.objective))
-                    run.bound = min(run.bound, result.objective + slack)
+                    # The whole MIP, solved: its optimum, within HiGHS's absolute gap, bounds
+                    # every plan.
+                    run.bound = min(run.bound, result.objective + MIP_ABS_GAP)
                 current = run.best
                 merged = current.vector.copy()
                 merged[free] = vector[free]
