@@ -77,6 +77,7 @@ from ortools.sat.python import cp_model
 from matcher.problem import BoolArray, FloatArray, IntArray, Problem
 from matcher.score import score
 from matcher.solution import Funding, Progress, Solution, SolveParams, SolveResult, Status
+from solvers.linear_model import servable_needs
 
 OBJECTIVE_SCALE = 1000
 """CP-SAT objective units per objective unit."""
@@ -102,22 +103,6 @@ def _groups(keys: IntArray, n_groups: int) -> tuple[IntArray, IntArray]:
     order = np.argsort(keys, kind="stable").astype(np.int64)
     start = np.searchsorted(keys[order], np.arange(n_groups + 1)).astype(np.int64)
     return order, start
-
-
-def servable_needs(problem: Problem) -> BoolArray:
-    """Needs that some plan could serve on their own: not held back by H8, with an arc, and
-    fundable (cost 0, or cost within the village cap and the admitting pools' per-need limits)."""
-    n_needs = problem.n_needs
-    has_arc = np.diff(problem.need_arc_start) > 0
-    ok = ~problem.need_blocked & has_arc
-    cost = problem.need_cost
-    cap = problem.village_cap[problem.need_village] if n_needs else np.zeros(0, np.int64)
-    for n in np.flatnonzero(ok & (cost > 0)):
-        pools = problem.pools_of(int(n))
-        reachable = int(np.minimum(problem.pool_limit[pools], cost[n]).sum()) if pools.size else 0
-        if cost[n] > cap[n] or reachable < cost[n]:
-            ok[n] = False
-    return ok
 
 
 @dataclass
