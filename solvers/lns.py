@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import highspy
 import numpy as np
@@ -50,17 +50,6 @@ class SubResult:
     seconds: float
     columns: int
     activity: FloatArray | None = None  # A @ the returned vector
-
-
-@dataclass
-class LnsStats:
-    """Counters for the solve's stats."""
-
-    rounds: int = 0
-    improvements: int = 0
-    optimal_subs: int = 0
-    sub_seconds: float = 0.0
-    sizes: list[int] = field(default_factory=list)
 
 
 def solve_sub_mip(
