@@ -57,6 +57,9 @@ FIX_SHARE = 0.3
 CANDIDATE_ARCS = 4
 """Arcs per need (best reduced cost first) that the sub-MIPs consider, besides the LP's."""
 
+FIX_ALL_ARCS = 20_000
+"""Fix and resolve frees every arc of the open needs when they have at most this many."""
+
 SUB_SECONDS = 0.3
 """Time limit of one neighbourhood sub-MIP."""
 
@@ -288,7 +291,12 @@ def _fix_and_resolve(run: _Run, lp: LpResult, candidates: BoolArray) -> None:
     on = np.flatnonzero(base[model.x] > 0)
     taken[problem.arc_need[model.x_arc[on]]] = True
     free = candidates.copy()
-    free[model.x] &= ~taken[problem.arc_need[model.x_arc]]
+    open_arcs = ~taken[problem.arc_need[model.x_arc]]
+    if int(open_arcs.sum()) <= FIX_ALL_ARCS:
+        # Few open needs: give them every arc, not only the best few by reduced cost; with
+        # capacities the LP has filled, the arcs with room are often not among those.
+        free[model.x] = open_arcs
+    free[model.x] &= open_arcs
     free[model.y] &= base[model.y] == 0
     free_cols = np.flatnonzero(free)
     deterministic = params.rounds is not None
