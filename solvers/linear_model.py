@@ -107,13 +107,7 @@ class LinearModel:
 
     def violation(self, v: FloatArray) -> float:
         """The largest violation of a row or column bound by ``v`` (0 when feasible)."""
-        act = self.A @ v
-        worst = 0.0
-        if self.n_rows:
-            worst = max(float((act - self.row_hi).max()), float((self.row_lo - act).max()))
-        if self.n_cols:
-            worst = max(worst, float((v - self.col_hi).max()), float((self.col_lo - v).max()))
-        return max(0.0, worst)
+        return self.violation_of(v, self.A @ v, np.arange(self.n_cols))
 
     def violation_of(self, v: FloatArray, activity: FloatArray, columns: IntArray) -> float:
         """:meth:`violation` when ``activity`` is ``A @ v`` already and only ``columns`` may be

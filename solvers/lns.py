@@ -52,6 +52,33 @@ class SubResult:
     activity: FloatArray | None = None  # A @ the returned vector
 
 
+def restricted_highs(
+    model: LinearModel,
+    columns: IntArray,
+    fixed_activity: FloatArray,
+    cost: FloatArray,
+    integral: BoolArray | None,
+    seed: int,
+) -> highspy.Highs:
+    """HiGHS holding the model's ``columns`` and the rows they touch, each row's bounds moved
+    by ``fixed_activity`` (what every other column, held fixed, already uses of it)."""
+    cols = sp.csc_array(model.A[:, columns])
+    rows = np.unique(cols.indices)
+    h = new_highs(seed=seed)
+    add_rows(
+        h, model.row_lo[rows] - fixed_activity[rows], model.row_hi[rows] - fixed_activity[rows]
+    )
+    add_columns(
+        h,
+        sp.csc_array(sp.csr_array(cols)[rows]),
+        cost,
+        model.col_lo[columns],
+        model.col_hi[columns],
+        integral=integral,
+    )
+    return h
+
+
 def solve_sub_mip(
     problem: Problem,
     model: LinearModel,
@@ -81,22 +108,10 @@ def solve_sub_mip(
     free = np.unique(free)
     if activity is None:
         activity = model.A @ base
-    sub_cols = sp.csc_array(model.A[:, free])
-    fixed_activity = activity - sub_cols @ base[free]
-    rows = np.unique(sub_cols.indices)
-    sub = sp.csr_array(sub_cols)[rows]
-    h = new_highs(seed=seed)
-    add_rows(
-        h, model.row_lo[rows] - fixed_activity[rows], model.row_hi[rows] - fixed_activity[rows]
-    )
+    fixed_activity = activity - sp.csc_array(model.A[:, free]) @ base[free]
     funding = (free >= model.f.start) & (free < model.f.stop)
-    add_columns(
-        h,
-        sp.csc_array(sub),
-        model.c[free],
-        model.col_lo[free],
-        model.col_hi[free],
-        integral=model.integral[free] & ~funding,
+    h = restricted_highs(
+        model, free, fixed_activity, model.c[free], model.integral[free] & ~funding, seed
     )
     h.setOptionValue("time_limit", max(0.01, float(time_limit)))
     h.setOptionValue("mip_rel_gap", MIP_GAP)
@@ -160,17 +175,7 @@ def whole_yuan_funding(
     else:
         moved = np.flatnonzero(rest != base)
         activity = activity + sp.csc_array(model.A[:, moved]) @ (rest[moved] - base[moved])
-    cols = sp.csc_array(model.A[:, columns])
-    rows = np.unique(cols.indices)
-    h = new_highs(seed=seed)
-    add_rows(h, model.row_lo[rows] - activity[rows], model.row_hi[rows] - activity[rows])
-    add_columns(
-        h,
-        sp.csc_array(sp.csr_array(cols)[rows]),
-        np.zeros(len(columns)),
-        model.col_lo[columns],
-        model.col_hi[columns],
-    )
+    h = restricted_highs(model, columns, activity, np.zeros(len(columns)), None, seed)
     h.setOptionValue("solver", "simplex")
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
