@@ -155,8 +155,8 @@ def solve(
     ] = None,
 ) -> None:
     """Solve a scenario, print the evaluator's summary and write the plan."""
-    from matcher.run import REPLANNING_SOLVERS, solve_scenario
-    from solvers import SOLVERS
+    from matcher.run import solve_scenario
+    from solvers import REPLANNING_SOLVERS, SOLVERS
 
     started = time.monotonic()
     if solver not in SOLVERS:
@@ -320,6 +320,44 @@ def generate(
 
 
 register_data_commands(app)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[
+        int | None, typer.Option(help="Solves at a time (default: MATCHER_WORKERS or 1).")
+    ] = None,
+    log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
+) -> None:
+    """The HTTP API (DESIGN §7). Settings come from MATCHER_* environment variables."""
+    import uvicorn
+    from pydantic import ValidationError
+
+    from api.app import create_app
+    from api.keys import KeyConfigError
+    from api.settings import Settings
+
+    try:
+        settings = Settings() if workers is None else Settings(workers=workers)
+        application = create_app(settings)
+    except ValidationError as invalid:
+        for error in invalid.errors():
+            field = "MATCHER_" + "_".join(str(p) for p in error["loc"]).upper()
+            err.print(f"[red]{field}: {error['msg']}[/red]")
+        raise typer.Exit(2) from None
+    except KeyConfigError as bad:
+        err.print(f"[red]{bad}[/red]")
+        raise typer.Exit(2) from None
+    uvicorn.run(
+        application,
+        host=host,
+        port=port,
+        log_level=log_level,
+        timeout_graceful_shutdown=5,
+        proxy_headers=False,
+    )
 
 
 def main() -> None:

@@ -22,15 +22,12 @@ from matcher.problem import Problem
 from matcher.reports import build_reports
 from matcher.scenario import Scenario
 from matcher.solution import Progress, SolveParams, SolveResult
-from solvers import get_solver
+from solvers import REPLANNING_SOLVERS, get_solver
 
 # Seconds kept back from the solver for evaluation, reports and writing, per 1,000 needs;
 # measured on generated counties (evaluation and reports run at about 0.1 s per 1,000 needs).
 _RESERVE_PER_1000_NEEDS = 0.25
 _MIN_RESERVE = 0.5
-
-REPLANNING_SOLVERS = frozenset({"auto", "highs"})
-"""Solvers that can limit the changes from a previous plan."""
 
 
 @dataclass(frozen=True)

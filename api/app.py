@@ -1,0 +1,85 @@
+"""The FastAPI application: routers, error handling, limits, and the store and workers it
+starts and stops with itself."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from api import problem_details
+from api.database import make_engine, migrate
+from api.keys import load_key_ring
+from api.limits import BodyLimit
+from api.routes import plans, scenarios, service
+from api.settings import Settings
+from api.store import JobStore
+from api.worker import WorkerConfig, WorkerPool
+from matcher import __version__
+
+log = logging.getLogger("matcher.api")
+
+
+def create_app(settings: Settings | None = None, start_workers: bool = True) -> FastAPI:
+    """The service. ``start_workers=False`` serves the API over the store without solving
+    (tests of the routes alone; a web tier in front of separate workers)."""
+    settings = settings or Settings()
+    keys = load_key_ring(settings.api_keys, settings.api_keys_file)
+    if not keys:
+        log.warning("no API keys configured: every request but /v1/health gets 401")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url)
+        migrate(engine)
+        store = JobStore(engine)
+        pool = None
+        if start_workers:
+            config = WorkerConfig(settings.database_url, settings.threads_per_solve)
+            pool = WorkerPool(
+                store,
+                config,
+                settings.workers,
+                settings.worker_mode,
+                settings.lease_seconds,
+                settings.max_attempts,
+            )
+            pool.start()
+        app.state.store = store
+        app.state.pool = pool
+        try:
+            yield
+        finally:
+            if pool is not None:
+                pool.stop()
+            engine.dispose()
+
+    app = FastAPI(
+        title="Baolian Matcher API",
+        version=__version__,
+        description=(
+            "Solve county 包村联户 matching scenarios as durable jobs, follow their progress, "
+            "and read the plans' duplicate-aid and blind-spot reports. Every route but "
+            "/v1/health needs an `X-API-Key`; each key sees only its county's jobs. Errors "
+            "are RFC 9457 `application/problem+json`."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.keys = keys
+    app.state.pool = None
+    problem_details.install(app)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    if settings.cors_origin_list:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["X-API-Key", "Content-Type", "Idempotency-Key", "Last-Event-ID"],
+        )
+    for router in (plans.router, scenarios.router, service.router):
+        app.include_router(router)
+    return app

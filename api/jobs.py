@@ -1,0 +1,192 @@
+"""What the routes call: submit a solve, read jobs back as wire shapes, validate a scenario.
+
+Scenario checks, solving and reports are :mod:`matcher`'s; this module only turns their
+answers and the store's rows into the API's shapes and errors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from api.problem_details import ApiProblem, items_of
+from api.schemas import (
+    JobLinks,
+    JobSummary,
+    PlanRequest,
+    ProblemItem,
+    Progress,
+    ScenarioRef,
+    ValidationReport,
+)
+from api.settings import Settings
+from api.store import IdempotencyConflict, Job, JobStore, NewJob, QueueFull
+from matcher.loading import LoadedScenario, canonical_json, parse_scenario, scenario_sha256
+from matcher.problems import ScenarioInvalid
+
+REPORTS = {"duplicate-aid": "duplicate_aid", "blind-spots": "blind_spots"}
+
+
+def _loaded(data: object, prefix: str) -> LoadedScenario:
+    try:
+        return parse_scenario(data)
+    except ScenarioInvalid as invalid:
+        raise ApiProblem(
+            422,
+            "scenario-invalid",
+            "The scenario is not valid",
+            f"{len(invalid.errors)} problem(s); nothing was stored",
+            errors=items_of(invalid.errors, prefix),
+            warnings=items_of(invalid.warnings, prefix),
+        ) from None
+
+
+def validate(data: object) -> ValidationReport:
+    """Check a scenario as ``matcher validate`` does: a report, or 422 with every problem."""
+    loaded = _loaded(data, "$")
+    s = loaded.scenario
+    counts = {
+        "villages": len(s.villages),
+        "cadres": len(s.cadres),
+        "organizations": len(s.organizations),
+        "pools": len(s.pools),
+        "needs": len(s.needs),
+        "aid_records": len(s.aid_records),
+    }
+    return ValidationReport(name=s.name or "", counts=counts, warnings=items_of(loaded.warnings))
+
+
+def submit(
+    store: JobStore,
+    settings: Settings,
+    tenant: str,
+    request: PlanRequest,
+    idempotency_key: str | None,
+) -> tuple[Job, bool]:
+    """Validate and store a solve; ``(job, replayed)`` (replayed: an Idempotency-Key seen)."""
+    time_limit = request.time_limit_seconds or settings.default_time_limit
+    if time_limit > settings.max_time_limit:
+        raise ApiProblem(
+            422,
+            "request-invalid",
+            "The request is not valid",
+            errors=[
+                ProblemItem(
+                    path="$.time_limit_seconds",
+                    message=f"at most {settings.max_time_limit:g} seconds on this service",
+                )
+            ],
+        )
+    loaded = _loaded(request.scenario, "$.scenario")
+    scenario_json = canonical_json(request.scenario).decode("utf-8")
+    fingerprint = {
+        "scenario": hashlib.sha256(scenario_json.encode("utf-8")).hexdigest(),
+        "solver": request.solver,
+        "time_limit": time_limit,
+        "seed": request.seed,
+    }
+    new = NewJob(
+        scenario_json=scenario_json,
+        scenario_name=loaded.scenario.name or "",
+        scenario_sha256=scenario_sha256(loaded.scenario),
+        solver=request.solver,
+        time_limit=time_limit,
+        seed=request.seed,
+        request_sha256=hashlib.sha256(canonical_json(fingerprint)).hexdigest(),
+    )
+    try:
+        return store.submit(tenant, new, idempotency_key, settings.queue_limit, settings.workers)
+    except QueueFull as full:
+        raise ApiProblem(
+            429,
+            "queue-full",
+            "The solve queue is full",
+            str(full),
+            headers={"Retry-After": str(full.retry_after)},
+        ) from None
+    except IdempotencyConflict as conflict:
+        raise ApiProblem(
+            422,
+            "idempotency-key-reused",
+            "Idempotency-Key reused with another request",
+            f"the key was first used for job {conflict.job_id} with a different body",
+        ) from None
+
+
+def links(job_id: str) -> JobLinks:
+    """The job's URLs."""
+    base = f"/v1/plans/{job_id}"
+    return JobLinks(
+        self=base,
+        events=f"{base}/events",
+        duplicate_aid=f"{base}/reports/duplicate-aid",
+        blind_spots=f"{base}/reports/blind-spots",
+        report_html=f"{base}/report.html",
+    )
+
+
+def summary(job: Job) -> JobSummary:
+    """A job as the API shows it, without the plan."""
+    return JobSummary(
+        id=job.id,
+        status=job.status,
+        solver=job.solver,
+        time_limit_seconds=job.time_limit,
+        seed=job.seed,
+        scenario=ScenarioRef(name=job.scenario_name, sha256=job.scenario_sha256),
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+        attempts=job.attempts,
+        stop_requested=job.stop_requested,
+        progress=Progress(**job.progress) if job.progress else None,
+        outcome=job.outcome,
+        links=links(job.id),
+    )
+
+
+def detail_json(job: Job, plan_json: str | None) -> str:
+    """The job and its plan as one JSON document. The stored plan text is spliced in as it
+    is: a county's plan can be megabytes, and parsing it only to print it again is waste."""
+    head = summary(job).model_dump_json()
+    return f'{head[:-1]},"plan":{plan_json or "null"}}}'
+
+
+def found(store: JobStore, tenant: str, job_id: str) -> Job:
+    """The tenant's job, or 404 (unknown ids and other tenants' ids look the same)."""
+    job = store.get(tenant, job_id)
+    if job is None:
+        raise ApiProblem(404, "not-found", "Not found", f"no job {job_id} for this key")
+    return job
+
+
+def plan_of(store: JobStore, tenant: str, job_id: str) -> dict[str, Any]:
+    """The job's plan, or 404 / 409 when there is none (yet)."""
+    job = found(store, tenant, job_id)
+    text = store.payload(tenant, job_id, "plan")
+    if text is None:
+        raise ApiProblem(
+            409,
+            "no-plan",
+            "The job has no plan",
+            f"job {job_id} is {job.status}; a plan exists once it has run",
+        )
+    plan: dict[str, Any] = json.loads(text)
+    return plan
+
+
+def report(store: JobStore, tenant: str, job_id: str, name: str) -> dict[str, Any]:
+    """One of the plan's reports (duplicate-aid, blind-spots)."""
+    plan = plan_of(store, tenant, job_id)
+    section: dict[str, Any] = (plan.get("reports") or {}).get(REPORTS[name]) or {}
+    return section
+
+
+def report_html(store: JobStore, tenant: str, job_id: str) -> str:
+    """The job's HTML report, or 404 when it has none."""
+    found(store, tenant, job_id)
+    html = store.payload(tenant, job_id, "report_html")
+    if html is None:
+        raise ApiProblem(404, "no-report", "Not found", f"job {job_id} has no HTML report (yet)")
+    return html

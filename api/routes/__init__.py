@@ -1,0 +1,2 @@
+"""One router per resource: plans (solve jobs), scenarios (validation), service (health,
+solvers)."""

@@ -1,0 +1,155 @@
+"""Solve jobs: submit, list, read, follow, stop, and the plan's reports."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Header, Query, Response, status
+from fastapi.responses import HTMLResponse, StreamingResponse
+
+from api import events, jobs
+from api.deps import SettingsDep, StoreDep, TenantDep
+from api.problem_details import ApiProblem, responses
+from api.schemas import Accepted, JobDetail, JobPage, JobSummary, PlanRequest, example_scenario
+from api.store import BadCursor
+
+router = APIRouter(prefix="/v1/plans", tags=["plans"])
+
+_EXAMPLES = {
+    "tiny county": {
+        "summary": "The contract's tiny county, solved by auto for 10 s",
+        "value": {
+            "scenario": example_scenario(),
+            "solver": "auto",
+            "time_limit_seconds": 10,
+            "seed": 0,
+        },
+    }
+}
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=Accepted,
+    responses=responses(401, 413, 422, 429),
+)
+def submit(
+    request: Annotated[PlanRequest, Body(openapi_examples=_EXAMPLES)],
+    response: Response,
+    tenant: TenantDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            max_length=255,
+            description="Repeat a request with the same key to get the same job back.",
+        ),
+    ] = None,
+) -> Accepted:
+    """Queue a solve. The job is stored before the answer; follow ``Location``."""
+    job, replayed = jobs.submit(store, settings, tenant, request, idempotency_key)
+    response.headers["Location"] = f"/v1/plans/{job.id}"
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return Accepted(id=job.id, status=job.status, links=jobs.links(job.id))
+
+
+@router.get("", response_model=JobPage, responses=responses(401, 422))
+def list_jobs(
+    tenant: TenantDep,
+    store: StoreDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> JobPage:
+    """This tenant's jobs, newest first, a page at a time."""
+    try:
+        page = store.page(tenant, limit, cursor)
+    except BadCursor as bad:
+        raise ApiProblem(422, "request-invalid", "The request is not valid", str(bad)) from None
+    return JobPage(items=[jobs.summary(j) for j in page.jobs], next_cursor=page.next_cursor)
+
+
+@router.get(
+    "/{job_id}",
+    response_model=JobDetail,
+    responses=responses(401, 404),
+)
+def get_job(
+    job_id: str,
+    tenant: TenantDep,
+    store: StoreDep,
+    plan: Annotated[bool, Query(description="Include the plan once there is one.")] = True,
+) -> Response:
+    """The job: status, progress (incumbent, bound, gap, seconds) and, when done, the plan."""
+    job = jobs.found(store, tenant, job_id)
+    text = store.payload(tenant, job_id, "plan") if plan else None
+    return Response(jobs.detail_json(job, text), media_type="application/json")
+
+
+@router.delete("/{job_id}", response_model=JobSummary, responses=responses(401, 404))
+def stop_job(job_id: str, tenant: TenantDep, store: StoreDep) -> JobSummary:
+    """Stop early. A running job ends ``stopped`` with its best plan; a queued one ends at
+    once without a plan; a finished one is unchanged."""
+    job = store.request_stop(tenant, job_id)
+    if job is None:
+        jobs.found(store, tenant, job_id)  # raises 404
+    assert job is not None
+    return jobs.summary(job)
+
+
+@router.get(
+    "/{job_id}/events",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"text/event-stream": {}}, "description": "The job's events."},
+        **responses(401, 404),
+    },
+)
+def follow(
+    job_id: str,
+    tenant: TenantDep,
+    store: StoreDep,
+    last_event_id: Annotated[str | None, Header()] = None,
+) -> StreamingResponse:
+    """Server-sent events: ``status`` changes and each improved plan's ``progress``
+    (objective, bound, gap, seconds), ending after the final status. Send ``Last-Event-ID``
+    to resume."""
+    jobs.found(store, tenant, job_id)
+    after = int(last_event_id) if last_event_id and last_event_id.isdigit() else 0
+    return StreamingResponse(
+        events.stream(store, tenant, job_id, after),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+@router.get(
+    "/{job_id}/reports/duplicate-aid",
+    response_model=dict[str, Any],
+    responses=responses(401, 404, 409),
+)
+def duplicate_aid(job_id: str, tenant: TenantDep, store: StoreDep) -> dict[str, Any]:
+    """The plan's duplicate-aid report (DESIGN §6)."""
+    return jobs.report(store, tenant, job_id, "duplicate-aid")
+
+
+@router.get(
+    "/{job_id}/reports/blind-spots",
+    response_model=dict[str, Any],
+    responses=responses(401, 404, 409),
+)
+def blind_spots(job_id: str, tenant: TenantDep, store: StoreDep) -> dict[str, Any]:
+    """The plan's blind-spot report (DESIGN §6)."""
+    return jobs.report(store, tenant, job_id, "blind-spots")
+
+
+@router.get(
+    "/{job_id}/report.html",
+    response_class=HTMLResponse,
+    responses=responses(401, 404),
+)
+def report_html(job_id: str, tenant: TenantDep, store: StoreDep) -> HTMLResponse:
+    """The plan's self-contained HTML report, when one was made."""
+    return HTMLResponse(jobs.report_html(store, tenant, job_id))

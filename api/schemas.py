@@ -1,0 +1,154 @@
+"""The API's wire shapes: separate input and output models (DESIGN §7)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SolverName = Literal["auto", "greedy", "siloed", "cpsat", "highs"]
+JobStatusName = Literal["queued", "running", "succeeded", "failed", "stopped"]
+
+
+@cache
+def example_scenario() -> dict[str, Any]:
+    """The contract's tiny county, the OpenAPI examples' scenario."""
+    text = Path(__file__).with_name("example_scenario.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+class PlanRequest(BaseModel):
+    """A solve to run: a scenario (DESIGN §3) and how to solve it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenario: dict[str, Any] = Field(description="A scenario, schema_version 1 (DESIGN §3).")
+    solver: SolverName = Field("auto", description="See GET /v1/solvers.")
+    time_limit_seconds: float | None = Field(
+        None, gt=0, description="Seconds for the whole run; default and maximum are settings."
+    )
+    seed: int = Field(0, ge=0, le=2**31 - 1, description="Same seed, same plan.")
+
+
+class ProblemItem(BaseModel):
+    """One problem of a request, located by its JSON path and the id of the item."""
+
+    path: str = Field(examples=["$.scenario.cadres[3].hours"])
+    message: str
+    id: str | None = None
+    severity: Literal["error", "warning"] = "error"
+
+
+class ProblemDetails(BaseModel):
+    """An error, RFC 9457 ``application/problem+json``."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[ProblemItem] | None = Field(None, description="Every problem found.")
+    warnings: list[ProblemItem] | None = None
+
+
+class Progress(BaseModel):
+    """The best plan so far: its objective, the proven bound and the gap."""
+
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    seconds: float | None = None
+    message: str = ""
+
+
+class ScenarioRef(BaseModel):
+    """Which scenario a job solves."""
+
+    name: str
+    sha256: str
+
+
+class JobLinks(BaseModel):
+    """Where to find the job and what it produced."""
+
+    self: str
+    events: str
+    duplicate_aid: str
+    blind_spots: str
+    report_html: str
+
+
+class JobSummary(BaseModel):
+    """A job without its plan."""
+
+    id: str
+    status: JobStatusName
+    solver: str
+    time_limit_seconds: float
+    seed: int
+    scenario: ScenarioRef
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    attempts: int = Field(description="Runs started; above 1 after a worker was lost.")
+    stop_requested: bool = False
+    progress: Progress | None = None
+    outcome: dict[str, Any] | None = Field(
+        None, description="How it ended: plan_status, objective, bound, gap, reason."
+    )
+    links: JobLinks
+
+
+class JobDetail(JobSummary):
+    """A job and, once it has one, its plan (DESIGN §6)."""
+
+    plan: dict[str, Any] | None = None
+
+
+class Accepted(BaseModel):
+    """A job stored and queued."""
+
+    id: str
+    status: JobStatusName
+    links: JobLinks
+
+
+class JobPage(BaseModel):
+    """One page of the tenant's jobs, newest first."""
+
+    items: list[JobSummary]
+    next_cursor: str | None = Field(None, description="Pass as ?cursor= for the next page.")
+
+
+class ValidationReport(BaseModel):
+    """A valid scenario: what it holds and its warnings."""
+
+    valid: Literal[True] = True
+    name: str
+    counts: dict[str, int]
+    warnings: list[ProblemItem]
+
+
+class SolverInfo(BaseModel):
+    """A solver the service offers."""
+
+    name: str
+    description: str
+    default: bool
+    replanning: bool
+
+
+class Health(BaseModel):
+    """The service is up and its store answers."""
+
+    status: Literal["ok"]
+    version: str
+    database: str
+    workers: int
+    workers_alive: int
+    jobs: dict[str, int]

@@ -1,0 +1,67 @@
+"""Service settings, read from the environment (DESIGN §7) with pydantic-settings.
+
+Every variable is ``MATCHER_`` + the field name in capitals: ``MATCHER_DATABASE_URL``,
+``MATCHER_API_KEYS``, ``MATCHER_API_KEYS_FILE``, ``MATCHER_WORKERS``, ``MATCHER_MAX_BODY_MB``...
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """How the service runs: store, keys, workers and limits."""
+
+    model_config = SettingsConfigDict(env_prefix="MATCHER_", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///./matcher.db",
+        description="sqlite:///PATH (default ./matcher.db) or postgresql://USER@HOST/DB.",
+    )
+    api_keys: str = Field("", description="tenant=key pairs separated by commas.")
+    api_keys_file: Path | None = Field(None, description="Lines tenant:sha256-hex-of-key.")
+    workers: int = Field(1, ge=1, le=64, description="Solves that run at the same time.")
+    worker_mode: Literal["process", "thread"] = Field(
+        "process", description="Run solves in child processes (default) or threads."
+    )
+    solver_threads: int = Field(
+        0, ge=0, le=64, description="Threads per solve; 0 shares the CPU cores among workers."
+    )
+    queue_limit: int = Field(64, ge=1, description="Queued jobs beyond which POST gets 429.")
+    max_body_mb: float = Field(64.0, gt=0, description="Largest request body, in MB.")
+    default_time_limit: float = Field(30.0, gt=0)
+    max_time_limit: float = Field(3600.0, gt=0)
+    lease_seconds: float = Field(
+        10.0, gt=0, description="A running job without a heartbeat this long is re-queued."
+    )
+    max_attempts: int = Field(3, ge=1, description="Runs of one job before it is failed.")
+    cors_origins: str = Field("", description="Comma-separated origins; empty: CORS off.")
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite:", "postgresql:", "postgresql+", "postgres:")):
+            raise ValueError("MATCHER_DATABASE_URL must be a sqlite:/// or postgresql:// URL")
+        return value
+
+    @property
+    def max_body_bytes(self) -> int:
+        """The body limit in bytes."""
+        return int(self.max_body_mb * 1024 * 1024)
+
+    @property
+    def threads_per_solve(self) -> int:
+        """Solver threads of one job: the cores shared among the workers unless set."""
+        if self.solver_threads:
+            return self.solver_threads
+        return max(1, (os.cpu_count() or 1) // self.workers)
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        """The CORS origins, or an empty list (CORS off)."""
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
