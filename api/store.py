@@ -325,6 +325,14 @@ class JobStore:
     def claim(self) -> Claim | None:
         """Take the oldest queued job, or None. A conditional update makes the claim
         exclusive: of two workers racing for one job, one update matches."""
+        with self.engine.connect() as connection:  # idle polls stay readers
+            if (
+                connection.execute(
+                    sa.select(jobs.c.id).where(jobs.c.status == "queued").limit(1)
+                ).first()
+                is None
+            ):
+                return None
         for _ in range(5):
             with writing(self.engine) as connection:
                 row = connection.execute(
