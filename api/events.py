@@ -46,8 +46,13 @@ async def stream(store: JobStore, tenant: str, job_id: str, after: int) -> Async
             idle = 0.0
             continue
         job = await run_in_threadpool(store.get, tenant, job_id)
-        if job is None or job.status in TERMINAL:
-            return  # a client that resumed after the final event
+        if job is None:
+            return
+        if job.status in TERMINAL:
+            # It may have ended between the two reads: send what came since, then stop.
+            for event in await run_in_threadpool(store.events_after, tenant, job_id, after):
+                yield format_event(event)
+            return
         await asyncio.sleep(POLL_SECONDS)
         idle += POLL_SECONDS
         if idle >= KEEPALIVE_SECONDS:

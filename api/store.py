@@ -26,6 +26,7 @@ from api.tables import job_events, job_payloads, jobs
 
 JobStatus = Literal["queued", "running", "succeeded", "failed", "stopped"]
 TERMINAL: frozenset[str] = frozenset({"succeeded", "failed", "stopped"})
+_SUBMIT_LOCK = 7_162_024  # PostgreSQL advisory lock that serialises submissions
 
 
 class QueueFull(Exception):
@@ -183,6 +184,10 @@ class JobStore:
         with another body it raises :class:`IdempotencyConflict`. A full queue raises
         :class:`QueueFull`."""
         with writing(self.engine) as connection:
+            if connection.dialect.name == "postgresql":
+                # Count-then-insert must not interleave (queue limit, idempotency keys);
+                # SQLite's BEGIN IMMEDIATE already serialises writers.
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SUBMIT_LOCK})
             if idempotency_key is not None:
                 row = (
                     connection.execute(
@@ -437,6 +442,10 @@ class JobStore:
                 .where(job_payloads.c.job_id == job_id)
                 .values(plan=plan_json, report_html=report_html)
             )
+            if progress is not None:
+                # The final plan's figures: progress writes are throttled, so the stream's
+                # last progress event may be older than the plan.
+                _event(connection, job_id, "progress", progress)
             _status_event(connection, job_id, status, **dict(outcome))
             return True
 

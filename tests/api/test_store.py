@@ -213,3 +213,50 @@ def test_an_unknown_job_reads_as_none(store: JobStore) -> None:
     assert store.get("a", "0" * 32) is None
     with store.engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM jobs")).scalar_one() == 0
+
+
+def test_the_final_figures_are_the_last_progress_event(store: JobStore) -> None:
+    """Progress writes are throttled; the finish writes the plan's own figures as the last
+    progress event, just before the final status."""
+    job_id = submit(store)
+    claim = store.claim()
+    assert claim is not None
+    store.record_progress(job_id, claim.attempt, {"objective": 1.0})
+    store.finish(job_id, claim.attempt, "succeeded", {}, "{}", progress={"objective": 3.0})
+    events = store.events_after("a", job_id, 0)
+    assert [(e.kind, e.data.get("objective")) for e in events[-3:]] == [
+        ("progress", 1.0),
+        ("progress", 3.0),
+        ("status", None),
+    ]
+
+
+def test_concurrent_submissions_keep_the_queue_limit_and_the_key(store: JobStore) -> None:
+    """Count-then-insert is serialised: 16 simultaneous submits against a limit of 2 queue
+    exactly 2, and 8 simultaneous submits with one Idempotency-Key make one job."""
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def submit_one(seed: int, key: str | None) -> None:
+        try:
+            job, _ = store.submit("a", new_job(), key, queue_limit=2, workers=1)
+            result = job.id
+        except QueueFull:
+            result = "full"
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=submit_one, args=(n, None)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("full") == 14 and store.counts() == {"queued": 2}
+    assert store.claim() is not None and store.claim() is not None
+    outcomes.clear()
+    threads = [threading.Thread(target=submit_one, args=(n, "same")) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(outcomes)) == 1 and "full" not in outcomes
