@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from api.schemas import ProblemDetails, ProblemItem
 from matcher.problems import Problem, json_path
@@ -104,6 +105,26 @@ _PHRASES = {
 }
 
 
+_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
+
+
+def _allowed_methods(request: Request) -> str | None:
+    """Every method the request's path is served with. Starlette's 405 names only the
+    methods of the first route whose path matched (``POST`` for ``/v1/plans``, though ``GET``
+    is served there too); RFC 9110 §15.5.6 wants all of the resource's methods."""
+    allowed = []
+    for method in _METHODS:
+        scope = {
+            "type": "http",
+            "path": request.scope["path"],
+            "root_path": request.scope.get("root_path", ""),
+            "method": method,
+        }
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return ", ".join(allowed) or None
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every error into a problem document."""
 
@@ -139,9 +160,12 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
         title = _PHRASES.get(error.status_code, "Error")
         detail = error.detail if isinstance(error.detail, str) else None
-        return problem_response(
-            request, error.status_code, title, None, detail, headers=error.headers
-        )
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            allow = _allowed_methods(request)
+            if allow:
+                headers["Allow"] = allow
+        return problem_response(request, error.status_code, title, None, detail, headers=headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:

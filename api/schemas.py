@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SolverName = Literal["auto", "greedy", "siloed", "cpsat", "highs"]
 JobStatusName = Literal["queued", "running", "succeeded", "failed", "stopped"]
@@ -33,6 +33,15 @@ class PlanRequest(BaseModel):
         None, gt=0, description="Seconds for the whole run; default and maximum are settings."
     )
     seed: int = Field(0, ge=0, le=2**31 - 1, description="Same seed, same plan.")
+
+    @field_validator("time_limit_seconds", "seed", mode="before")
+    @classmethod
+    def _json_number(cls, value: object) -> object:
+        """A number, as the schema says: pydantic's lax mode would read ``false`` as 0 and
+        ``"7"`` as 7. (An integral ``7.0`` is a JSON Schema integer, and stays valid.)"""
+        if isinstance(value, bool | str):
+            raise ValueError("must be a number")
+        return value
 
 
 class ProblemItem(BaseModel):

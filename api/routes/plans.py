@@ -32,7 +32,7 @@ _EXAMPLES = {
     "",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=Accepted,
-    responses=responses(401, 413, 422, 429),
+    responses=responses(400, 401, 413, 422, 429),
 )
 def submit(
     request: Annotated[PlanRequest, Body(openapi_examples=_EXAMPLES)],
@@ -74,7 +74,7 @@ def list_jobs(
 @router.get(
     "/{job_id}",
     response_model=JobDetail,
-    responses=responses(401, 404),
+    responses=responses(401, 404, 422),
 )
 def get_job(
     job_id: str,
@@ -88,7 +88,7 @@ def get_job(
     return Response(jobs.detail_json(job, text), media_type="application/json")
 
 
-@router.delete("/{job_id}", response_model=JobSummary, responses=responses(401, 404))
+@router.delete("/{job_id}", response_model=JobSummary, responses=responses(401, 404, 422))
 def stop_job(job_id: str, tenant: TenantDep, store: StoreDep) -> JobSummary:
     """Stop early. A running job ends ``stopped`` with its best plan; a queued one ends at
     once without a plan; a finished one is unchanged."""
@@ -104,7 +104,7 @@ def stop_job(job_id: str, tenant: TenantDep, store: StoreDep) -> JobSummary:
     response_class=StreamingResponse,
     responses={
         200: {"content": {"text/event-stream": {}}, "description": "The job's events."},
-        **responses(401, 404),
+        **responses(401, 404, 422),
     },
 )
 def follow(
@@ -128,7 +128,7 @@ def follow(
 @router.get(
     "/{job_id}/reports/duplicate-aid",
     response_model=dict[str, Any],
-    responses=responses(401, 404, 409),
+    responses=responses(401, 404, 409, 422),
 )
 def duplicate_aid(job_id: str, tenant: TenantDep, store: StoreDep) -> dict[str, Any]:
     """The plan's duplicate-aid report (DESIGN §6)."""
@@ -138,7 +138,7 @@ def duplicate_aid(job_id: str, tenant: TenantDep, store: StoreDep) -> dict[str, 
 @router.get(
     "/{job_id}/reports/blind-spots",
     response_model=dict[str, Any],
-    responses=responses(401, 404, 409),
+    responses=responses(401, 404, 409, 422),
 )
 def blind_spots(job_id: str, tenant: TenantDep, store: StoreDep) -> dict[str, Any]:
     """The plan's blind-spot report (DESIGN §6)."""
@@ -148,7 +148,7 @@ def blind_spots(job_id: str, tenant: TenantDep, store: StoreDep) -> dict[str, An
 @router.get(
     "/{job_id}/report.html",
     response_class=HTMLResponse,
-    responses=responses(401, 404),
+    responses=responses(401, 404, 422),
 )
 def report_html(job_id: str, tenant: TenantDep, store: StoreDep) -> HTMLResponse:
     """The plan's self-contained HTML report, when one was made."""

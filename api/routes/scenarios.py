@@ -14,7 +14,7 @@ from api.schemas import ValidationReport, example_scenario
 router = APIRouter(prefix="/v1/scenarios", tags=["scenarios"])
 
 
-@router.post("/validate", response_model=ValidationReport, responses=responses(401, 413, 422))
+@router.post("/validate", response_model=ValidationReport, responses=responses(400, 401, 413, 422))
 def validate(
     _tenant: TenantDep,
     scenario: Annotated[
