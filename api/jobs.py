@@ -78,13 +78,22 @@ def submit(
                 )
             ],
         )
-    loaded = _loaded(request.scenario, "$.scenario")
-    scenario_json = canonical_json(request.scenario).decode("utf-8")
+    scenario = request.scenario
+    if request.policy:
+        own = scenario.get("policy")
+        scenario = {
+            **scenario,
+            "policy": {**(own if isinstance(own, dict) else {}), **request.policy},
+        }
+    loaded = _loaded(scenario, "$.scenario")
+    scenario_json = canonical_json(scenario).decode("utf-8")
+    options = {"confirm_fixes": request.confirm_fixes}
     fingerprint = {
         "scenario": hashlib.sha256(scenario_json.encode("utf-8")).hexdigest(),
         "solver": request.solver,
         "time_limit": time_limit,
         "seed": request.seed,
+        "options": options,
     }
     new = NewJob(
         scenario_json=scenario_json,
@@ -94,6 +103,7 @@ def submit(
         time_limit=time_limit,
         seed=request.seed,
         request_sha256=hashlib.sha256(canonical_json(fingerprint)).hexdigest(),
+        options=options,
     )
     try:
         return store.submit(tenant, new, idempotency_key, settings.queue_limit, settings.workers)

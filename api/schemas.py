@@ -33,8 +33,20 @@ class PlanRequest(BaseModel):
         None, gt=0, description="Seconds for the whole run; default and maximum are settings."
     )
     seed: int = Field(0, ge=0, le=2**31 - 1, description="Same seed, same plan.")
+    policy: dict[str, Any] | None = Field(
+        None,
+        description="Policy overrides (DESIGN §3 policy fields, e.g. fairness_floor_share, "
+        "min_cadres_per_village) merged over the scenario's own policy before validation.",
+    )
+    confirm_fixes: int = Field(
+        0,
+        ge=0,
+        le=10,
+        description="Re-solve the top blind-spot fix of this many of the largest unmet groups "
+        "to confirm it (each adds about 10 s after the time limit).",
+    )
 
-    @field_validator("time_limit_seconds", "seed", mode="before")
+    @field_validator("time_limit_seconds", "seed", "confirm_fixes", mode="before")
     @classmethod
     def _json_number(cls, value: object) -> object:
         """A number, as the schema says: pydantic's lax mode would read ``false`` as 0 and

@@ -15,7 +15,7 @@ import json
 import math
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -73,6 +73,7 @@ class NewJob:
     time_limit: float
     seed: int
     request_sha256: str
+    options: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ class Claim:
     solver: str
     time_limit: float
     seed: int
+    options: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -223,6 +225,7 @@ class JobStore:
                     scenario_sha256=new.scenario_sha256,
                     idempotency_key=idempotency_key,
                     request_sha256=new.request_sha256,
+                    options=json.dumps(dict(new.options)),
                     created_at=now(),
                 )
             )
@@ -379,6 +382,7 @@ class JobStore:
                     solver=job["solver"],
                     time_limit=job["time_limit"],
                     seed=job["seed"],
+                    options=_loads(job["options"]) or {},
                 )
         return None
 

@@ -32,6 +32,7 @@ jobs = sa.Table(
     sa.Column("stop_requested", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("progress", sa.Text, nullable=True),
     sa.Column("outcome", sa.Text, nullable=True),
+    sa.Column("options", sa.Text, nullable=True),  # JSON: how to solve beyond the solver
     sa.UniqueConstraint("tenant", "idempotency_key", name="uq_jobs_tenant_idempotency_key"),
 )
 sa.Index("ix_jobs_tenant_created", jobs.c.tenant, jobs.c.created_at, jobs.c.id)

@@ -141,6 +141,8 @@ def run_job(store: JobStore, claim: Claim, threads: int, shutdown: Flag) -> str:
                 on_progress=on_progress,
                 stop=watcher.stop,
                 started=started,
+                fixes=True,
+                confirm_fixes=int(claim.options.get("confirm_fixes", 0)),
             )
         except ScenarioInvalid as invalid:
             failure = {

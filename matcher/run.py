@@ -48,6 +48,13 @@ def gap(objective: float, bound: float | None) -> float | None:
     return max(0.0, (bound - objective) / max(1.0, abs(bound)))
 
 
+def fix_pricing_budget(time_limit: float | None) -> float:
+    """Seconds of the time limit kept for pricing the plan's resources (blind-spot fixes)."""
+    if time_limit is None:
+        return 60.0
+    return max(0.5, min(15.0, 0.1 * time_limit))
+
+
 def solver_budget(time_limit: float | None, started: float, n_needs: int) -> float | None:
     """Seconds the solver may search so that the whole run ends near ``time_limit``."""
     if time_limit is None:
@@ -107,6 +114,9 @@ def solve_scenario(
     previous: Plan | None = None,
     max_changes: int | None = None,
     rounds: int | None = None,
+    fixes: bool = False,
+    confirm_fixes: int = 0,
+    confirm_seconds: float = 10.0,
 ) -> RunResult:
     """Solve a validated scenario with a named solver and return the evaluated plan.
 
@@ -114,7 +124,10 @@ def solve_scenario(
     of the same scenario (``matcher compare``). ``previous`` (a plan of an earlier run) is the
     start of re-planning; ``max_changes`` limits how many assignments and pairings may differ
     from it (solvers ``auto`` and ``highs``). ``rounds`` bounds ``auto``'s search by work rather
-    than time, for plans that repeat exactly on any machine."""
+    than time, for plans that repeat exactly on any machine. ``fixes`` prices the plan's
+    resources with the LP relaxation and attaches ranked blind-spot fixes to its report, within
+    the time limit; ``confirm_fixes`` then re-solves the top fix of that many of the largest
+    unmet groups (``confirm_seconds`` each, beyond the time limit)."""
     if max_changes is not None:
         if previous is None:
             raise ValueError("max_changes needs a previous plan to count changes from")
@@ -129,8 +142,10 @@ def solve_scenario(
     index = scenario if isinstance(scenario, ScenarioIndex) else ScenarioIndex.build(scenario)
     problem = index.problem
     hint, notes = (None, []) if previous is None else plan_to_solution(problem, previous)
+    price_seconds = fix_pricing_budget(time_limit) if fixes else 0.0
+    budget = None if time_limit is None else time_limit - price_seconds
     params = SolveParams(
-        time_limit=solver_budget(time_limit, started, problem.n_needs),
+        time_limit=solver_budget(budget, started, problem.n_needs),
         seed=seed,
         workers=workers,
         on_progress=on_progress,
@@ -144,4 +159,20 @@ def solve_scenario(
         result.stats["changes_from_previous"] = result.solution.changes_from(hint)
         result.stats["previous_plan_dropped"] = len(notes)
     plan, evaluation = finish_plan(index, problem, result, time.monotonic() - started)
+    if fixes and plan.solver.status in ("optimal", "feasible", "stopped"):
+        from matcher.advise import add_fixes  # advise re-solves through this module
+
+        add_fixes(
+            index,
+            plan,
+            evaluation,
+            result.solution,
+            price_seconds=price_seconds or None,
+            confirm=confirm_fixes,
+            confirm_seconds=confirm_seconds,
+            solver=solver,
+            seed=seed,
+            workers=workers,
+            stop=stop,
+        )
     return RunResult(plan, evaluation, result, problem, index)

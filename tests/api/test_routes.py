@@ -299,3 +299,21 @@ def test_cors_is_off_by_default(idle_client: TestClient) -> None:
         headers={"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "POST"},
     )
     assert "access-control-allow-origin" not in preflight.headers
+
+
+def test_policy_overrides_are_merged_and_validated(
+    client: TestClient, tiny_raw: dict[str, Any]
+) -> None:
+    bad = {"scenario": tiny_raw, "policy": {"min_cadres_per_village": -1}}
+    refused = client.post("/v1/plans", json=bad, headers=A)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["path"] == "$.scenario.policy.min_cadres_per_village"
+    body = {"scenario": tiny_raw, "policy": {"min_cadres_per_village": 3}, "confirm_fixes": 1}
+    job_id = client.post("/v1/plans", json=body, headers=A).json()["id"]
+    job = wait_final(client, job_id)
+    assert job["status"] == "succeeded"
+    blind = client.get(f"/v1/plans/{job_id}/reports/blind-spots", headers=A).json()
+    assert blind["min_cadres_per_village"] == 3
+    assert blind["fix_pricing"]["fixes_confirmed"] >= 1
+    fixed = [g for g in blind["unmet_groups"] if g["fixes"]]
+    assert fixed and any(f["confirmed"] for g in fixed for f in g["fixes"])
