@@ -153,6 +153,12 @@ def solve(
         int | None,
         typer.Option(help="auto: stop after this many search rounds (repeatable plans)."),
     ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html", help="Also write the plan's report as one self-contained HTML page."
+        ),
+    ] = None,
 ) -> None:
     """Solve a scenario, print the evaluator's summary and write the plan."""
     from matcher.run import solve_scenario
@@ -198,6 +204,8 @@ def solve(
     write_plan(run.plan, out_path)
     out.print(_summary_table(run.plan, f"{loaded.scenario.name or scenario}"))
     out.print(f"plan written to {out_path}")
+    if html is not None:
+        _write_html(html, run.index, run.plan, run.evaluation)
     reason = run.plan.solver.stats.get("reason") if run.plan.solver.stats else None
     if run.plan.solver.status in ("error", "infeasible") and reason:
         err.print(f"[red]{run.plan.solver.status}: {reason}[/red]")
@@ -206,6 +214,22 @@ def solve(
     if run.plan.violations:
         err.print(f"[red]{len(run.plan.violations)} rule violation(s): see the plan file[/red]")
         raise typer.Exit(1)
+
+
+def _write_html(path: Path, index: ScenarioIndex, plan: Plan, evaluation: Evaluation) -> None:
+    from matcher.reports.html import render_html
+
+    try:
+        write_text_atomic(path, render_html(index, plan, evaluation))
+    except OSError as error:
+        err.print(
+            f"{path}: cannot write the HTML report: {error}",
+            style="red",
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(1) from None
+    out.print(f"HTML report written to {path}", markup=False, soft_wrap=True)
 
 
 def _evaluate_files(scenario: Path, plan_path: Path) -> tuple[ScenarioIndex, Plan, Evaluation]:
@@ -232,13 +256,30 @@ def check(scenario: ScenarioArg, plan: PlanArg) -> None:
 
 
 @app.command()
-def report(scenario: ScenarioArg, plan: PlanArg) -> None:
-    """Print the duplicate-aid and blind-spot reports of a plan (recomputed)."""
+def report(
+    scenario: ScenarioArg,
+    plan: PlanArg,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            help="Write the reports, with KPIs, a map and charts, as one self-contained HTML "
+            "page to this file instead of printing them as text.",
+        ),
+    ] = None,
+) -> None:
+    """Print the duplicate-aid and blind-spot reports of a plan (recomputed), or write them as
+    an HTML page with --html."""
     from matcher.reports import build_reports, render_text
 
     index, read, evaluation = _evaluate_files(scenario, plan)
     read.unmet = list(evaluation.unmet)
-    out.print(render_text(build_reports(index, read, evaluation)), soft_wrap=True, markup=False)
+    reports = build_reports(index, read, evaluation)
+    if html is not None:
+        read.reports = reports
+        _write_html(html, index, read, evaluation)
+        return
+    out.print(render_text(reports), soft_wrap=True, markup=False)
 
 
 @app.command()
@@ -358,6 +399,35 @@ def serve(
         timeout_graceful_shutdown=5,
         proxy_headers=False,
     )
+
+
+@app.command("diff")
+def diff_plans(
+    plan_a: Annotated[Path, typer.Argument(help="The first plan (A).")],
+    plan_b: Annotated[Path, typer.Argument(help="The plan compared with A (B).")],
+    scenario: Annotated[
+        Path | None,
+        typer.Option(help="The plans' scenario: needs' values, households, money per village."),
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Also write the full diff as JSON here.")
+    ] = None,
+) -> None:
+    """Compare two plans: needs, households, pairings, money, hours and KPIs, A against B."""
+    from matcher.reports.diff import plan_diff, render_diff_text
+
+    a, b = read_plan_or_exit(plan_a), read_plan_or_exit(plan_b)
+    index = ScenarioIndex.build(load_or_exit(scenario).scenario) if scenario is not None else None
+    result = plan_diff(a, b, index)
+    out.print(f"A = {plan_a}\nB = {plan_b}", soft_wrap=True, markup=False)
+    out.print(render_diff_text(result, SUMMARY_ROWS), soft_wrap=True, markup=False)
+    if json_out is not None:
+        try:
+            write_text_atomic(json_out, json.dumps(result, ensure_ascii=False, indent=1) + "\n")
+        except OSError as error:
+            err.print(f"{json_out}: cannot write the diff: {error}", style="red", markup=False)
+            raise typer.Exit(1) from None
+        out.print(f"diff written to {json_out}", markup=False)
 
 
 def main() -> None:

@@ -1,0 +1,221 @@
+"""Sortable HTML tables: cells that escape their text, and a generic table of report rows.
+
+A header click sorts the table (the page's small script): numerically when every cell of the
+column is a number (thousands separators and % allowed), else as text. A cell whose display
+is not its sort key (``0 of 2``, a list of fixes) carries ``data-sort``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from matcher.reports.html.fmt import DASH, as_float, esc, human, number, share
+
+
+@dataclass(frozen=True)
+class Markup:
+    """HTML that is already safe (built from escaped parts)."""
+
+    html: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: what it shows, its sort key when that differs, and a tooltip."""
+
+    show: str | Markup
+    sort: float | str | None = None
+    numeric: bool = False
+    tip: str | None = None
+    nowrap: bool = False
+
+    def render(self) -> str:
+        """The ``<td>``, escaped."""
+        css = "num" if self.numeric else "nw" if self.nowrap else ""
+        attrs = f' class="{css}"' if css else ""
+        if self.sort is not None:
+            attrs += f' data-sort="{esc(self.sort)}"'
+        if self.tip:
+            attrs += f' title="{esc(self.tip)}"'
+        body = self.show.html if isinstance(self.show, Markup) else esc(self.show)
+        return f"<td{attrs}>{body}</td>"
+
+
+def text(value: Any, tip: str | None = None) -> Cell:
+    """A text cell (a dash for None or empty)."""
+    shown = DASH if value is None or value == "" else str(value)
+    return Cell(shown, tip=tip)
+
+
+def date(value: Any) -> Cell:
+    """A date (or any short code) that must not wrap."""
+    return Cell(DASH if value is None or value == "" else str(value), nowrap=True)
+
+
+def num(value: Any, decimals: int = 0) -> Cell:
+    """A right-aligned number."""
+    return Cell(number(value, decimals), numeric=True)
+
+
+def pct(value: Any) -> Cell:
+    """A right-aligned share as a percentage."""
+    return Cell(share(value), numeric=True)
+
+
+def listing(values: Any, tip: str | None = None) -> Cell:
+    """A list of values, comma-separated."""
+    if isinstance(values, list | tuple):
+        return text(", ".join(str(v) for v in values), tip=tip)
+    return text(values, tip=tip)
+
+
+def counts(tally: Any) -> Cell:
+    """A ``{key: count}`` mapping as "key n, key n" (largest first), sorted by the total."""
+    if not isinstance(tally, Mapping) or not tally:
+        return text(None)
+    items = sorted(tally.items(), key=lambda kv: -(as_float(kv[1]) or 0.0))
+    shown = ", ".join(f"{str(k).replace('_', ' ')} {v}" for k, v in items)
+    return Cell(shown, sort=sum(as_float(v) or 0.0 for _, v in items))
+
+
+def table(table_id: str, headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
+    """A sortable table with one body row per report row (a "None." note when empty)."""
+    body = ["<tr>" + "".join(cell.render() for cell in row) + "</tr>" for row in rows]
+    if not body:
+        return f'<p class="empty" id="{esc(table_id)}-empty">None.</p>'
+    head = "".join(
+        f'<th scope="col" aria-sort="none"><button type="button">{esc(h)}</button></th>'
+        for h in headers
+    )
+    return (
+        f'<div class="table-wrap"><table id="{esc(table_id)}" class="sortable" '
+        f'data-rows="{len(body)}"><thead><tr>{head}</tr></thead><tbody>'
+        + "\n".join(body)
+        + "</tbody></table></div>"
+    )
+
+
+def _scalar(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def _generic_cell(value: Any) -> Cell:
+    if isinstance(value, bool):
+        return text("yes" if value else "no")
+    if isinstance(value, int | float):
+        return num(value, 0 if isinstance(value, int) or float(value).is_integer() else 2)
+    if isinstance(value, list | tuple):
+        return listing([v if _scalar(v) else "…" for v in value])
+    if isinstance(value, Mapping):
+        return counts(value) if all(_scalar(v) for v in value.values()) else text("…")
+    return text(value)
+
+
+def generic_rows(table_id: str, rows: Sequence[Any]) -> str:
+    """Any list of dicts (a report key this page does not know yet) as a table."""
+    dicts = [r for r in rows if isinstance(r, Mapping)]
+    columns: list[str] = []
+    for row in dicts[:50]:
+        columns += [k for k in row if k not in columns]
+    return table(
+        table_id,
+        [human(str(c)) for c in columns],
+        ([_generic_cell(r.get(c)) for c in columns] for r in dicts),
+    )
+
+
+def generic_tallies(table_id: str, key_header: str, tallies: Mapping[str, Any]) -> str:
+    """A ``{key: {figure: value}}`` mapping (totals by department pair, by village...)."""
+    items = [(k, v) for k, v in tallies.items() if isinstance(v, Mapping)]
+    columns: list[str] = []
+    for _, row in items[:50]:
+        columns += [k for k in row if k not in columns]
+    return table(
+        table_id,
+        [key_header, *(human(str(c)) for c in columns)],
+        ([text(k), *(_generic_cell(v.get(c)) for c in columns)] for k, v in items),
+    )
+
+
+def mapping(value: Any) -> Mapping[str, Any]:
+    """``value`` if it is a mapping, else an empty one (reports may lack any key)."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def rows_of(report: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    """The dict rows of a report's list (an empty list when the key is missing)."""
+    value = report.get(key)
+    return [r for r in value if isinstance(r, Mapping)] if isinstance(value, list) else []
+
+
+def h3(title: str, count: int | None = None) -> str:
+    """A sub-heading, with the number of rows when given."""
+    tail = f' <span class="count">{count:,}</span>' if count is not None else ""
+    return f"<h3>{esc(title)}{tail}</h3>"
+
+
+def facts(values: Mapping[str, Any]) -> str:
+    """Scalar figures as one line of "key: value" (a report's totals or notes)."""
+    shown = [
+        f"<b>{esc(human(str(k)))}:</b> "
+        + esc(share(v) if "share" in str(k) and isinstance(v, float) else _generic_cell(v).show)
+        for k, v in values.items()
+        if _scalar(v) and v is not None
+    ]
+    return f'<p class="note facts">{" · ".join(shown)}</p>' if shown else ""
+
+
+def generic_section(key: str, value: Any, prefix: str, depth: int = 0) -> str:
+    """Any report key this page has no layout for: lists of rows as tables, tallies as tables,
+    nested sections as a heading with their parts, scalars as a line of facts."""
+    table_id = f"{prefix}-{key}".replace("_", "-")
+    if isinstance(value, list):
+        if any(isinstance(r, Mapping) for r in value):
+            return h3(human(key), len(value)) + generic_rows(table_id, value)
+        return facts({key: ", ".join(str(v) for v in value)}) if value else ""
+    if not isinstance(value, Mapping) or not value:
+        return facts({key: value}) if _scalar(value) else ""
+    if all(isinstance(v, Mapping) for v in value.values()):  # {key: {figure: value}}
+        return h3(human(key), len(value)) + generic_tallies(table_id, "key", value)
+    parts = [h3(human(key)) if depth == 0 else f"<h4>{esc(human(key))}</h4>"]
+    parts.append(facts({k: v for k, v in value.items() if _scalar(v)}))
+    if depth < 2:
+        parts += [
+            generic_section(str(k), v, table_id, depth + 1)
+            for k, v in value.items()
+            if not _scalar(v)
+        ]
+    return "\n".join(p for p in parts if p)
+
+
+class Names:
+    """Display names of towns and villages (the id when a name is missing)."""
+
+    def __init__(self, towns: Mapping[str, str], villages: Mapping[str, str]) -> None:
+        self.towns, self.villages = towns, villages
+
+    def town(self, town_id: Any) -> Cell:
+        """A town's name, its id as tooltip."""
+        key = str(town_id) if town_id is not None else ""
+        return text(self.towns.get(key, key or None), tip=key or None)
+
+    def village(self, village_id: Any) -> Cell:
+        """A village's name, its id as tooltip."""
+        key = str(village_id) if village_id is not None else ""
+        return text(self.villages.get(key, key or None), tip=key or None)
+
+
+def records_tip(details: Any) -> str | None:
+    """Ledger records as tooltip lines: id, provider, department, date, money, hours."""
+    if not isinstance(details, list):
+        return None
+    lines = [
+        f"{d.get('id')}: {d.get('provider')} ({d.get('department')}"
+        + (f", {d.get('category')}" if d.get("category") else "")
+        + f") {d.get('date')}, {number(d.get('cost'))} yuan, {number(d.get('hours'), 1)} h"
+        for d in details
+        if isinstance(d, Mapping)
+    ]
+    return "\n".join(lines) or None
