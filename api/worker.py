@@ -112,6 +112,7 @@ def run_job(store: JobStore, claim: Claim, threads: int, shutdown: Flag) -> str:
     from matcher.loading import parse_scenario
     from matcher.plan import plan_to_json
     from matcher.problems import ScenarioInvalid
+    from matcher.reports.html import render_html
     from matcher.run import solve_scenario
     from matcher.solution import Progress
 
@@ -179,8 +180,20 @@ def run_job(store: JobStore, claim: Claim, threads: int, shutdown: Flag) -> str:
         outcome.setdefault("reason", "the plan breaks a hard rule; see its violations")
     else:
         status = "succeeded"
+    try:
+        html: str | None = render_html(run.index, run.plan, run.evaluation)
+    except Exception as error:  # the plan stands without its page
+        log.error("job %s: HTML report failed (%s)", claim.id, type(error).__name__)
+        html = None
     return _finish(
-        store, claim, watcher, status, outcome, plan_json=plan_to_json(run.plan), progress=final
+        store,
+        claim,
+        watcher,
+        status,
+        outcome,
+        plan_json=plan_to_json(run.plan),
+        progress=final,
+        html=html,
     )
 
 
@@ -192,11 +205,12 @@ def _finish(
     outcome: dict[str, Any],
     plan_json: str | None = None,
     progress: dict[str, Any] | None = None,
+    html: str | None = None,
 ) -> str:
     if watcher.lost:
         log.warning("job %s: attempt %d lost its claim; result dropped", claim.id, claim.attempt)
         return "lost"
-    if not store.finish(claim.id, claim.attempt, status, outcome, plan_json, None, progress):
+    if not store.finish(claim.id, claim.attempt, status, outcome, plan_json, html, progress):
         log.warning("job %s: attempt %d lost its claim; result dropped", claim.id, claim.attempt)
         return "lost"
     log.info("job %s: %s", claim.id, status)

@@ -159,6 +159,24 @@ def solve(
             "--html", help="Also write the plan's report as one self-contained HTML page."
         ),
     ] = None,
+    fixes: Annotated[
+        bool,
+        typer.Option(
+            help="Rank fixes for every blind spot by LP prices (10% of the time limit, "
+            "at most 15 s)."
+        ),
+    ] = True,
+    confirm_fixes: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Confirm the top fix of this many of the largest unmet groups by re-solving "
+            "with it applied (each --confirm-seconds, beyond the time limit).",
+        ),
+    ] = 0,
+    confirm_seconds: Annotated[
+        float, typer.Option(help="Seconds of each confirming re-solve.")
+    ] = 10.0,
 ) -> None:
     """Solve a scenario, print the evaluator's summary and write the plan."""
     from matcher.run import solve_scenario
@@ -200,6 +218,9 @@ def solve(
             previous=before,
             max_changes=max_changes,
             rounds=rounds,
+            fixes=fixes or confirm_fixes > 0,
+            confirm_fixes=confirm_fixes,
+            confirm_seconds=confirm_seconds,
         )
     write_plan(run.plan, out_path)
     out.print(_summary_table(run.plan, f"{loaded.scenario.name or scenario}"))
@@ -267,19 +288,42 @@ def report(
             "page to this file instead of printing them as text.",
         ),
     ] = None,
+    fixes: Annotated[
+        bool, typer.Option(help="Rank fixes for every blind spot by LP prices.")
+    ] = True,
+    confirm_fixes: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Confirm the top fix of this many of the largest unmet groups by re-solving.",
+        ),
+    ] = 0,
+    confirm_seconds: Annotated[
+        float, typer.Option(help="Seconds of each confirming re-solve.")
+    ] = 10.0,
+    solver: Annotated[str, typer.Option(help="Solver of the confirming re-solves.")] = "auto",
 ) -> None:
-    """Print the duplicate-aid and blind-spot reports of a plan (recomputed), or write them as
-    an HTML page with --html."""
+    """Print the duplicate-aid and blind-spot reports of a plan (recomputed), with ranked
+    fixes for its blind spots, or write them as an HTML page with --html."""
+    from matcher.advise import add_fixes
     from matcher.reports import build_reports, render_text
 
     index, read, evaluation = _evaluate_files(scenario, plan)
     read.unmet = list(evaluation.unmet)
-    reports = build_reports(index, read, evaluation)
+    read.reports = build_reports(index, read, evaluation)
+    if fixes or confirm_fixes:
+        add_fixes(
+            index,
+            read,
+            evaluation,
+            confirm=confirm_fixes,
+            confirm_seconds=confirm_seconds,
+            solver=solver,
+        )
     if html is not None:
-        read.reports = reports
         _write_html(html, index, read, evaluation)
         return
-    out.print(render_text(reports), soft_wrap=True, markup=False)
+    out.print(render_text(read.reports), soft_wrap=True, markup=False)
 
 
 @app.command()

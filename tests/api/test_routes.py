@@ -112,6 +112,9 @@ def test_a_solve_runs_to_a_plan_with_events_and_reports(
     listed = client.get("/v1/plans", headers=A).json()
     assert [j["id"] for j in listed["items"]] == [job_id] and "plan" not in listed["items"][0]
     assert client.get(f"/v1/plans/{job_id}?plan=false", headers=A).json()["plan"] is None
+    page = client.get(f"/v1/plans/{job_id}/report.html", headers=A)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert plan["scenario"]["name"] in page.text and 'class="village"' in page.text
 
 
 def test_another_tenant_gets_404_for_every_route_of_a_job(

@@ -289,10 +289,11 @@ def test_a_solved_job_and_its_reports_conform() -> None:
         assert answer.status_code == 200
         assert answer.json() == (job["plan"]["reports"].get(key) or {})
 
-    # The worker stores no HTML report: 404, a problem document.
+    # The worker stores the plan's HTML report with it.
     html = _call("GET", "/v1/plans/{job_id}/report.html", on=solved_app, path_parameters=ids)
-    assert html.status_code == 404
-    assert html.headers["content-type"][0] == MEDIA_TYPE
+    assert html.status_code == 200
+    assert html.headers["content-type"][0].startswith("text/html")
+    assert "<svg" in html.text
 
     events = _call("GET", "/v1/plans/{job_id}/events", on=solved_app, path_parameters=ids)
     assert events.status_code == 200
