@@ -69,6 +69,7 @@ def group_need_ids(plan: Plan, index: ScenarioIndex, group: dict[str, Any]) -> s
         u.need
         for u in plan.unmet
         if u.reason != "already_aided"
+        and not getattr(u, "merged_into", None)
         and (need := index.needs.get(u.need)) is not None
         and need.category.value == group["category"]
         and index.villages[need.village].town == group["town"]

@@ -21,6 +21,7 @@ from matcher.eligibility import (
     travel_hours,
     within_travel,
 )
+from matcher.merging import Merge, duplicate_submissions, merged_needs
 from matcher.network import TravelTimes, travel_times
 from matcher.problem import Problem, compile_problem
 from matcher.scenario import AidRecord, Cadre, Need, Organization, Pool, Scenario, Village
@@ -62,6 +63,11 @@ class ScenarioIndex:
     def blocked(self) -> dict[str, tuple[AidRecord, ...]]:
         """H8: the needs recent aid holds back, with the records that hold each back."""
         return blocking_records(self.scenario)
+
+    @cached_property
+    def merged(self) -> dict[str, Merge]:
+        """Duplicate submissions merged before solving: each merged need with its merge."""
+        return merged_needs(duplicate_submissions(self.scenario, self.blocked))
 
     @staticmethod
     def build(scenario: Scenario, times: TravelTimes | None = None) -> ScenarioIndex:

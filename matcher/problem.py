@@ -8,6 +8,8 @@ H1-H8 and the objective of DESIGN §5 is here, already filtered by the shared pr
   the level (H2), is in area and within its travel limit of a reachable village (H3). Arcs of
   needs that H8 holds back are kept (``need_blocked``) because the siloed status quo does not see
   the ledgers; integrated solvers skip them.
+* a need merged into another submission of the same household and category
+  (:mod:`matcher.merging`) has no arcs, so no solver serves it.
 * a *pairing arc* is an available cadre and a village within its travel limit (H7).
 * pools admitted for each need are given in CSR form (``need_pool_start``/``need_pool``).
 
@@ -33,6 +35,7 @@ from matcher.eligibility import (
     pool_limit_per_need,
     travel_hours,
 )
+from matcher.merging import duplicate_submissions, merged_needs
 from matcher.network import TravelTimes, travel_times
 from matcher.scenario import CATEGORIES, REGIONS, Category, Scenario
 
@@ -166,6 +169,7 @@ def compile_problem(scenario: Scenario, times: TravelTimes | None = None) -> Pro
     households = tuple(sorted({n.household for n in scenario.needs if n.household is not None}))
     household_index = {h: i for i, h in enumerate(households)}
     blocked = blocking_records(scenario)
+    merged = merged_needs(duplicate_submissions(scenario, blocked))
     base_row = {b: i for i, b in enumerate(times.base_ids)}
 
     # Provider x village feasibility (availability, area, travel) and provider x skill levels,
@@ -188,6 +192,8 @@ def compile_problem(scenario: Scenario, times: TravelTimes | None = None) -> Pro
     for n, need in enumerate(scenario.needs):
         v = village_index[need.village]
         ok = reach_pv[:, v] & (levels[:, CATEGORIES.index(need.required_skill)] >= need.level)
+        if need.id in merged:
+            ok = np.zeros_like(ok)
         found = np.flatnonzero(ok)
         mins = minutes_pv[found, v]
         order = np.lexsort((found, mins))

@@ -29,6 +29,13 @@ def _already_aided(index: ScenarioIndex, need: Need) -> Unmet | None:
     )
 
 
+def _merged(index: ScenarioIndex, need: Need) -> Unmet | None:
+    merge = index.merged.get(need.id)
+    if merge is None:
+        return None
+    return Unmet(need=need.id, reason="not_chosen", detail=merge.detail, merged_into=merge.kept)
+
+
 def _no_provider(index: ScenarioIndex, need: Need) -> Unmet | None:
     if index.servers(need.id):
         return None
@@ -141,7 +148,7 @@ def _funding_left(index: ScenarioIndex, need: Need, usage: PlanUsage) -> Unmet |
 
 def unmet_reason(index: ScenarioIndex, need: Need, usage: PlanUsage) -> Unmet:
     """The most structural reason a need is not served in a plan of this usage."""
-    for structural in (_already_aided, _no_provider, _no_eligible_funding, _unfundable):
+    for structural in (_already_aided, _merged, _no_provider, _no_eligible_funding, _unfundable):
         found = structural(index, need)
         if found is not None:
             return found

@@ -3,20 +3,30 @@
 Built from the aid ledgers alone, so it shows the waste of the siloed status quo whatever plan
 is read with it: runs of records of one household (or one village, for village-level aid) and
 one category inside ``policy.duplicate_window_days`` that involve more than one provider. The
-money and hours beyond a run's first record are waste. Also listed: the needs H8 held back
-because of recent aid, and the duplicate services a siloed plan itself spent.
+money and hours beyond a run's first record are waste, totalled by department pair, village,
+category and town, and as a share of the ledger's money and hours. Also listed: near-duplicates
+(related categories, :mod:`matcher.reports.near_duplicates`; flagged, never waste), the needs
+H8 held back because of recent aid, the duplicate submissions merged before solving
+(:mod:`matcher.merging`) and whether the plan serves one anyway, and the duplicate services a
+siloed plan itself spent.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from matcher.eligibility import aid_key
 from matcher.lookup import ScenarioIndex
 from matcher.plan import Plan
+from matcher.reports.merged_submissions import merged_submissions, town_of
+from matcher.reports.near_duplicates import (
+    RELATED_CATEGORIES,
+    category_pair,
+    near_duplicate_groups,
+    windowed_runs,
+)
 from matcher.scenario import AidRecord
 from matcher.usage import service_hours
 
@@ -77,22 +87,7 @@ def duplicate_runs(records: Sequence[AidRecord], window_days: int) -> list[list[
     run of one provider only (a scheduled repeat by the same team) is not, and the next run
     starts at its second record, so a later provider still pairs with the nearest earlier one.
     """
-    ordered = sorted(records, key=lambda r: (r.date, r.id))
-    runs: list[list[AidRecord]] = []
-    window = dt.timedelta(days=window_days)
-    i, n = 0, len(ordered)
-    while i < n - 1:
-        first = ordered[i]
-        j = i + 1
-        while j < n and ordered[j].date - first.date <= window:
-            j += 1
-        run = ordered[i:j]
-        if len({r.provider for r in run}) > 1:
-            runs.append(run)
-            i = j
-        else:
-            i += 1
-    return runs
+    return windowed_runs(records, window_days, lambda run: len({r.provider for r in run}) > 1)
 
 
 def duplicate_groups(
@@ -174,12 +169,11 @@ def _by_department_pair(index: ScenarioIndex, runs: list[list[AidRecord]]) -> di
     return _sorted_tallies(dict(pairs))
 
 
-def _by_field(runs: list[list[AidRecord]], field: str) -> dict[str, Any]:
+def _by_field(runs: list[list[AidRecord]], key_of: Callable[[AidRecord], str]) -> dict[str, Any]:
+    """Groups and waste per key of each group's first record (its village, category, town)."""
     tallies: dict[str, dict[str, Any]] = defaultdict(_tally)
     for run in runs:
-        first = run[0]
-        key = first.village if field == "village" else first.category.value
-        tally = tallies[key]
+        tally = tallies[key_of(run[0])]
         tally["groups"] += 1
         tally["records"] += len(run)
         tally["waste_yuan"] += sum(r.cost for r in run[1:])
@@ -270,6 +264,97 @@ def _plan_duplicates(index: ScenarioIndex, plan: Plan) -> dict[str, Any]:
     }
 
 
+def _near_group(
+    index: ScenarioIndex, pair: tuple[str, str], run: list[AidRecord], needs: list[str]
+) -> dict[str, Any]:
+    first, later = run[0], run[1:]
+    details = [_record_detail(index, r) for r in run]
+    for detail, record in zip(details, run, strict=True):
+        detail["category"] = record.category.value
+    return {
+        "household": first.household,
+        "village": first.village,
+        "category_pair": category_pair(*pair),
+        "categories": list(pair),
+        "relation": RELATED_CATEGORIES[pair],
+        "records": [r.id for r in run],
+        "providers": _distinct([r.provider for r in run]),
+        "departments": _distinct([d["department"] for d in details]),
+        "first_date": first.date.isoformat(),
+        "last_date": run[-1].date.isoformat(),
+        "span_days": (run[-1].date - first.date).days,
+        "details": details,
+        "total_yuan": sum(r.cost for r in run),
+        "total_hours": round(sum(r.hours for r in run), _DECIMALS),
+        "overlap_yuan": sum(r.cost for r in later),
+        "overlap_hours": round(sum(r.hours for r in later), _DECIMALS),
+        "needs": needs,
+    }
+
+
+def _near_duplicates(
+    index: ScenarioIndex, needs_by_key: dict[tuple[str, str, str], list[str]], ledger_yuan: int
+) -> dict[str, Any]:
+    """Records of one household in related categories from different providers in the window.
+
+    Flagged, not waste: ``overlap_yuan``/``overlap_hours`` (beyond a group's first record) are
+    what would be waste if the services proved to overlap. Totals count each record once.
+    """
+    scenario = index.scenario
+    window = scenario.policy.duplicate_window_days
+    groups: list[dict[str, Any]] = []
+    records: dict[str, AidRecord] = {}
+    by_pair: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {
+            "groups": 0,
+            "records": 0,
+            "total_yuan": 0,
+            "overlap_yuan": 0,
+            "overlap_hours": 0.0,
+        }
+    )
+    for pair, run in near_duplicate_groups(scenario.aid_records, window):
+        first = run[0]
+        needs = [
+            need
+            for category in pair
+            for need in needs_by_key.get(aid_key(first.household, first.village, category), [])
+        ]
+        group = _near_group(index, pair, run, needs)
+        groups.append(group)
+        records.update((r.id, r) for r in run)
+        tally = by_pair[group["category_pair"]]
+        tally["groups"] += 1
+        tally["records"] += len(run)
+        for key in ("total_yuan", "overlap_yuan", "overlap_hours"):
+            tally[key] += group[key]
+    for tally in by_pair.values():
+        tally["overlap_hours"] = round(tally["overlap_hours"], _DECIMALS)
+    groups.sort(
+        key=lambda g: (-g["overlap_yuan"], -g["overlap_hours"], g["first_date"], g["records"][0])
+    )
+    total_yuan = sum(r.cost for r in records.values())
+    overlap_yuan = sum(g["overlap_yuan"] for g in groups)
+    return {
+        "counted_as_waste": False,
+        "relations": {category_pair(*pair): why for pair, why in RELATED_CATEGORIES.items()},
+        "groups": groups,
+        "totals": {
+            "groups": len(groups),
+            "records": len(records),
+            "households": len({g["household"] for g in groups if g["household"] is not None}),
+            "total_yuan": total_yuan,
+            "total_hours": round(float(sum(r.hours for r in records.values())), _DECIMALS),
+            "overlap_yuan": overlap_yuan,
+            "overlap_hours": round(float(sum(g["overlap_hours"] for g in groups)), _DECIMALS),
+            "share_of_ledger_yuan": total_yuan / ledger_yuan if ledger_yuan > 0 else 0.0,
+        },
+        "by_category_pair": dict(
+            sorted(by_pair.items(), key=lambda kv: (-kv[1]["overlap_yuan"], -kv[1]["groups"]))
+        ),
+    }
+
+
 def duplicate_aid_report(index: ScenarioIndex, plan: Plan) -> dict[str, Any]:
     """The duplicate-aid report of DESIGN §6 as JSON-ready data (biggest waste first)."""
     scenario = index.scenario
@@ -292,6 +377,8 @@ def duplicate_aid_report(index: ScenarioIndex, plan: Plan) -> dict[str, Any]:
     waste_yuan = sum(g["waste_yuan"] for g in groups)
     waste_hours = sum(sum(r.hours for r in run[1:]) for run in runs)
     held_back = _held_back(index)
+    near = _near_duplicates(index, needs_by_key, ledger_yuan)
+    merged = merged_submissions(index, plan)
     return {
         "window_days": window,
         "groups": groups,
@@ -299,9 +386,13 @@ def duplicate_aid_report(index: ScenarioIndex, plan: Plan) -> dict[str, Any]:
             "groups": len(groups),
             "records": sum(len(run) for run in runs),
             "households": len({g["household"] for g in groups if g["household"] is not None}),
+            "villages": len({g["village"] for g in groups}),
+            "village_level_groups": sum(1 for g in groups if g["household"] is None),
             "ledger_records": len(scenario.aid_records),
             "ledger_yuan": ledger_yuan,
             "ledger_hours": round(ledger_hours, _DECIMALS),
+            "group_yuan": sum(g["total_yuan"] for g in groups),
+            "group_hours": round(float(sum(sum(r.hours for r in run) for run in runs)), _DECIMALS),
             "waste_yuan": waste_yuan,
             "waste_hours": round(waste_hours, _DECIMALS),
             "waste_share_of_ledger_yuan": waste_yuan / ledger_yuan if ledger_yuan > 0 else 0.0,
@@ -309,10 +400,15 @@ def duplicate_aid_report(index: ScenarioIndex, plan: Plan) -> dict[str, Any]:
                 waste_hours / ledger_hours if ledger_hours > 0 else 0.0
             ),
             "held_back_needs": len(held_back),
+            "near_duplicate_groups": near["totals"]["groups"],
+            "needs_merged": merged["totals"]["needs_merged"],
         },
         "by_department_pair": _by_department_pair(index, runs),
-        "by_village": _by_field(runs, "village"),
-        "by_category": _by_field(runs, "category"),
+        "by_village": _by_field(runs, lambda r: r.village),
+        "by_category": _by_field(runs, lambda r: r.category.value),
+        "by_town": _by_field(runs, lambda r: town_of(index, r.village)),
+        "near_duplicates": near,
         "held_back": held_back,
+        "merged_submissions": merged,
         "plan_duplicates": _plan_duplicates(index, plan),
     }

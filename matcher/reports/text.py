@@ -109,6 +109,90 @@ def _tallies(title: str, key: str, tallies: Mapping[str, Mapping[str, Any]]) -> 
     ]
 
 
+def _near_duplicate_lines(near: Mapping[str, Any]) -> list[str]:
+    """Near-duplicates: related categories, different providers; flagged, not waste."""
+    totals = near.get("totals", {})
+    groups = near.get("groups", [])
+    lines = _section(f"Near-duplicates (related categories, not counted as waste): {len(groups)}")
+    if not groups:
+        return [*lines, "  none"]
+    lines.append(
+        f"  {_plural(totals.get('records', 0), 'record')} of "
+        f"{_plural(totals.get('households', 0), 'household')}: {yuan(totals.get('total_yuan'))} "
+        f"yuan ({percent(totals.get('share_of_ledger_yuan'))} of ledger money), "
+        f"{hours(totals.get('total_hours'))} h; {yuan(totals.get('overlap_yuan'))} yuan and "
+        f"{hours(totals.get('overlap_hours'))} h beyond each group's first record"
+    )
+    rows = [
+        [
+            g.get("household") or f"(village {g.get('village')})",
+            str(g.get("village", "")),
+            str(g.get("category_pair", "")),
+            ", ".join(g.get("records", [])),
+            ", ".join(g.get("departments", [])),
+            f"{g.get('first_date', '')}..{g.get('last_date', '')}",
+            yuan(g.get("overlap_yuan")),
+            hours(g.get("overlap_hours")),
+        ]
+        for g in groups[:TOP]
+    ]
+    headers = [
+        "household",
+        "village",
+        "categories",
+        "records",
+        "departments",
+        "dates",
+        "overlap yuan",
+        "overlap h",
+    ]
+    return [*lines, *table(headers, rows, right=(6, 7)), *_more(len(groups), TOP)]
+
+
+def _merged_lines(merged: Mapping[str, Any]) -> list[str]:
+    """Duplicate submissions merged before solving, and any the plan serves anyway."""
+    totals = merged.get("totals", {})
+    merges = merged.get("merges", [])
+    lines = _section(f"Duplicate submissions merged before solving: {len(merges)}")
+    if not merges:
+        return [*lines, "  none"]
+    lines.append(
+        f"  {_plural(totals.get('needs_merged', 0), 'need')} merged into "
+        f"{_plural(len(merges), 'kept need')} ({yuan(totals.get('merged_cost'))} yuan, "
+        f"{hours(totals.get('merged_hours'))} h not planned twice)"
+    )
+    rows = [
+        [
+            str(m.get("kept", "")),
+            ", ".join(m.get("merged", [])),
+            str(m.get("household", "")),
+            str(m.get("village", "")),
+            str(m.get("category", "")),
+            str(m.get("kept_served_by") or "-"),
+        ]
+        for m in merges[:TOP]
+    ]
+    headers = ["kept", "merged", "household", "village", "category", "kept served by"]
+    lines += [*table(headers, rows), *_more(len(merges), TOP)]
+    served = merged.get("served_in_plan", [])
+    if served:
+        lines.append(f"  Flag: {merged.get('note', '')}")
+        rows = [
+            [
+                str(x.get("need", "")),
+                str(x.get("kept", "")),
+                str(x.get("provider", "")),
+                str(x.get("kept_served_by") or "-"),
+                hours(x.get("hours")),
+                yuan(x.get("yuan")),
+            ]
+            for x in served[:TOP]
+        ]
+        headers = ["served merged need", "kept", "provider", "kept served by", "hours", "yuan"]
+        lines += [*table(headers, rows, right=(4, 5)), *_more(len(served), TOP)]
+    return lines
+
+
 def render_duplicate_aid(report: Mapping[str, Any]) -> list[str]:
     """The duplicate-aid report as lines."""
     totals = report.get("totals", {})
@@ -123,6 +207,15 @@ def render_duplicate_aid(report: Mapping[str, Any]) -> list[str]:
         f"({yuan(totals.get('ledger_yuan'))} yuan in "
         f"{_plural(totals.get('ledger_records', 0), 'record')})."
     )
+    if "ledger_hours" in totals:
+        lines.append(
+            f"{_plural(totals.get('households', 0), 'household')} in "
+            f"{_plural(totals.get('villages', 0), 'village')} aided twice; waste "
+            f"{percent(totals.get('waste_share_of_ledger_hours'))} of ledger hours "
+            f"({hours(totals.get('ledger_hours'))} h); "
+            f"{_plural(totals.get('near_duplicate_groups', 0), 'near-duplicate group')} (not "
+            f"waste); {_plural(totals.get('needs_merged', 0), 'duplicate submission')} merged."
+        )
     if groups:
         rows = [
             [
@@ -154,6 +247,9 @@ def render_duplicate_aid(report: Mapping[str, Any]) -> list[str]:
     lines += _tallies("By department pair", "pair", report.get("by_department_pair", {}))
     lines += _tallies("By village", "village", report.get("by_village", {}))
     lines += _tallies("By category", "category", report.get("by_category", {}))
+    lines += _tallies("By town", "town", report.get("by_town", {}))
+    if "near_duplicates" in report:
+        lines += _near_duplicate_lines(report["near_duplicates"])
 
     held = report.get("held_back", [])
     lines += _section(f"Needs held back by recent aid (H8): {len(held)}")
@@ -172,6 +268,9 @@ def render_duplicate_aid(report: Mapping[str, Any]) -> list[str]:
     lines += _listing(
         ["need", "household", "village", "category", "held back by"], rows, total=len(held)
     )
+
+    if "merged_submissions" in report:
+        lines += _merged_lines(report["merged_submissions"])
 
     dup = report.get("plan_duplicates", {})
     services = dup.get("services", [])
