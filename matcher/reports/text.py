@@ -11,6 +11,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from matcher.reports.fixes_text import render_fixes
+
 TOP = 20
 CANDIDATES_SHOWN = 3
 
@@ -417,7 +419,7 @@ def render_blind_spots(report: Mapping[str, Any]) -> list[str]:
     ]
     headers = ["category", "needs", "value open", "providers in reach", "reasons"]
     lines += _listing(headers, rows, right=(1, 2, 3), total=len(categories))
-    return lines
+    return lines + render_fixes(report)
 
 
 def render_text(reports: Mapping[str, Any]) -> str:
