@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -82,4 +83,27 @@ def create_app(settings: Settings | None = None, start_workers: bool = True) -> 
         )
     for router in (plans.router, scenarios.router, service.router):
         app.include_router(router)
+    _problem_documents_only(app)
     return app
+
+
+def _problem_documents_only(app: FastAPI) -> None:
+    """Errors are documented as ``application/problem+json`` only: FastAPI would also list
+    their model under the route's own media type (JSON, HTML), which they never use."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            for path in schema.get("paths", {}).values():
+                for operation in path.values():
+                    for status, answer in operation.get("responses", {}).items():
+                        content = answer.get("content", {})
+                        if status.startswith(("4", "5")) and problem_details.MEDIA_TYPE in content:
+                            answer["content"] = {
+                                problem_details.MEDIA_TYPE: content[problem_details.MEDIA_TYPE]
+                            }
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

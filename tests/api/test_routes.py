@@ -320,3 +320,17 @@ def test_policy_overrides_are_merged_and_validated(
     assert blind["fix_pricing"]["fixes_confirmed"] >= 1
     fixed = [g for g in blind["unmet_groups"] if g["fixes"]]
     assert fixed and any(f["confirmed"] for g in fixed for f in g["fixes"])
+
+
+def test_every_documented_error_is_a_problem_document(idle_client: TestClient) -> None:
+    schema = idle_client.get("/openapi.json").json()
+    errors = 0
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            for status, answer in operation["responses"].items():
+                if status.startswith(("4", "5")):
+                    assert list(answer["content"]) == [PROBLEM], (method, path, status)
+                    errors += 1
+    assert errors >= 30
+    examples = schema["paths"]["/v1/plans"]["post"]["requestBody"]["content"]
+    assert examples["application/json"]["examples"]["tiny county"]["value"]["scenario"]
