@@ -200,3 +200,20 @@ def report_html(store: JobStore, tenant: str, job_id: str) -> str:
     if html is None:
         raise ApiProblem(404, "no-report", "Not found", f"job {job_id} has no HTML report (yet)")
     return html
+
+
+def diff(store: JobStore, tenant: str, job_id: str, against: str) -> dict[str, Any]:
+    """Plan ``against`` compared with this job's plan, in domain terms
+    (:func:`matcher.reports.diff.plan_diff`; A is ``against``, B this job), with this job's
+    scenario for households and money per village."""
+    from matcher.lookup import ScenarioIndex
+    from matcher.plan import Plan
+    from matcher.reports.diff import plan_diff
+
+    b = Plan.model_validate(plan_of(store, tenant, job_id))
+    a = Plan.model_validate(plan_of(store, tenant, against))
+    scenario_text = store.payload(tenant, job_id, "scenario")
+    index = None
+    if scenario_text is not None:
+        index = ScenarioIndex.build(parse_scenario(json.loads(scenario_text)).scenario)
+    return plan_diff(a, b, index)

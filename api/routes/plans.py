@@ -146,6 +146,22 @@ def blind_spots(job_id: str, tenant: TenantDep, store: StoreDep) -> dict[str, An
 
 
 @router.get(
+    "/{job_id}/diff",
+    response_model=dict[str, Any],
+    responses=responses(401, 404, 409, 422),
+)
+def diff(
+    job_id: str,
+    tenant: TenantDep,
+    store: StoreDep,
+    against: Annotated[str, Query(max_length=64, description="The other job (plan A).")],
+) -> dict[str, Any]:
+    """What changes from the ``against`` job's plan to this job's plan: needs gained, lost
+    and moved, households, pairings, money per pool and village, KPIs side by side."""
+    return jobs.diff(store, tenant, job_id, against)
+
+
+@router.get(
     "/{job_id}/report.html",
     response_class=HTMLResponse,
     responses=responses(401, 404, 422),

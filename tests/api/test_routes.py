@@ -334,3 +334,26 @@ def test_every_documented_error_is_a_problem_document(idle_client: TestClient) -
     assert errors >= 30
     examples = schema["paths"]["/v1/plans"]["post"]["requestBody"]["content"]
     assert examples["application/json"]["examples"]["tiny county"]["value"]["scenario"]
+
+
+def test_two_plans_are_compared_in_domain_terms(
+    client: TestClient, tiny_raw: dict[str, Any]
+) -> None:
+    first = client.post(
+        "/v1/plans", json={"scenario": tiny_raw, "solver": "greedy"}, headers=A
+    ).json()["id"]
+    second = client.post(
+        "/v1/plans", json={"scenario": tiny_raw, "solver": "auto"}, headers=A
+    ).json()["id"]
+    a, b = wait_final(client, first), wait_final(client, second)
+    answer = client.get(f"/v1/plans/{second}/diff?against={first}", headers=A)
+    assert answer.status_code == 200
+    diff = answer.json()
+    assert diff["scenario"]["same"] is True
+    served_a = {x["need"] for x in a["plan"]["assignments"]}
+    served_b = {x["need"] for x in b["plan"]["assignments"]}
+    assert diff["needs"]["gained"]["count"] == len(served_b - served_a)
+    assert diff["needs"]["lost"]["count"] == len(served_a - served_b)
+    assert diff["households"]["available"] is True
+    other = client.get(f"/v1/plans/{second}/diff?against={first}", headers=B)
+    assert other.status_code == 404
