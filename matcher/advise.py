@@ -14,10 +14,11 @@ import time
 from typing import Any
 
 from matcher.assemble import plan_to_solution
-from matcher.evaluator import Evaluation
+from matcher.eligibility import pool_limit_per_need
+from matcher.evaluator import Evaluation, evaluate
 from matcher.fixes import Prices, all_group_fixes, village_fixes
 from matcher.lookup import ScenarioIndex
-from matcher.plan import Plan
+from matcher.plan import Assignment, FundingLine, Plan
 from matcher.problems import ScenarioInvalid
 from matcher.run import solve_scenario
 from matcher.solution import Solution
@@ -76,6 +77,41 @@ def group_need_ids(plan: Plan, index: ScenarioIndex, group: dict[str, Any]) -> s
     }
 
 
+def extended_plan(index: ScenarioIndex, plan: Plan, pins: dict[str, str | None]) -> Plan:
+    """``plan`` with the pinned needs added, served by their providers and funded from what
+    the admitting pools and the village caps have left (the fix's new money last): the start
+    of a confirming re-solve, so that its search begins at least at the fix's value. A need
+    that cannot be fully funded this way is left for the solver."""
+    usage = evaluate(index, plan).usage
+    pool_left = {q.id: q.amount - usage.pool_spent.get(q.id, 0) for q in index.scenario.pools}
+    cap_left = {v: index.village_cap(v) - usage.village_funded.get(v, 0) for v in index.villages}
+    added: list[Assignment] = []
+    for need_id, provider_id in pins.items():
+        need = index.needs.get(need_id)
+        provider = index.provider(provider_id) if provider_id else None
+        if need is None or provider is None:
+            continue
+        lines: list[FundingLine] = []
+        owed = need.cost if need.cost <= cap_left[need.village] else -1
+        pools = sorted(
+            index.admitting_pools(need.id),
+            # Existing pools first, as the fix was sized: its new money is for what they lack.
+            key=lambda q: (q.id.startswith("FIX-"), -pool_left[q.id], q.id),
+        )
+        for pool in pools:
+            take = min(owed, pool_left[pool.id], pool_limit_per_need(pool))
+            if take > 0:
+                lines.append(FundingLine(pool=pool.id, amount=take))
+                owed -= take
+        if owed != 0:
+            continue
+        for line in lines:
+            pool_left[line.pool] -= line.amount
+        cap_left[need.village] -= need.cost
+        added.append(Assignment(need=need.id, provider=provider.id, funding=lines))
+    return plan.model_copy(update={"assignments": [*plan.assignments, *added]})
+
+
 def confirm_fix(
     index: ScenarioIndex,
     plan: Plan,
@@ -111,8 +147,15 @@ def confirm_fix(
         }
     )
     open_ids = group_need_ids(plan, index, group)
+    changed_index = ScenarioIndex.build(scenario)
+    start = extended_plan(changed_index, plan, pins)
     after = solve_scenario(
-        scenario, solver=solver, time_limit=seconds, seed=seed, workers=workers, previous=plan
+        changed_index,
+        solver=solver,
+        time_limit=seconds,
+        seed=seed,
+        workers=workers,
+        previous=start,
     )
     served_after = sum(1 for a in after.plan.assignments if a.need in open_ids)
     before = plan.solver.objective or 0.0
