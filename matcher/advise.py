@@ -149,6 +149,7 @@ def confirm_fix(
     open_ids = group_need_ids(plan, index, group)
     changed_index = ScenarioIndex.build(scenario)
     start = extended_plan(changed_index, plan, pins)
+    start_objective = evaluate(changed_index, start).objective
     after = solve_scenario(
         changed_index,
         solver=solver,
@@ -173,6 +174,8 @@ def confirm_fix(
         "objective_before": round(before, 2),
         "objective_after": round(objective, 2) if usable else None,
         "value_added": round(objective - before, 2) if usable else None,
+        # The promised services alone, before the re-solve searched on: the fix's own part.
+        "value_of_promised_services": round(start_objective - before, 2),
         "seconds": round(time.monotonic() - started, 2),
     }
 

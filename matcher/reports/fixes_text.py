@@ -18,7 +18,10 @@ def _confirmed(fix: Mapping[str, Any]) -> str:
         return f"; not confirmed: {result['error']}"
     verdict = "promise kept" if result.get("kept") else "PROMISE BROKEN"
     added = result.get("value_added")
+    own = result.get("value_of_promised_services")
     gain = "" if added is None else f", objective {added:+,.1f}"
+    if added is not None and own is not None:
+        gain += f" (the promised services {own:+,.1f})"
     return (
         f"; re-solved: {result.get('needs_served_after', 0)} of "
         f"{result.get('needs_open_before', 0)} served{gain} ({verdict}, "
