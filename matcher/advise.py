@@ -213,7 +213,7 @@ def add_fixes(
         groups, key=lambda g: (-g["needs"], -g["value_open"], g["town"], g["category"])
     )
     for group in largest[:confirm]:
-        for fix in group["fixes"][:TRIES_PER_GROUP]:
+        for fix in [f for f in group["fixes"] if f["changes"]][:TRIES_PER_GROUP]:
             if stop is not None and stop.is_set():
                 break
             fix["confirmed"] = confirm_fix(

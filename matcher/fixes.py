@@ -379,7 +379,31 @@ def _group_fixes(
     found = [f for f in candidates if f is not None]
     order = {"village_cap": 0, "extra_funding": 1, "longer_travel": 2, "extra_hours": 3}
     found.sort(key=lambda f: (-round(f.estimated_value, 6), order.get(f.kind, 9), f.description))
-    return [f.to_dict(rank) for rank, f in enumerate(found[:FIXES_SHOWN], start=1)]
+    rows = [f.to_dict(rank) for rank, f in enumerate(found[:FIXES_SHOWN], start=1)]
+    cut_off = [n for n in needs if not index.village_reachable.get(n.village, True)]
+    if cut_off:
+        rows.append(_road(index, cut_off, len(rows) + 1))
+    return rows
+
+
+def _road(index: ScenarioIndex, needs: list[Need], rank: int) -> dict[str, Any]:
+    """Needs in villages no road reaches: no hours, travel limit or money serves them."""
+    villages = sorted({n.village for n in needs})
+    value = sum(index.value(n) for n in needs)
+    return {
+        "rank": rank,
+        "kind": "road",
+        "description": f"{len(needs)} need(s) in {', '.join(villages)}, which no road reaches: "
+        "only a road (or a base inside the village) serves them",
+        "changes": [],
+        "needs_promised": 0,
+        "need_ids": [n.id for n in needs],
+        "served_by": [],
+        "value_open": round(value, _DECIMALS),
+        "estimated_value": None,
+        "prices": {},
+        "confirmed": None,
+    }
 
 
 def all_group_fixes(

@@ -49,6 +49,9 @@ def render_fixes(report: Mapping[str, Any]) -> list[str]:
             f"value {group.get('value_open', 0):,.0f} open"
         )
         for fix in group["fixes"][:FIXES_PER_GROUP]:
+            if fix.get("estimated_value") is None:
+                lines.append(f"    {fix.get('rank')}. {fix.get('description')}")
+                continue
             lines.append(
                 f"    {fix.get('rank')}. {fix.get('description')} -> serves "
                 f"{fix.get('needs_promised', 0)}, est. +{fix.get('estimated_value', 0):,.1f}"

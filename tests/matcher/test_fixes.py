@@ -175,3 +175,14 @@ def test_changes_round_trip_through_their_json_form() -> None:
         max_per_need=500,
     )
     assert change_of(change.to_dict()) == change
+
+
+def test_needs_no_road_reaches_get_a_road_note_and_no_team(tiny_raw: dict[str, Any]) -> None:
+    tiny_raw["roads"] = [r for r in tiny_raw["roads"] if "V3" not in (r["from"], r["to"])]
+    run = solved(tiny_raw, confirm=5)
+    assert not run.index.village_reachable["V3"]
+    medical = group(run, "T2", "medical")
+    assert [f["kind"] for f in medical["fixes"]] == ["road"]
+    road = medical["fixes"][0]
+    assert road["need_ids"] == ["N5"] and "V3" in road["description"]
+    assert road["changes"] == [] and road["confirmed"] is None
