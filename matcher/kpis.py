@@ -10,8 +10,21 @@ import numpy as np
 from matcher.lookup import ScenarioIndex
 from matcher.objective import ObjectiveTerms, served_value_by_village
 from matcher.plan import Plan, Unmet
-from matcher.scenario import Organization
+from matcher.scenario import REGIONS, Organization
 from matcher.usage import PlanUsage, service_hours
+
+
+def served_by_region(index: ScenarioIndex, served: set[str]) -> dict[str, dict[str, float]]:
+    """Needs served and their value by the village's region class (east, central, west): what
+    the regional tilt of the policy moves."""
+    needs: dict[str, float] = {r: 0 for r in REGIONS}
+    value: dict[str, float] = {r: 0.0 for r in REGIONS}
+    for need_id in served:
+        need = index.needs[need_id]
+        region = index.villages[need.village].region
+        needs[region] += 1
+        value[region] += index.value(need)
+    return {"needs": needs, "value": value}
 
 
 def gini(values: list[float]) -> float:
@@ -102,6 +115,7 @@ def compute_kpis(
     wasted_hours = sum(service_hours(index, d) for d in plan.duplicate_services)
     wasted_yuan = sum(line.amount for d in plan.duplicate_services for line in d.funding)
     reasons = Counter(u.reason for u in unmet)
+    by_region = served_by_region(index, served_ids)
     return {
         "objective": terms.total,
         "objective_terms": terms.to_dict(),
@@ -113,6 +127,8 @@ def compute_kpis(
         "value_served": value_served,
         "value_servable": value_servable,
         "value_served_share": _share(value_served, value_servable),
+        "needs_served_by_region": by_region["needs"],
+        "value_served_by_region": by_region["value"],
         "households_total": households_total,
         "households_reached": reached,
         "households_reached_share": _share(reached, households_total),

@@ -79,3 +79,16 @@ def test_haversine_travel_without_roads(tiny_raw: dict[str, Any], tiny_plan: Pla
     v1, v2, v3 = (104.12, 30.02), (103.88, 30.01), (103.80, 30.10)
     total = minutes(t1, v1) + minutes(t2, v2) + minutes(s0, v2) + minutes(t2, v3) + minutes(t2, v2)
     assert objective(tiny_raw, tiny_plan)["travel_penalty"] == pytest.approx(10 * 2 * total / 60)
+
+
+def test_needs_and_value_served_by_region(tiny_raw: dict[str, Any], tiny_plan: Plan) -> None:
+    """The tilt's KPI: served needs and their value split by the village's region class."""
+    scenario = Scenario.model_validate(tiny_raw)
+    kpis = evaluate(scenario, tiny_plan).kpis
+    region = {v["id"]: v["region"] for v in tiny_raw["villages"]}
+    village = {n["id"]: n["village"] for n in tiny_raw["needs"]}
+    expected = {"east": 0, "central": 0, "west": 0}
+    for assignment in tiny_plan.assignments:
+        expected[region[village[assignment.need]]] += 1
+    assert kpis["needs_served_by_region"] == expected
+    assert sum(kpis["value_served_by_region"].values()) == pytest.approx(kpis["value_served"])
