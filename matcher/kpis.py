@@ -108,7 +108,7 @@ def compute_kpis(
     providers_used = {a.provider for a in plan.assignments}
     travel_pairing = sum(
         s.policy.visits_per_pairing * hours
-        for p in {(p.cadre, p.village) for p in plan.pairings}
+        for p in sorted({(p.cadre, p.village) for p in plan.pairings})  # same sum everywhere
         if (c := index.cadres.get(p[0])) is not None
         and (hours := index.travel_hours(c, p[1])) != float("inf")
     )
