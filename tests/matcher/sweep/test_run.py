@@ -1,0 +1,82 @@
+"""One run: its row holds the evaluator's figures of the plan it wrote, or the error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from matcher.evaluator import evaluate
+from matcher.plan import read_plan
+from matcher.sweep import (
+    IDENTITY,
+    GeneratorSpec,
+    Policy,
+    Sweep,
+    build_scenario,
+    make_tasks,
+    plan_file,
+)
+from matcher.sweep.run import run_task
+
+from .conftest import TINY, read_rows
+
+
+def test_row_objective_is_the_evaluators_of_the_written_plan(
+    tiny_file: Path, tmp_path: Path
+) -> None:
+    """The row's objective equals evaluate() of the written plan on the policy's scenario
+    (what matcher check recomputes), and its KPIs are the plan's."""
+    policy = Policy(
+        name="fair",
+        solver="greedy",
+        time_limit=2,
+        overrides={"fairness_floor_share": 0.5, "fairness_weight": 1.0},
+        scale={"cadre_hours": 1.1},
+    )
+    (task,) = make_tasks([tiny_file], [], [policy])
+    plans = tmp_path / "plans"
+    Sweep([task], tmp_path / "out.csv").run("serial", plans=plans)
+    (row,) = read_rows(tmp_path / "out.csv")
+    plan = read_plan(plan_file(plans, task.key))
+    scenario, _ = build_scenario(task)
+    evaluation = evaluate(scenario, plan)
+    assert not evaluation.violations
+    assert float(row["objective"]) == evaluation.objective
+    assert float(row["kpi.needs_served"]) == evaluation.kpis["needs_served"]
+    assert float(row["kpi.objective_terms.fairness_penalty"]) > 0
+    assert row["scenario"] == "county" and row["policy"] == "fair" and row["error"] == ""
+
+
+def test_row_shape() -> None:
+    """Identity columns, every KPI with dots, report totals and zero-filled reason counts."""
+    (task,) = make_tasks([], [GeneratorSpec(seed=2, **TINY)], [Policy(name="g", solver="greedy")])
+    row = run_task(task, threads=1)
+    assert set(IDENTITY) <= set(row)
+    assert (row["scenario"], row["policy"], row["solver"], row["seed"]) == (
+        "gen-v10-n60-s2",
+        "g",
+        "greedy",
+        2,
+    )
+    assert (row["villages"], row["needs"], row["status"], row["error"]) == (10, 60, "feasible", "")
+    assert row["objective"] == row["kpi.objective"]
+    for key in ("kpi.unmet_by_reason.not_chosen", "blind.villages_short_by_why.unreachable"):
+        assert key in row
+    assert "dup.waste_yuan" in row and "blind.needs_unmet" in row
+    assert "_plan" not in row and isinstance(run_task(task, 1, keep_plan=True)["_plan"], str)
+
+
+@pytest.mark.parametrize("source", ["file", "generator"])
+def test_a_failing_scenario_is_an_error_row(source: str, broken_file: Path) -> None:
+    """An invalid file or a spec the generator refuses gives a row with its error."""
+    policy = Policy(name="g", solver="greedy")
+    if source == "file":
+        (task,) = make_tasks([broken_file], [], [policy])
+        expected = "ScenarioInvalid: the scenario has"
+    else:
+        (task,) = make_tasks([], [GeneratorSpec(villages=2, needs=5, towns=9)], [policy])
+        expected = "ValueError: towns must be between 1 and the number of villages"
+    row = run_task(task, threads=1)
+    assert row["status"] == "error" and row["error"].startswith(expected)
+    assert row["objective"] is None and row["scenario"] == task.scenario
