@@ -15,9 +15,10 @@ from api import problem_details
 from api.database import make_engine, migrate
 from api.keys import load_key_ring
 from api.limits import BodyLimit
-from api.routes import plans, scenarios, service
+from api.routes import files, plans, scenarios, service
 from api.settings import Settings
 from api.store import JobStore
+from api.web import install as install_pages
 from api.worker import WorkerConfig, WorkerPool
 from matcher import __version__
 
@@ -81,8 +82,15 @@ def create_app(settings: Settings | None = None, start_workers: bool = True) -> 
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["X-API-Key", "Content-Type", "Idempotency-Key", "Last-Event-ID"],
         )
-    for router in (plans.router, scenarios.router, service.router):
+    for router in (
+        plans.router,
+        files.plans_router,
+        scenarios.router,
+        files.scenarios_router,
+        service.router,
+    ):
         app.include_router(router)
+    install_pages(app)  # the planners' pages at /app/ (no data in them: no key to load)
     _problem_documents_only(app)
     return app
 

@@ -59,10 +59,19 @@ class PlanRequest(BaseModel):
 class ProblemItem(BaseModel):
     """One problem of a request, located by its JSON path and the id of the item."""
 
-    path: str = Field(examples=["$.scenario.cadres[3].hours"])
+    path: str = Field(
+        examples=["$.scenario.cadres[3].hours"],
+        description="A JSON path into the request; for a workbook, the cell as Excel names "
+        "it (``needs!G8``), the row (``needs!8:8``), the sheet, or ``workbook``.",
+    )
     message: str
     id: str | None = None
     severity: Literal["error", "warning"] = "error"
+    sheet: str | None = Field(
+        None, description="A workbook's sheet (tab) where the problem is.", examples=["needs"]
+    )
+    row: int | None = Field(None, description="The row, numbered as Excel shows it.")
+    column: str | None = Field(None, description="The column letter.", examples=["G"])
 
 
 class ProblemDetails(BaseModel):
@@ -173,3 +182,15 @@ class Health(BaseModel):
     workers: int
     workers_alive: int
     jobs: dict[str, int]
+
+
+class ScenarioImport(BaseModel):
+    """A scenario read from an uploaded workbook or JSON/YAML file, valid and ready to
+    submit as ``scenario`` of POST /v1/plans."""
+
+    valid: Literal[True] = True
+    source: Literal["xlsx", "json", "yaml"] = Field(description="How the upload was read.")
+    name: str
+    counts: dict[str, int]
+    warnings: list[ProblemItem] = Field(description="Problems that do not stop it, located.")
+    scenario: dict[str, Any] = Field(description="The scenario (DESIGN §3), as read.")

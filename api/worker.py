@@ -248,7 +248,10 @@ def _die_with_parent(parent: int) -> None:
 def process_main(config: WorkerConfig, shutdown: Flag, parent: int) -> None:
     """Entry point of a worker process."""
     _die_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server decides when workers stop
+    # The server decides when workers stop (a Ctrl-C or a SIGTERM to the whole process group
+    # reaches them too): they finish or give back their job when the pool says so.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     engine = make_engine(config.database_url)
     try:
