@@ -97,6 +97,14 @@ def compute_kpis(
         for v, total in index.village_servable_value.items()
         if total > 0
     ]
+    # Villages no road reaches are at 0 whatever the plan does; the fairness floor's effect
+    # shows among the others.
+    reachable_shares = [
+        served_by_village[v] / total
+        for v, total in index.village_servable_value.items()
+        if total > 0 and index.village_reachable.get(v, True)
+    ]
+    floor = s.policy.fairness_floor_share
     pools = {
         p.id: {
             "amount": p.amount,
@@ -158,6 +166,9 @@ def compute_kpis(
             [float(usage.village_funded.get(v.id, 0)) for v in s.villages]
         ),
         "min_village_value_share": min(shares) if shares else 1.0,
+        "min_reachable_village_value_share": min(reachable_shares) if reachable_shares else 1.0,
+        "reachable_villages_below_30pct_value": sum(1 for x in reachable_shares if x < 0.3),
+        "reachable_villages_below_fairness_floor": sum(1 for x in reachable_shares if x < floor),
         "duplicates_in_plan": plan_duplicates(index, plan) + len(plan.duplicate_services),
         "duplicate_service_hours": wasted_hours,
         "duplicate_service_yuan": wasted_yuan,

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 
 from matcher.evaluator import evaluate
+from matcher.lookup import ScenarioIndex
+from matcher.objective import served_value_by_village
 from matcher.plan import Plan
 from matcher.scenario import Scenario
 
@@ -92,3 +94,28 @@ def test_needs_and_value_served_by_region(tiny_raw: dict[str, Any], tiny_plan: P
         expected[region[village[assignment.need]]] += 1
     assert kpis["needs_served_by_region"] == expected
     assert sum(kpis["value_served_by_region"].values()) == pytest.approx(kpis["value_served"])
+
+
+def test_reachable_village_shares_leave_out_villages_no_road_reaches(
+    tiny_raw: dict[str, Any], tiny_plan: Plan
+) -> None:
+    """Cutting V3 off leaves it at share 0; the reachable minimum is then over V1 and V2."""
+    tiny_raw["roads"] = [r for r in tiny_raw["roads"] if "V3" not in (r["from"], r["to"])]
+    tiny_raw["policy"] = {**tiny_raw.get("policy", {}), "fairness_floor_share": 0.99}
+    plan = Plan.model_validate(
+        {**tiny_plan.model_dump(), "assignments": [
+            a.model_dump() for a in tiny_plan.assignments if a.need not in ("N4", "N5")
+        ]}
+    )  # fmt: skip
+    kpis = evaluate(Scenario.model_validate(tiny_raw), plan).kpis
+    assert kpis["min_village_value_share"] == 0.0
+    assert kpis["min_reachable_village_value_share"] > 0.0
+    index = ScenarioIndex.build(Scenario.model_validate(tiny_raw))
+    served = served_value_by_village(index, plan)
+    shares = {v: served[v] / t for v, t in index.village_servable_value.items() if t > 0}
+    assert shares["V3"] == 0.0
+    expected = sum(1 for v, x in shares.items() if v != "V3" and x < 0.99)
+    assert kpis["reachable_villages_below_fairness_floor"] == expected
+    assert kpis["min_reachable_village_value_share"] == min(
+        x for v, x in shares.items() if v != "V3"
+    )
