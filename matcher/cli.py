@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.table import Table
 
 from matcher.cli_data import register as register_data_commands
+from matcher.cli_province import register as register_province_commands
+from matcher.cli_sweep import register as register_sweep_command
 from matcher.evaluator import Evaluation, evaluate
 from matcher.files import write_text_atomic
 from matcher.loading import LoadedScenario, load_scenario
@@ -405,6 +407,8 @@ def generate(
 
 
 register_data_commands(app)
+register_sweep_command(app)
+register_province_commands(app)
 
 
 @app.command()
