@@ -102,8 +102,14 @@ def swept(
             # Dask's nannies start workers with MALLOC_TRIM_THRESHOLD_=65536, which makes glibc
             # hand memory back after every large free: these solves allocate and free a lot, and
             # ran 70% slower per task (measured). glibc's own default threshold is 128 KiB that
-            # grows dynamically; 128 MiB keeps the trimming for big spikes only.
-            dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": 2**27})
+            # grows dynamically; 128 MiB keeps the trimming for big spikes only. The statistical
+            # profiler samples the running thread's stack every 10 ms under the GIL: off.
+            dask.config.set(
+                {
+                    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": 2**27,
+                    "distributed.worker.profile.enabled": False,
+                }
+            )
 
             with LocalCluster(
                 n_workers=cores,
