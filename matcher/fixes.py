@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -114,12 +114,10 @@ class _State:
         """Value less the travel penalty of serving ``need`` from ``minutes`` away."""
         return self.index.value(need) - self.policy.travel_penalty_per_hour * self.travel(minutes)
 
-    def funding(
-        self, needs: list[Need], group_category: str
-    ) -> tuple[list[Change], list[Need], float]:
-        """Money changes that pay for ``needs`` beyond what pools and caps have left; the needs
-        no change can pay for (none here: a missing pool gets a new ring-fenced one); and the
-        price of the money they take from existing pools."""
+    def funding(self, needs: list[Need], group_category: str) -> tuple[list[Change], float]:
+        """Money changes that pay for ``needs`` beyond what pools and caps have left (a missing
+        pool gets a new ring-fenced one), and the price of the money they take from existing
+        pools."""
         changes: list[Change] = []
         cost_by_village: dict[str, int] = defaultdict(int)
         pool_left = dict(self.pool_left)
@@ -160,7 +158,7 @@ class _State:
             lacking = cost - self.cap_left[village]
             if lacking > 0:
                 changes.append(Change("village_cap", village, float(lacking)))
-        return changes, [], price
+        return changes, price
 
 
 def _hours_of(state: _State, need: Need, minutes: float) -> float:
@@ -204,7 +202,7 @@ def _fix(
     if not served:
         return None
     needs = [n for n, _, _ in served]
-    money, _, money_price = state.funding(needs, category)
+    money, money_price = state.funding(needs, category)
     changes = (*main, *money)
     relaxed_hours = kind == "extra_hours"
     estimate = 0.0
@@ -334,25 +332,7 @@ def _money_only(state: _State, needs: list[Need], category: str) -> Fix | None:
     fix = _fix(state, "extra_funding", [], served, category)
     if fix is None or not fix.changes:
         return None
-    return Fix(
-        kind=fix.changes[0].kind,
-        description=fix.description,
-        changes=fix.changes,
-        need_ids=fix.need_ids,
-        served_by=fix.served_by,
-        value_open=fix.value_open,
-        estimated_value=fix.estimated_value,
-        prices=fix.prices,
-    )
-
-
-def group_fixes(
-    index: ScenarioIndex, evaluation: Evaluation, prices: Prices, group: dict[str, Any]
-) -> list[dict[str, Any]]:
-    """Ranked fixes (best estimated value first) for one unmet group of the blind-spot
-    report, sized against the plan's free resources."""
-    state = _State(index, evaluation, prices)
-    return _group_fixes(state, evaluation, group)
+    return replace(fix, kind=fix.changes[0].kind)
 
 
 def _group_fixes(
@@ -409,7 +389,8 @@ def _road(index: ScenarioIndex, needs: list[Need], rank: int) -> dict[str, Any]:
 def all_group_fixes(
     index: ScenarioIndex, evaluation: Evaluation, prices: Prices, groups: list[dict[str, Any]]
 ) -> list[list[dict[str, Any]]]:
-    """:func:`group_fixes` of every group, sharing one sizing state."""
+    """Ranked fixes (best estimated value first) for every unmet group of the blind-spot
+    report, sized against the plan's free resources (one sizing state for all)."""
     state = _State(index, evaluation, prices)
     return [_group_fixes(state, evaluation, g) for g in groups]
 
