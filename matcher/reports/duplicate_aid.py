@@ -111,13 +111,12 @@ def duplicate_groups(
     ]
 
 
-def _group(index: ScenarioIndex, run: list[AidRecord], needs: list[str]) -> dict[str, Any]:
-    first, later = run[0], run[1:]
-    details = [_record_detail(index, r) for r in run]
+def _run_fields(
+    run: list[AidRecord], details: list[dict[str, Any]], needs: list[str]
+) -> dict[str, Any]:
+    """What an exact and a near-duplicate group both say of their run of records."""
+    first = run[0]
     return {
-        "household": first.household,
-        "village": first.village,
-        "category": first.category.value,
         "records": [r.id for r in run],
         "providers": _distinct([r.provider for r in run]),
         "departments": _distinct([d["department"] for d in details]),
@@ -127,10 +126,29 @@ def _group(index: ScenarioIndex, run: list[AidRecord], needs: list[str]) -> dict
         "details": details,
         "total_yuan": sum(r.cost for r in run),
         "total_hours": round(sum(r.hours for r in run), _DECIMALS),
-        "waste_yuan": sum(r.cost for r in later),
-        "waste_hours": round(sum(r.hours for r in later), _DECIMALS),
         "needs": needs,
     }
+
+
+def _beyond_first(run: list[AidRecord]) -> tuple[int, float]:
+    """Money and hours of the records after the run's first."""
+    later = run[1:]
+    return sum(r.cost for r in later), round(sum(r.hours for r in later), _DECIMALS)
+
+
+def _group(index: ScenarioIndex, run: list[AidRecord], needs: list[str]) -> dict[str, Any]:
+    first = run[0]
+    waste_yuan, waste_hours = _beyond_first(run)
+    group: dict[str, Any] = {
+        "household": first.household,
+        "village": first.village,
+        "category": first.category.value,
+        **_run_fields(run, [_record_detail(index, r) for r in run], needs),
+        "waste_yuan": waste_yuan,
+        "waste_hours": waste_hours,
+    }
+    group["needs"] = group.pop("needs")  # last, as the report has always listed it
+    return group
 
 
 def _tally() -> dict[str, Any]:
@@ -267,29 +285,23 @@ def _plan_duplicates(index: ScenarioIndex, plan: Plan) -> dict[str, Any]:
 def _near_group(
     index: ScenarioIndex, pair: tuple[str, str], run: list[AidRecord], needs: list[str]
 ) -> dict[str, Any]:
-    first, later = run[0], run[1:]
+    first = run[0]
     details = [_record_detail(index, r) for r in run]
     for detail, record in zip(details, run, strict=True):
         detail["category"] = record.category.value
-    return {
+    overlap_yuan, overlap_hours = _beyond_first(run)
+    group: dict[str, Any] = {
         "household": first.household,
         "village": first.village,
         "category_pair": category_pair(*pair),
         "categories": list(pair),
         "relation": RELATED_CATEGORIES[pair],
-        "records": [r.id for r in run],
-        "providers": _distinct([r.provider for r in run]),
-        "departments": _distinct([d["department"] for d in details]),
-        "first_date": first.date.isoformat(),
-        "last_date": run[-1].date.isoformat(),
-        "span_days": (run[-1].date - first.date).days,
-        "details": details,
-        "total_yuan": sum(r.cost for r in run),
-        "total_hours": round(sum(r.hours for r in run), _DECIMALS),
-        "overlap_yuan": sum(r.cost for r in later),
-        "overlap_hours": round(sum(r.hours for r in later), _DECIMALS),
-        "needs": needs,
+        **_run_fields(run, details, needs),
+        "overlap_yuan": overlap_yuan,
+        "overlap_hours": overlap_hours,
     }
+    group["needs"] = group.pop("needs")
+    return group
 
 
 def _near_duplicates(
