@@ -21,7 +21,6 @@ import base64
 import contextlib
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -37,34 +36,16 @@ import openpyxl
 import pytest
 
 from matcher.workbook import export_scenario_xlsx
+from tests.browser.chromium import chromium
 from tests.conftest import ROOT
 
 DEMO = ROOT / "scenarios" / "demo-county.json"
 TENANT, KEY = "browser-county", "browser-secret-key"
-CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
-FLAGS = (
-    "--headless",
-    "--no-sandbox",  # root in a container
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--lang=en-GB",
-)
 LAPTOP = (1280, 900)
 TABLET = (768, 1024)
 WAIT = 60.0  # a guard against hangs, never a speed check
 # The broken workbook's cell: cadres!E3 is the first cadre's hours.
 BROKEN_SHEET, BROKEN_ROW, BROKEN_COLUMN = "cadres", 3, "E"
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI must run the browser tests: see .ci/chromium.sh)")
-    pytest.skip(f"{reason}; install Debian's chromium and chromium-driver to run it")
 
 
 # ---------------------------------------------------------------------------- the server
@@ -232,30 +213,11 @@ class Browser:
 @pytest.fixture
 def browser(tmp_path: Path, server: Server) -> Iterator[Browser]:
     """A headless Chromium with a fresh profile, logging the console, on the server."""
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        _missing("selenium is not installed")
-    binary = next((found for name in CHROMIUM if (found := shutil.which(name))), None)
-    driver_path = shutil.which("chromedriver")
-    if binary is None or driver_path is None:
-        _missing("Chromium or chromedriver is not on PATH")
-    assert binary is not None and driver_path is not None
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
     size = f"--window-size={LAPTOP[0]},{LAPTOP[1]}"
-    for flag in (*FLAGS, size, f"--user-data-dir={tmp_path / 'profile'}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(driver_path))
-    driver.set_page_load_timeout(60)
-    shots = tmp_path / "screenshots"
-    shots.mkdir()
-    try:
+    with chromium(tmp_path / "profile", ["--lang=en-GB", size]) as driver:
+        shots = tmp_path / "screenshots"
+        shots.mkdir()
         yield Browser(driver, server.url, shots)
-    finally:
-        driver.quit()
 
 
 # ---------------------------------------------------------------------------- the files

@@ -9,8 +9,6 @@ test, elsewhere it skips with the reason.
 from __future__ import annotations
 
 import base64
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,54 +18,17 @@ import pytest
 from matcher.loading import load_scenario
 from matcher.reports.html import render_html
 from matcher.run import solve_scenario
+from tests.browser.chromium import chromium
 from tests.conftest import ROOT
 
 DEMO = ROOT / "scenarios" / "demo-county.json"
-CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
-FLAGS = (
-    "--headless",
-    "--no-sandbox",  # root in a container
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--window-size=1400,1000",
-)
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI must run the browser test: see .ci/chromium.sh)")
-    pytest.skip(f"{reason}; install Debian's chromium and chromium-driver to run it")
 
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[Any]:
     """A headless Chromium with a fresh profile, logging the console."""
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        _missing("selenium is not installed")
-    binary = next((found for name in CHROMIUM if (found := shutil.which(name))), None)
-    driver_path = shutil.which("chromedriver")
-    if binary is None or driver_path is None:
-        _missing("Chromium or chromedriver is not on PATH")
-    assert binary is not None and driver_path is not None
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for flag in (*FLAGS, f"--user-data-dir={tmp_path / 'profile'}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(driver_path))
-    driver.set_page_load_timeout(60)
-    try:
+    with chromium(tmp_path / "profile", ["--window-size=1400,1000"]) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _column(driver: Any, table: str, column: int) -> list[str]:
