@@ -103,7 +103,8 @@ def swept(
             # hand memory back after every large free: these solves allocate and free a lot, and
             # ran 70% slower per task (measured). glibc's own default threshold is 128 KiB that
             # grows dynamically; 128 MiB keeps the trimming for big spikes only. The statistical
-            # profiler samples the running thread's stack every 10 ms under the GIL: off.
+            # profiler samples the running thread's stack every 10 ms under the GIL; it is off
+            # here, though no run separated its cost from the noise.
             dask.config.set(
                 {
                     "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": 2**27,
