@@ -115,14 +115,23 @@ def sweep_command(
     ] = None,
     executor: Annotated[
         Literal["local", "dask"],
-        typer.Option(help="local: a process pool here; dask: an existing Dask scheduler."),
+        typer.Option(
+            help="local: a process pool here; dask: the Dask scheduler at --address, or "
+            "without it a Dask LocalCluster here tuned for sweeps."
+        ),
     ] = "local",
     address: Annotated[
-        str | None, typer.Option(help="With --executor dask: the scheduler, tcp://HOST:PORT.")
+        str | None,
+        typer.Option(
+            help="With --executor dask: a running scheduler, tcp://HOST:PORT. Start its "
+            "workers with DASK_CONFIG set to the folder of matcher/sweep/dask/matcher-sweep.yaml."
+        ),
     ] = None,
     workers: Annotated[
         int | None,
-        typer.Option(min=1, help="local: processes (default: cores ÷ threads)."),
+        typer.Option(
+            min=1, help="Processes here, local or a LocalCluster (default: cores ÷ threads)."
+        ),
     ] = None,
     threads: Annotated[int, typer.Option(min=1, help="Solver threads of each run.")] = 1,
     time_limit: Annotated[
@@ -134,7 +143,7 @@ def sweep_command(
     ] = True,
     oversubscribe: Annotated[
         bool,
-        typer.Option("--oversubscribe", help="local: allow workers × threads beyond the cores."),
+        typer.Option("--oversubscribe", help="Here: allow workers × threads beyond the cores."),
     ] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:
@@ -150,15 +159,13 @@ def sweep_command(
             raise _usage(f"--generate {bad}") from None
     if not scenarios and not specs:
         raise _usage("give scenario files, --generate SPEC, or both")
-    if executor == "dask" and not address:
-        raise _usage("--executor dask needs --address tcp://HOST:PORT (a running scheduler)")
     try:
         policies = list(DEFAULT_POLICIES) if policies_file is None else load_policies(policies_file)
     except PolicyFileError as bad:
         for problem in bad.problems:
             err.print(problem, style="red", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None
-    if executor == "local":
+    if executor == "local" or not address:  # a pool or a cluster on this machine
         try:
             check_cores(workers or default_workers(threads), threads, oversubscribe)
         except ValueError as bad:

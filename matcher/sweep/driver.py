@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from matcher.files import write_text_atomic
-from matcher.sweep.executors import default_workers, run_dask, run_local, run_serial
+from matcher.sweep.dask_settings import local_cluster
+from matcher.sweep.executors import (
+    check_cores,
+    default_workers,
+    run_dask,
+    run_local,
+    run_serial,
+)
 from matcher.sweep.rows import ERROR, PLAN_FIELD
 from matcher.sweep.table import SweepTable
 from matcher.sweep.tasks import Task
@@ -67,7 +74,9 @@ class Sweep:
 
         ``local``: a process pool (``workers`` defaults to cores ÷ threads); ``dask``: the
         scheduler at ``address`` (``OSError`` when it does not answer within
-        ``connect_timeout`` seconds); ``serial``: this process, one task after the other."""
+        ``connect_timeout`` seconds), or without an address a Dask ``LocalCluster`` here of
+        ``workers`` processes with the sweep settings of :mod:`matcher.sweep.dask_settings`;
+        ``serial``: this process, one task after the other."""
         started = time.monotonic()
         ran = errors = 0
         if plans is not None:
@@ -85,10 +94,14 @@ class Sweep:
                 on_row(row)
 
         keep = plans is not None
-        if executor == "dask":
-            if not address:
-                raise ValueError("the dask executor needs the scheduler's address")
+        if executor == "dask" and address:
             run_dask(self.pending, address, threads, arrived, keep, connect_timeout)
+        elif executor == "dask":
+            count = workers if workers is not None else default_workers(threads)
+            check_cores(count, threads, oversubscribe)
+            if self.pending:
+                with local_cluster(count, threads) as here:
+                    run_dask(self.pending, here, threads, arrived, keep, connect_timeout)
         elif executor == "local":
             count = workers if workers is not None else default_workers(threads)
             run_local(self.pending, count, threads, arrived, keep, oversubscribe)

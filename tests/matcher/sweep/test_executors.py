@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from matcher.cli import app
 from matcher.sweep import GeneratorSpec, Sweep, make_tasks
+from matcher.sweep.dask_settings import local_cluster, sweep_worker_settings
 from matcher.sweep.executors import check_cores
 
 from .conftest import TINY, assert_same_rows, greedy_policies, read_rows, tiny_specs
@@ -69,13 +70,15 @@ def test_cli_sweep_local_writes_the_csv_and_resumes(tmp_path: Path) -> None:
 
 
 def test_cli_usage_errors(tmp_path: Path) -> None:
-    """A wrong --generate names the part; no scenario at all, or dask without an address,
-    is a usage error (exit 2), and nothing runs."""
+    """A wrong --generate names the part; no scenario at all, or a LocalCluster of more
+    workers than the cores, is a usage error (exit 2), and nothing runs."""
     bad = runner.invoke(app, ["sweep", "--generate", "villages=10,needs=x"])
     assert bad.exit_code == 2 and "needs must be a whole number" in bad.output
     assert runner.invoke(app, ["sweep"]).exit_code == 2
-    dask = runner.invoke(app, ["sweep", "--generate", "villages=3", "--executor", "dask"])
-    assert dask.exit_code == 2 and "--address" in dask.output
+    dask = runner.invoke(
+        app, ["sweep", "--generate", "villages=3", "--executor", "dask", "--workers", "1000"]
+    )
+    assert dask.exit_code == 2 and "more than the" in dask.output
 
 
 def test_workers_times_threads_within_the_cores() -> None:
@@ -107,15 +110,44 @@ def test_failed_runs_are_rows_and_are_retried(tmp_path: Path, broken_file: Path)
 
 @pytest.fixture(scope="module")
 def dask_address() -> Iterator[str]:
-    """A local Dask cluster: 2 worker processes × 1 thread."""
-    distributed = pytest.importorskip("distributed")
-    cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    )
-    try:
-        yield str(cluster.scheduler_address)
-    finally:
-        cluster.close()
+    """A local Dask cluster with the sweep settings: 2 worker processes × 1 thread."""
+    with local_cluster(2) as address:
+        yield address
+
+
+def test_the_local_cluster_workers_run_with_the_sweep_settings(dask_address: str) -> None:
+    """Every setting of matcher-sweep.yaml reached the workers, and Dask's glibc trim
+    threshold was not put into their environment."""
+    from distributed import Client
+
+    wanted = sweep_worker_settings()
+    assert wanted["distributed.admin.tick.interval"] == "1s"
+
+    def seen() -> tuple[dict[str, Any], str | None]:
+        import os
+
+        import dask
+
+        return {key: dask.config.get(key) for key in wanted}, os.environ.get(
+            "MALLOC_TRIM_THRESHOLD_"
+        )
+
+    with Client(dask_address) as client:
+        answers = client.run(seen)
+    assert len(answers) == 2
+    for settings, trim in answers.values():
+        assert settings == wanted
+        assert trim is None
+
+
+def test_dask_without_an_address_starts_a_cluster_here(tmp_path: Path) -> None:
+    """``run("dask")`` with no address runs on a LocalCluster of its own, which it closes."""
+    tasks = make_tasks([], tiny_specs(1, 2), greedy_policies()[:1])
+    summary = Sweep(tasks, tmp_path / "d.csv").run("dask", workers=2)
+    assert (summary.ran, summary.errors) == (2, 0)
+    local = tmp_path / "l.csv"
+    Sweep(tasks, local).run("serial")
+    assert_same_rows(read_rows(tmp_path / "d.csv"), read_rows(local))
 
 
 def test_dask_gives_the_same_rows_as_local(

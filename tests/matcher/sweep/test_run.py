@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,8 @@ from matcher.sweep import (
 from matcher.sweep.run import run_task
 
 from .conftest import TINY, read_rows
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_row_objective_is_the_evaluators_of_the_written_plan(
@@ -80,3 +84,25 @@ def test_a_failing_scenario_is_an_error_row(source: str, broken_file: Path) -> N
     row = run_task(task, threads=1)
     assert row["status"] == "error" and row["error"].startswith(expected)
     assert row["objective"] is None and row["scenario"] == task.scenario
+
+
+def test_the_first_run_in_a_process_freezes_its_heap_once() -> None:
+    """settle_heap moves the objects alive at a process's first run out of the collector's
+    sight, and only once: later runs' objects stay collectable. In a fresh interpreter, so
+    that this test process keeps its own collector untouched."""
+    script = (
+        "import gc\n"
+        "from matcher.sweep.run import settle_heap\n"
+        "assert gc.get_freeze_count() == 0\n"
+        "settle_heap()\n"
+        "frozen = gc.get_freeze_count()\n"
+        "later = [[i] for i in range(1000)]\n"
+        "settle_heap()\n"
+        "print(frozen, gc.get_freeze_count())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    frozen, after = map(int, done.stdout.split())
+    assert frozen > 10_000
+    assert after == frozen
