@@ -7,16 +7,25 @@ The same solves (a province of generated counties, by default 100 counties of 30
   share one after another (``run_task`` in a loop, no executor) — the baseline;
 - **local**: ``matcher.sweep`` with the local process pool (one worker per core);
 - **dask**: ``matcher.sweep`` on a Dask ``LocalCluster`` (one single-threaded worker process
-  per core).
+  per core, with the sweep settings of ``matcher/sweep/dask/matcher-sweep.yaml``), started
+  inside the clock as ``matcher sweep --executor dask`` does without ``--address`` (its start
+  is also printed apart: an existing cluster would not pay it).
 
 Targets (issue 6): local ≥ 90% of the baseline's throughput; Dask within 10% of local.
 Every way solves with one solver thread; each county is generated inside the task (workers
 receive the spec, not solver objects), so all three do the same work.
 
-    .venv/bin/python benchmarks/sweep_throughput.py                       # 100 × 5,000, greedy
-    .venv/bin/python benchmarks/sweep_throughput.py --counties 10 --needs 1000   # a quick look
+Machines here are shared and their speed drifts by tens of percent within minutes, so the
+counties are split into ``--rounds`` blocks and each block is run all three ways back to back,
+the order rotating from block to block; each way starts cold on every block (new processes,
+new cluster). Throughput is counties over the summed wall seconds of a way; the per-block
+ratios are printed too. The mean seconds inside a task (from the rows) tell executor overhead
+(wall) apart from slower solving (task).
 
-Prints a table and writes ``results/sweep_throughput.csv``.
+    .venv/bin/python benchmarks/sweep_throughput.py                       # 100 × 5,000, greedy
+    .venv/bin/python benchmarks/sweep_throughput.py --counties 10 --needs 1000 --rounds 2
+
+Prints a table and appends to ``results/sweep_throughput.csv``.
 """
 
 from __future__ import annotations
@@ -25,21 +34,30 @@ import argparse
 import csv
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from matcher.sweep.dask_settings import local_cluster  # noqa: E402
 from matcher.sweep.driver import Sweep  # noqa: E402
 from matcher.sweep.policies import parse_policies  # noqa: E402
 from matcher.sweep.tasks import GeneratorSpec, make_tasks  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
+WAYS = ("by hand", "local", "dask")
+COLUMNS = [
+    "started", "counties", "villages", "needs", "solver", "cores", "way", "wall_s",
+    "solves_per_s", "share_of_by_hand", "share_of_local", "rounds", "task_s_mean",
+    "block_share_of_local_median", "cluster_start_s",
+]  # fmt: skip
 
 _BY_HAND = """
 import json, sys, time
@@ -48,16 +66,26 @@ from matcher.sweep.run import run_task
 from matcher.sweep.tasks import GeneratorSpec, Task
 spec = json.loads(sys.argv[1])
 policy = parse_policies({"policies": [spec["policy"]]})[0]
-errors = 0
+errors, seconds = 0, []
 for seed in spec["seeds"]:
     row = run_task(Task(GeneratorSpec(spec["villages"], spec["needs"], seed), policy), 1)
     errors += bool(row.get("error"))
-print(json.dumps({"errors": errors}))
+    seconds.append(row["seconds"])
+print(json.dumps({"errors": errors, "seconds": seconds}))
 """
 
 
-def by_hand(seeds: list[int], cores: int, villages: int, needs: int, policy: dict) -> float:
-    """Wall seconds of ``cores`` plain processes, each solving its share in a loop."""
+class Timing:
+    """One way's run of one block: wall seconds and each task's own seconds."""
+
+    def __init__(self, wall: float, task_seconds: list[float], cluster_start: float = 0.0):
+        self.wall = wall
+        self.task_seconds = task_seconds
+        self.cluster_start = cluster_start
+
+
+def by_hand(seeds: list[int], cores: int, villages: int, needs: int, policy: dict) -> Timing:
+    """``cores`` plain processes, each solving its share in a loop."""
     shares = [seeds[i::cores] for i in range(cores)]
     started = time.monotonic()
     procs = [
@@ -77,57 +105,72 @@ def by_hand(seeds: list[int], cores: int, villages: int, needs: int, policy: dic
         for share in shares
         if share
     ]
-    errors = 0
+    errors, seconds = 0, []
     for proc in procs:
         out, _ = proc.communicate()
-        errors += json.loads(out.strip().splitlines()[-1])["errors"]
+        answer = json.loads(out.strip().splitlines()[-1])
+        errors += answer["errors"]
+        seconds += answer["seconds"]
     wall = time.monotonic() - started
     if errors:
         raise SystemExit(f"by hand: {errors} failed solves")
-    return wall
+    return Timing(wall, seconds)
 
 
 def swept(
     seeds: list[int], cores: int, villages: int, needs: int, policy: dict, executor: str
-) -> float:
-    """Wall seconds of a sweep of the same solves on ``executor``."""
+) -> Timing:
+    """A sweep of the same solves on ``executor``."""
     specs = [GeneratorSpec(villages, needs, seed) for seed in seeds]
     tasks = make_tasks([], specs, parse_policies({"policies": [policy]}))
+    cluster_start = 0.0
     with tempfile.TemporaryDirectory() as folder:
         sweep = Sweep(tasks, Path(folder) / "sweep.csv")
         if executor == "dask":
-            import dask
-            from distributed import LocalCluster
-
-            # Dask's nannies start workers with MALLOC_TRIM_THRESHOLD_=65536, which makes glibc
-            # hand memory back after every large free: these solves allocate and free a lot, and
-            # ran 70% slower per task (measured). glibc's own default threshold is 128 KiB that
-            # grows dynamically; 128 MiB keeps the trimming for big spikes only. The statistical
-            # profiler samples the running thread's stack every 10 ms under the GIL; it is off
-            # here, though no run separated its cost from the noise.
-            dask.config.set(
-                {
-                    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": 2**27,
-                    "distributed.worker.profile.enabled": False,
-                }
-            )
-
-            with LocalCluster(
-                n_workers=cores,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-            ) as cluster:
-                started = time.monotonic()
-                summary = sweep.run("dask", address=cluster.scheduler_address, threads=1)
+            # The LocalCluster that `matcher sweep --executor dask` starts without --address.
+            # Its start counts, as the pool's start counts for local.
+            started = time.monotonic()
+            with local_cluster(cores) as address:
+                cluster_start = time.monotonic() - started
+                summary = sweep.run("dask", address=address, threads=1)
                 wall = time.monotonic() - started
         else:
             started = time.monotonic()
             summary = sweep.run("local", workers=cores, threads=1)
             wall = time.monotonic() - started
+        seconds = [float(row["seconds"]) for row in sweep.rows()]
     if summary.errors:
         raise SystemExit(f"{executor}: {summary.errors} failed solves")
-    return wall
+    return Timing(wall, seconds, cluster_start)
+
+
+def blocks_of(seeds: list[int], rounds: int) -> list[list[int]]:
+    """``rounds`` consecutive blocks of nearly equal size."""
+    size, extra = divmod(len(seeds), rounds)
+    out, at = [], 0
+    for i in range(rounds):
+        step = size + (i < extra)
+        out.append(seeds[at : at + step])
+        at += step
+    return [block for block in out if block]
+
+
+def append_rows(path: Path, rows: list[dict[str, object]]) -> None:
+    """Append to the CSV; an older file with fewer columns is rewritten with blanks first."""
+    old: list[dict[str, str]] = []
+    if path.exists():
+        with path.open(newline="", encoding="utf-8") as f:
+            reader = csv.DictReader(f)
+            if reader.fieldnames != COLUMNS:
+                old = list(reader)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rewrite = bool(old) or not path.exists()
+    with path.open("w" if rewrite else "a", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=COLUMNS, restval="")
+        if rewrite:
+            writer.writeheader()
+            writer.writerows(old)
+        writer.writerows(rows)
 
 
 def main() -> None:
@@ -138,42 +181,68 @@ def main() -> None:
     parser.add_argument("--solver", default="greedy")
     parser.add_argument("--time-limit", type=float, default=30.0)
     parser.add_argument("--cores", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--rounds", type=int, default=5, help="blocks, each run all three ways")
     parser.add_argument("--out", type=Path, default=RESULTS / "sweep_throughput.csv")
     args = parser.parse_args()
     seeds = list(range(1, args.counties + 1))
     policy = {"name": "integrated", "solver": args.solver, "time_limit": args.time_limit}
-    shape = (seeds, args.cores, args.villages, args.needs, policy)
-    walls = {"by hand": by_hand(*shape)}
-    print(f"by hand: {walls['by hand']:.1f} s", flush=True)
-    for executor in ("local", "dask"):
-        walls[executor] = swept(*shape, executor=executor)
-        print(f"{executor}: {walls[executor]:.1f} s", flush=True)
+    runs: dict[str, Callable[[list[int]], Timing]] = {
+        "by hand": lambda block: by_hand(block, args.cores, args.villages, args.needs, policy),
+        "local": lambda block: swept(block, args.cores, args.villages, args.needs, policy, "local"),
+        "dask": lambda block: swept(block, args.cores, args.villages, args.needs, policy, "dask"),
+    }
+    timings: dict[str, list[Timing]] = {way: [] for way in WAYS}
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    for number, block in enumerate(blocks_of(seeds, args.rounds)):
+        order = WAYS[number % 3 :] + WAYS[: number % 3]
+        for way in order:
+            timings[way].append(runs[way](block))
+        print(
+            f"block {number + 1} ({len(block)} counties, {' → '.join(order)}): "
+            + ", ".join(f"{way} {timings[way][-1].wall:.1f} s" for way in WAYS),
+            flush=True,
+        )
+    walls = {way: sum(t.wall for t in timings[way]) for way in WAYS}
+    tasks = {way: statistics.fmean(s for t in timings[way] for s in t.task_seconds) for way in WAYS}
+    block_share = {
+        way: statistics.median(
+            local.wall / mine.wall
+            for local, mine in zip(timings["local"], timings[way], strict=True)
+        )
+        for way in WAYS
+    }
+    cluster = sum(t.cluster_start for t in timings["dask"])
     base = walls["by hand"]
     print(
-        f"\n{args.counties} counties × {args.needs} needs, {args.solver}, {args.cores} cores\n"
-        f"{'way':<8} {'wall s':>8} {'solves/s':>9} {'of by hand':>11} {'of local':>9}"
+        f"\n{args.counties} counties × {args.needs} needs, {args.solver}, {args.cores} cores, "
+        f"{len(timings['local'])} rounds (of Dask's wall, {cluster:.1f} s was starting "
+        "its clusters)\n"
+        f"{'way':<8} {'wall s':>8} {'solves/s':>9} {'of by hand':>11} {'of local':>9} "
+        f"{'block median':>13} {'task s':>7}"
     )
-    for way, wall in walls.items():
+    for way in WAYS:
+        wall = walls[way]
         print(
             f"{way:<8} {wall:8.1f} {args.counties / wall:9.3f} {base / wall:10.1%} "
-            f"{walls['local'] / wall:9.1%}"
+            f"{walls['local'] / wall:9.1%} {block_share[way]:13.1%} {tasks[way]:7.2f}"
         )
-    new = not args.out.exists()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("a", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        if new:
-            writer.writerow(
-                ["started", "counties", "villages", "needs", "solver", "cores", "way", "wall_s",
-                 "solves_per_s", "share_of_by_hand", "share_of_local"]
-            )  # fmt: skip
-        stamp = datetime.now(UTC).isoformat(timespec="seconds")
-        for way, wall in walls.items():
-            writer.writerow(
-                [stamp, args.counties, args.villages, args.needs, args.solver, args.cores, way,
-                 round(wall, 2), round(args.counties / wall, 4), round(base / wall, 4),
-                 round(walls["local"] / wall, 4)]
-            )  # fmt: skip
+    append_rows(
+        args.out,
+        [
+            {
+                "started": stamp, "counties": args.counties, "villages": args.villages,
+                "needs": args.needs, "solver": args.solver, "cores": args.cores, "way": way,
+                "wall_s": round(walls[way], 2),
+                "solves_per_s": round(args.counties / walls[way], 4),
+                "share_of_by_hand": round(base / walls[way], 4),
+                "share_of_local": round(walls["local"] / walls[way], 4),
+                "rounds": len(timings[way]), "task_s_mean": round(tasks[way], 3),
+                "block_share_of_local_median": round(block_share[way], 4),
+                "cluster_start_s": round(cluster, 2) if way == "dask" else "",
+            }
+            for way in WAYS
+        ],
+    )  # fmt: skip
     print(f"written {args.out}")
 
 
