@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from matcher.cli import app
 from matcher.sweep import GeneratorSpec, Sweep, make_tasks
-from matcher.sweep.dask_settings import local_cluster, sweep_worker_settings
+from matcher.sweep.dask_settings import CONFIG_DIR, local_cluster, sweep_worker_settings
 from matcher.sweep.executors import check_cores
 
 from .conftest import TINY, assert_same_rows, greedy_policies, read_rows, tiny_specs
@@ -177,3 +177,53 @@ def test_unreachable_scheduler_is_an_oserror(tmp_path: Path) -> None:
     tasks = make_tasks([], [GeneratorSpec(seed=1, **TINY)], greedy_policies()[:1])
     with pytest.raises(OSError):
         Sweep(tasks, tmp_path / "o.csv").run("dask", address="tcp://127.0.0.1:1", connect_timeout=1)
+
+
+def test_a_cluster_started_as_the_readme_says_loads_the_sweep_settings(tmp_path: Path) -> None:
+    """`dask scheduler` and `dask worker` started with DASK_CONFIG at the settings folder (the
+    README's commands): the worker runs with the file's settings, and a sweep on it gives the
+    rows of the serial executor."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import dask
+    from distributed import Client
+
+    address_file = tmp_path / "scheduler.json"
+
+    def start(*args: str) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [str(Path(sys.executable).with_name("dask")), *args, "--no-dashboard"],
+            env={**os.environ, "DASK_CONFIG": str(CONFIG_DIR)},
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    scheduler = start("scheduler", "--port", "0", "--scheduler-file", str(address_file))
+    worker = start("worker", "--scheduler-file", str(address_file), "--nthreads", "1")
+    try:
+        deadline = time.monotonic() + 60
+        while not address_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        with Client(scheduler_file=str(address_file), timeout=30) as client:
+            client.wait_for_workers(1, timeout=60)
+            address = client.scheduler.address
+            # a function the worker can import (this test module is not on its path)
+            seen = client.run(dask.config.get, "distributed.admin.tick.interval")
+        assert list(seen.values()) == ["1s"]
+        tasks = make_tasks([], tiny_specs(1, 2), greedy_policies()[:1])
+        Sweep(tasks, tmp_path / "d.csv").run("dask", address=address)
+        Sweep(tasks, tmp_path / "s.csv").run("serial")
+        assert_same_rows(read_rows(tmp_path / "d.csv"), read_rows(tmp_path / "s.csv"))
+    finally:
+        for process in (worker, scheduler):
+            process.send_signal(signal.SIGINT)
+        for process in (worker, scheduler):
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
