@@ -71,8 +71,9 @@ COLUMNS = [
 _BY_HAND = """
 import json, sys, time
 from matcher.sweep.policies import parse_policies
-from matcher.sweep.run import run_task
+from matcher.sweep.run import run_task, settle_heap
 from matcher.sweep.tasks import GeneratorSpec, Task
+settle_heap()  # as every executor's worker process does
 spec = json.loads(sys.argv[1])
 policy = parse_policies({"policies": [spec["policy"]]})[0]
 errors, seconds = 0, []

@@ -75,9 +75,11 @@ def run_local(
     check_cores(workers, threads, oversubscribe)
     if not tasks:
         return
-    from matcher.sweep.run import run_task
+    from matcher.sweep.run import run_task, settle_heap
 
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=_context())
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(tasks)), mp_context=_context(), initializer=settle_heap
+    )
     try:
         futures: dict[Future[dict[str, Any]], Task] = {
             pool.submit(run_task, task, threads, keep_plans): task for task in tasks
@@ -113,7 +115,7 @@ def run_dask(
     from distributed import Client
     from distributed import as_completed as dask_completed
 
-    from matcher.sweep.run import run_data_task, run_task
+    from matcher.sweep.run import run_data_task, run_worker_task
 
     token = secrets.token_hex(4)
     client = Client(address, timeout=timeout)
@@ -124,7 +126,9 @@ def run_dask(
             key = f"matcher-sweep-{token}-{number}-{task.scenario}-{task.policy.name}"
             source = task.source
             if not isinstance(source, FileSource):
-                future = client.submit(run_task, task, threads, keep_plans, pure=False, key=key)
+                future = client.submit(
+                    run_worker_task, task, threads, keep_plans, pure=False, key=key
+                )
                 futures[future] = task
                 continue
             if source.label not in scattered:

@@ -20,11 +20,12 @@ _heap_settled = False
 
 
 def settle_heap() -> None:
-    """Once per process: collect, then move every object alive now (imported modules, the
-    executor's own state) out of the cycle collector's sight (``gc.freeze``). A full collection
-    otherwise walks them all, about three times per 5,000-need greedy solve: they cost 10% of
-    its CPU (73,000 such objects in a pool process, 108,000 in a Dask worker, which made Dask's
-    collections dearer than the pool's). Objects alive now live as long as the process anyway."""
+    """Once per worker process, before its first run: collect, then move every object alive now
+    (imported modules, the executor's own state) out of the cycle collector's sight
+    (``gc.freeze``). A full collection otherwise walks them all, about three times per
+    5,000-need greedy solve: they cost 10% of its CPU (73,000 such objects in a pool process,
+    108,000 in a Dask worker, which made Dask's collections dearer than the pool's). For worker
+    processes only, whose objects alive now live as long as they do: never the caller's."""
     global _heap_settled
     if not _heap_settled:
         _heap_settled = True
@@ -38,10 +39,8 @@ def run_task(task: Task, threads: int = 1, keep_plan: bool = False) -> dict[str,
     The policy's time limit bounds the solve from the travel times to the reports, as in
     ``matcher solve``; building the scenario (reading or generating it) comes before it and
     counts in the row's ``seconds`` only. Blind-spot fixes are not priced (``fixes=False``).
-    The first run in a process settles its heap (:func:`settle_heap`).
     Any exception gives the same row with status ``error`` and the error's type and message.
     With ``keep_plan`` the plan's JSON text comes back under :data:`PLAN_FIELD`."""
-    settle_heap()
     started = time.monotonic()
     try:
         scenario, warnings = build_scenario(task)
@@ -65,9 +64,15 @@ def run_task(task: Task, threads: int = 1, keep_plan: bool = False) -> dict[str,
         return error_row(task, error, threads=threads, seconds=time.monotonic() - started)
 
 
+def run_worker_task(task: Task, threads: int = 1, keep_plan: bool = False) -> dict[str, Any]:
+    """:func:`run_task` on a Dask worker, whose heap is settled first (:func:`settle_heap`)."""
+    settle_heap()
+    return run_task(task, threads, keep_plan)
+
+
 def run_data_task(
     label: str, data: dict[str, Any], policy: Policy, threads: int = 1, keep_plan: bool = False
 ) -> dict[str, Any]:
-    """:func:`run_task` of a scenario sent as data (a Dask worker gets a file's content once
-    per file, scattered, and runs each policy on it)."""
-    return run_task(Task(DataSource(label, data), policy), threads, keep_plan)
+    """:func:`run_worker_task` of a scenario sent as data (a Dask worker gets a file's content
+    once per file, scattered, and runs each policy on it)."""
+    return run_worker_task(Task(DataSource(label, data), policy), threads, keep_plan)

@@ -86,23 +86,28 @@ def test_a_failing_scenario_is_an_error_row(source: str, broken_file: Path) -> N
     assert row["objective"] is None and row["scenario"] == task.scenario
 
 
-def test_the_first_run_in_a_process_freezes_its_heap_once() -> None:
-    """settle_heap moves the objects alive at a process's first run out of the collector's
-    sight, and only once: later runs' objects stay collectable. In a fresh interpreter, so
-    that this test process keeps its own collector untouched."""
+def test_worker_processes_freeze_their_heap_once_and_callers_never() -> None:
+    """A run in the caller's process leaves its collector alone; settle_heap (worker processes)
+    moves the objects alive then out of the collector's sight, and only once: later runs'
+    objects stay collectable. In a fresh interpreter, so that this process keeps its own."""
     script = (
         "import gc\n"
-        "from matcher.sweep.run import settle_heap\n"
-        "assert gc.get_freeze_count() == 0\n"
+        "from matcher.sweep.run import run_task, settle_heap\n"
+        "from matcher.sweep import GeneratorSpec, Task, parse_policies\n"
+        "policy = parse_policies({'policies': [{'name': 'g', 'solver': 'greedy'}]})[0]\n"
+        "row = run_task(Task(GeneratorSpec(villages=10, needs=60, seed=1), policy))\n"
+        "assert not row['error'], row['error']\n"
+        "before = gc.get_freeze_count()\n"
         "settle_heap()\n"
         "frozen = gc.get_freeze_count()\n"
         "later = [[i] for i in range(1000)]\n"
         "settle_heap()\n"
-        "print(frozen, gc.get_freeze_count())\n"
+        "print(before, frozen, gc.get_freeze_count())\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
     )
-    frozen, after = map(int, done.stdout.split())
+    before, frozen, after = map(int, done.stdout.split())
+    assert before == 0
     assert frozen > 10_000
     assert after == frozen
