@@ -93,12 +93,7 @@ def _groups(report: Mapping[str, Any], names: Names) -> list[str]:
                     names.village(g.get("village")),
                     text(g.get("category")),
                     _records(g),
-                    listing(g.get("providers")),
-                    listing(g.get("departments")),
-                    date(g.get("first_date")),
-                    date(g.get("last_date")),
-                    num(g.get("span_days")),
-                    num(g.get("total_yuan")),
+                    *_who_and_when(g),
                     num(g.get("waste_yuan")),
                     num(g.get("waste_hours"), 1),
                     listing(g.get("needs")),
@@ -106,6 +101,19 @@ def _groups(report: Mapping[str, Any], names: Names) -> list[str]:
                 for g in groups
             ),
         ),
+    ]
+
+
+def _who_and_when(group: Mapping[str, Any]) -> list[Cell]:
+    """The cells exact and near-duplicate groups share: providers, departments, first and last
+    date, days between, total yuan."""
+    return [
+        listing(group.get("providers")),
+        listing(group.get("departments")),
+        date(group.get("first_date")),
+        date(group.get("last_date")),
+        num(group.get("span_days")),
+        num(group.get("total_yuan")),
     ]
 
 
@@ -160,12 +168,7 @@ def _near_duplicates(near: Mapping[str, Any], names: Names) -> list[str]:
                     listing(g.get("categories") or g.get("category_pair")),
                     text(g.get("relation")),
                     _records(g),
-                    listing(g.get("providers")),
-                    listing(g.get("departments")),
-                    date(g.get("first_date")),
-                    date(g.get("last_date")),
-                    num(g.get("span_days")),
-                    num(g.get("total_yuan")),
+                    *_who_and_when(g),
                     num(g.get("overlap_yuan")),
                     listing(g.get("needs")),
                 ]
