@@ -48,6 +48,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -85,13 +86,13 @@ print(json.dumps({"errors": errors, "seconds": seconds}))
 """
 
 
+@dataclass(frozen=True)
 class Timing:
     """One way's run of one block: wall seconds and each task's own seconds."""
 
-    def __init__(self, wall: float, task_seconds: list[float], cluster_start: float = 0.0):
-        self.wall = wall
-        self.task_seconds = task_seconds
-        self.cluster_start = cluster_start
+    wall: float
+    task_seconds: list[float]
+    cluster_start: float = 0.0
 
 
 def by_hand(
