@@ -23,9 +23,10 @@ def settle_heap() -> None:
     """Once per worker process, before its first run: collect, then move every object alive now
     (imported modules, the executor's own state) out of the cycle collector's sight
     (``gc.freeze``). A full collection otherwise walks them all, about three times per
-    5,000-need greedy solve: they cost 10% of its CPU (73,000 such objects in a pool process,
-    108,000 in a Dask worker, which made Dask's collections dearer than the pool's). For worker
-    processes only, whose objects alive now live as long as they do: never the caller's."""
+    5,000-need greedy solve: about 68,000 objects in a plain process, more in a Dask worker;
+    freezing them halves the collections' time and saves 9-10% of the solve's CPU
+    (``benchmarks/worker_costs.py``). For worker processes only, whose objects alive now live
+    as long as they do: never the caller's."""
     global _heap_settled
     if not _heap_settled:
         _heap_settled = True
