@@ -22,8 +22,8 @@ from api.schemas import (
 )
 from api.settings import Settings
 from api.store import IdempotencyConflict, Job, JobStore, NewJob, QueueFull
-from matcher.loading import LoadedScenario, canonical_json, parse_scenario, scenario_sha256
-from matcher.problems import ScenarioInvalid
+from matcher.intake.issues import ScenarioInvalid
+from matcher.intake.loading import LoadedScenario, canonical_json, parse_scenario, scenario_sha256
 
 REPORTS = {"duplicate-aid": "duplicate_aid", "blind-spots": "blind_spots"}
 
@@ -206,8 +206,8 @@ def diff(store: JobStore, tenant: str, job_id: str, against: str) -> dict[str, A
     """Plan ``against`` compared with this job's plan, in domain terms
     (:func:`matcher.reports.diff.plan_diff`; A is ``against``, B this job), with this job's
     scenario for households and money per village."""
-    from matcher.lookup import ScenarioIndex
     from matcher.plan import Plan
+    from matcher.problem.index import ScenarioIndex
     from matcher.reports.diff import plan_diff
 
     b = Plan.model_validate(plan_of(store, tenant, job_id))

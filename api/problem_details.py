@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from api.schemas import ProblemDetails, ProblemItem
-from matcher.problems import Problem, json_path
+from matcher.intake.issues import Issue, json_path
 
 log = logging.getLogger("matcher.api")
 
@@ -72,7 +72,7 @@ def problem_response(
     )
 
 
-def items_of(problems: Iterable[Problem], prefix: str = "$") -> list[ProblemItem]:
+def items_of(problems: Iterable[Issue], prefix: str = "$") -> list[ProblemItem]:
     """Scenario problems as items, their paths put under ``prefix`` (the request body's
     field that holds the scenario)."""
     return [

@@ -109,12 +109,12 @@ class _Watcher:
 
 def run_job(store: JobStore, claim: Claim, threads: int, shutdown: Flag) -> str:
     """Solve one claimed job and store its result; the status written (or ``lost``)."""
-    from matcher.loading import parse_scenario
+    from matcher.intake.issues import ScenarioInvalid
+    from matcher.intake.loading import parse_scenario
     from matcher.plan import plan_to_json
-    from matcher.problems import ScenarioInvalid
+    from matcher.problem.solution import Progress
     from matcher.reports.html import render_html
     from matcher.run import solve_scenario
-    from matcher.solution import Progress
 
     started = time.monotonic()
     latest: dict[str, Any] | None = None

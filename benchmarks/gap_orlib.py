@@ -71,7 +71,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from matcher.problem import Problem
+from matcher.problem.arrays import Problem
 
 DATA = Path("/work/shared/benchmarks/gap")
 RESULTS = Path(__file__).parent / "results"
@@ -376,7 +376,7 @@ def solve_task(
 ) -> dict[str, str | int | float]:
     """Build, solve and check one task; one CSV row. A solver error becomes status ``error``
     (its traceback goes to stderr)."""
-    from matcher.solution import SolveParams
+    from matcher.problem.solution import SolveParams
     from solvers import get_solver
 
     inst, sense = task.instance, task.sense

@@ -146,9 +146,9 @@ def child(argv: list[str]) -> None:
     parser.add_argument("time_limit", type=float)
     args = parser.parse_args(argv)
 
-    from matcher.loading import load_scenario
+    from matcher.intake.loading import load_scenario
+    from matcher.problem.solution import Progress
     from matcher.run import solve_scenario
-    from matcher.solution import Progress
 
     scenario = load_scenario(args.scenario).scenario
     first: list[float] = []
@@ -217,8 +217,8 @@ class LpFigures:
 
 def lp_bound(raw: dict[str, object]) -> LpFigures:
     """The LP relaxation's proven bound of a generated county, with no time limit."""
-    from matcher.loading import parse_scenario
-    from matcher.problem import compile_problem
+    from matcher.intake.loading import parse_scenario
+    from matcher.problem.compile import compile_problem
     from solvers.linear_model import build_linear_model
     from solvers.lp_bound import solve_lp
 

@@ -18,15 +18,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from matcher.evaluator import evaluate
+from matcher.evaluate.evaluator import evaluate
 from matcher.generator import generate_scenario
-from matcher.loading import parse_scenario
-from matcher.lookup import ScenarioIndex
-from matcher.network import travel_times
-from matcher.problem import compile_problem
+from matcher.intake.loading import parse_scenario
+from matcher.prepare.network import travel_times
+from matcher.problem.compile import compile_problem
+from matcher.problem.index import ScenarioIndex
+from matcher.problem.solution import SolveParams
 from matcher.reports import build_reports
 from matcher.run import finish_plan
-from matcher.solution import SolveParams
 from solvers.greedy import GreedySolver
 from solvers.siloed import SiloedSolver
 

@@ -13,15 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from matcher import __version__
-from matcher.assemble import plan_to_solution, solution_to_plan
-from matcher.evaluator import Evaluation, evaluate
-from matcher.loading import scenario_sha256
-from matcher.lookup import ScenarioIndex
+from matcher.evaluate.evaluator import Evaluation, evaluate
+from matcher.intake.loading import scenario_sha256
 from matcher.plan import Plan, ScenarioRef, SolverInfo
-from matcher.problem import Problem
+from matcher.problem.arrays import Problem
+from matcher.problem.assemble import plan_to_solution, solution_to_plan
+from matcher.problem.index import ScenarioIndex
+from matcher.problem.solution import Progress, SolveParams, SolveResult
 from matcher.reports import build_reports
 from matcher.scenario import Scenario
-from matcher.solution import Progress, SolveParams, SolveResult
 from solvers import REPLANNING_SOLVERS, get_solver
 
 # Seconds kept back from the solver for evaluation, reports and writing, per 1,000 needs;
@@ -160,7 +160,7 @@ def solve_scenario(
         result.stats["previous_plan_dropped"] = len(notes)
     plan, evaluation = finish_plan(index, problem, result, time.monotonic() - started)
     if fixes and plan.solver.status in ("optimal", "feasible", "stopped"):
-        from matcher.advise import add_fixes  # advise re-solves through this module
+        from matcher.advice.confirm import add_fixes  # advise re-solves through this module
 
         add_fixes(
             index,

@@ -3,7 +3,7 @@
 These models are both the wire schema and the immutable domain model: pydantic checks every
 field's type, range and default (and reports every problem at once, with its path), and the
 frozen instances are what the rest of the package reads. Cross-references between lists
-(ids, bases, towns, pinned providers) are checked in :mod:`matcher.validation`.
+(ids, bases, towns, pinned providers) are checked in :mod:`matcher.intake.validation`.
 """
 
 from __future__ import annotations

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from matcher.problem import BoolArray, FloatArray, IntArray, Problem
-from matcher.solution import Progress, Solution, SolveParams, SolveResult, Status
+from matcher.problem.arrays import BoolArray, FloatArray, IntArray, Problem
+from matcher.problem.solution import Progress, Solution, SolveParams, SolveResult, Status
 from solvers.greedy import build_greedy
 from solvers.linear_model import ChangeLimit, LinearModel, build_linear_model
 from solvers.lns import (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from matcher.problem import Problem
-from matcher.solution import SolveParams, SolveResult
+from matcher.problem.arrays import Problem
+from matcher.problem.solution import SolveParams, SolveResult
 
 
 class Solver(Protocol):

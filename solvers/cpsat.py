@@ -74,9 +74,9 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
-from matcher.problem import BoolArray, FloatArray, IntArray, Problem
-from matcher.score import score
-from matcher.solution import Funding, Progress, Solution, SolveParams, SolveResult, Status
+from matcher.problem.arrays import BoolArray, FloatArray, IntArray, Problem
+from matcher.problem.score import score
+from matcher.problem.solution import Funding, Progress, Solution, SolveParams, SolveResult, Status
 from solvers.linear_model import servable_needs
 
 OBJECTIVE_SCALE = 1000

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from matcher.problem import IntArray, Problem
-from matcher.score import score
-from matcher.solution import Funding, Progress, Solution, SolveParams, SolveResult
+from matcher.problem.arrays import IntArray, Problem
+from matcher.problem.score import score
+from matcher.problem.solution import Funding, Progress, Solution, SolveParams, SolveResult
 
 # Hours are compared with this slack so that float noise never refuses an exact fit, while the
 # evaluator's own tolerance (1e-6) is never exceeded.

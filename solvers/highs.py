@@ -23,8 +23,8 @@ import time
 import highspy
 import numpy as np
 
-from matcher.problem import FloatArray, Problem
-from matcher.solution import Progress, Solution, SolveParams, SolveResult, Status
+from matcher.problem.arrays import FloatArray, Problem
+from matcher.problem.solution import Progress, Solution, SolveParams, SolveResult, Status
 from solvers.greedy import build_greedy
 from solvers.highs_backend import add_columns, add_rows, new_highs, run
 from solvers.linear_model import ChangeLimit, build_linear_model

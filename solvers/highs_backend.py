@@ -15,7 +15,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from matcher.problem import BoolArray, FloatArray
+from matcher.problem.arrays import BoolArray, FloatArray
 
 
 def _finite(values: FloatArray) -> FloatArray:

@@ -34,8 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from matcher.problem import BoolArray, FloatArray, IntArray, Problem
-from matcher.solution import Funding, Solution
+from matcher.problem.arrays import BoolArray, FloatArray, IntArray, Problem
+from matcher.problem.solution import Funding, Solution
 
 INF = float("inf")
 

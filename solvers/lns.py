@@ -25,7 +25,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from matcher.problem import BoolArray, FloatArray, IntArray, Problem
+from matcher.problem.arrays import BoolArray, FloatArray, IntArray, Problem
 from solvers.highs_backend import add_columns, add_rows, new_highs, run
 from solvers.linear_model import LinearModel
 

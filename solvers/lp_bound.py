@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
-from matcher.problem import BoolArray, FloatArray, IntArray, Problem
+from matcher.problem.arrays import BoolArray, FloatArray, IntArray, Problem
 from solvers.highs_backend import add_columns, add_rows, new_highs, run
 from solvers.linear_model import LinearModel
 

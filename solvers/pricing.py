@@ -4,7 +4,7 @@ The dual value of a row of the LP relaxation (:mod:`solvers.lp_bound`) is the ra
 relaxation's optimum grows when the row's limit grows: the price of an hour of a provider
 (H4), of a yuan in a pool (H5) or under a village cap (H6), of a need's single service (H1) and
 of a village's missing pairing (shortfall). Blind-spot fixes are ranked with these prices
-(:mod:`matcher.fixes`). Rows exist only for resources some plan could exhaust; any other
+(:mod:`matcher.advice.fixes`). Rows exist only for resources some plan could exhaust; any other
 resource is free (price 0).
 """
 
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matcher.problem import FloatArray, IntArray, Problem
-from matcher.solution import Solution
+from matcher.problem.arrays import FloatArray, IntArray, Problem
+from matcher.problem.solution import Solution
 from solvers.linear_model import LinearModel, build_linear_model
 from solvers.lp_bound import solve_lp
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from matcher.problem import FloatArray, Problem
-from matcher.solution import Solution
+from matcher.problem.arrays import FloatArray, Problem
+from matcher.problem.solution import Solution
 from solvers.linear_model import LinearModel
 
 _TOLERANCE = 1e-7

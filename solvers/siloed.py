@@ -8,7 +8,7 @@ failures of §1 on purpose while keeping every hard rule of §4:
   department already serves. Such services are returned as :class:`WastedService` lines: they
   spend hours, pool money and village caps but serve nothing (H1 and H8 hold).
 * blind spots (帮扶盲区): a cadre serves only the categories its department owns
-  (``problem.category_department``, from :mod:`matcher.departments`), so a category whose
+  (``problem.category_department``, from :mod:`matcher.prepare.departments`), so a category whose
   department has nobody in reach is left to the organisations; pairings go to the villages
   nearest each cadre, whatever other departments sent there, so town-side villages get many
   cadres and remote ones none.
@@ -40,9 +40,16 @@ from typing import Literal
 
 import numpy as np
 
-from matcher.problem import IntArray, Problem
-from matcher.score import score
-from matcher.solution import Funding, Progress, Solution, SolveParams, SolveResult, WastedService
+from matcher.problem.arrays import IntArray, Problem
+from matcher.problem.score import score
+from matcher.problem.solution import (
+    Funding,
+    Progress,
+    Solution,
+    SolveParams,
+    SolveResult,
+    WastedService,
+)
 from solvers.greedy import HOURS_EPS, GreedyState
 
 

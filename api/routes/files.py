@@ -3,7 +3,7 @@ file), a plan's tables exported as a workbook, and a plan's KPIs alone (the web 
 list shows households reached without loading whole plans).
 
 Each route is one call into :mod:`matcher`: :func:`matcher.workbook.read_workbook` or
-:func:`matcher.loading.read_document`, and :func:`matcher.export.write_plan_xlsx`.
+:func:`matcher.intake.loading.read_document`, and :func:`matcher.export.write_plan_xlsx`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from api import jobs
 from api.deps import StoreDep, TenantDep
 from api.problem_details import ApiProblem, responses
 from api.schemas import ProblemItem, ScenarioImport
-from matcher.problems import Problem, ScenarioInvalid
+from matcher.intake.issues import Issue, ScenarioInvalid
 from matcher.scenario import Scenario
 from matcher.workbook import Location
 
@@ -52,7 +52,7 @@ def _sniffed(body: bytes, declared: Format) -> Literal["xlsx", "json", "yaml"]:
     return "json" if body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")) else "yaml"
 
 
-def _located(problem: Problem, where: Location, folder: str) -> ProblemItem:
+def _located(problem: Issue, where: Location, folder: str) -> ProblemItem:
     """A workbook problem with its sheet, row and column (none for the file as a whole)."""
     whole = where.sheet == "workbook" and where.row is None
     return ProblemItem(
@@ -97,7 +97,7 @@ def _import_workbook(body: bytes) -> ScenarioImport:
 
 
 def _import_document(body: bytes, kind: Literal["json", "yaml"]) -> ScenarioImport:
-    from matcher.loading import read_document
+    from matcher.intake.loading import read_document
 
     with tempfile.TemporaryDirectory(prefix="matcher-import-") as folder:
         upload = Path(folder) / f"upload.{kind}"

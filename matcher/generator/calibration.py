@@ -8,7 +8,7 @@ here, so the tables stay in one place.
 
 from __future__ import annotations
 
-from matcher.departments import CATEGORY_DEPARTMENT
+from matcher.prepare.departments import CATEGORY_DEPARTMENT
 
 # ---- calibration: DESIGN §1 reported figures ------------------------------------------------
 CADRES_PER_VILLAGE = 1.8  # §1: 1.8 cadres per village on average

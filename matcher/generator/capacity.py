@@ -7,12 +7,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from matcher.eligibility import pairing_hours, travel_hours
 from matcher.generator.arrays import FloatArray
 from matcher.generator.calibration import CAPACITY_RATIO, NEED_HOURS_SCALE
 from matcher.generator.geography import _Geography
 from matcher.generator.needs import _Needs
 from matcher.generator.providers import _Staff
+from matcher.prepare.eligibility import pairing_hours, travel_hours
 from matcher.scenario import Policy
 
 

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from matcher.eligibility import blocking_records, travel_hours
 from matcher.generator.capacity import _existing_pairing_hours
-from matcher.network import travel_times
+from matcher.prepare.eligibility import blocking_records, travel_hours
+from matcher.prepare.network import travel_times
 from matcher.reports.duplicate_aid import duplicate_groups
 from matcher.scenario import Scenario
 

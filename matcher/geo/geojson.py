@@ -22,12 +22,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
-from matcher.evaluator import evaluate
+from matcher.evaluate.evaluator import evaluate
 from matcher.files import atomic_path
 from matcher.geo.crs import CRS_NAMES, Crs, out_of_china, to_wgs84
-from matcher.lookup import ScenarioIndex
+from matcher.intake.issues import Issue, json_path
 from matcher.plan import UNMET_REASONS, Plan, Unmet
-from matcher.problems import Problem, json_path
+from matcher.problem.index import ScenarioIndex
 from matcher.scenario import REGIONS, Scenario
 
 # Chinese attribute names accepted for the scenario's fields.
@@ -73,7 +73,7 @@ class _Feature:
     """One feature's properties by scenario field name, remembering the key each came from
     so that problems point at what the file really says (``$.features[3].properties["户数"]``)."""
 
-    def __init__(self, i: int, properties: Mapping[str, Any], problems: list[Problem]) -> None:
+    def __init__(self, i: int, properties: Mapping[str, Any], problems: list[Issue]) -> None:
         self.i = i
         self.problems = problems
         self.values: dict[str, Any] = {}
@@ -104,10 +104,10 @@ class _Feature:
 
     def error(self, key: str, message: str) -> None:
         path = json_path(("features", self.i, "properties", key))
-        self.problems.append(Problem(path, message, self.id))
+        self.problems.append(Issue(path, message, self.id))
 
     def fail(self, field: str, message: str) -> None:
-        self.problems.append(Problem(self.path(field), message, self.id))
+        self.problems.append(Issue(self.path(field), message, self.id))
 
     def text(self, field: str, required: bool = False) -> str | None:
         value = self.values.get(field)
@@ -149,19 +149,19 @@ class _Feature:
 
 def _point(
     feature: Mapping[str, Any], i: int, item_id: str | None
-) -> tuple[tuple[float, float] | None, list[Problem]]:
+) -> tuple[tuple[float, float] | None, list[Issue]]:
     """The feature's (lon, lat) as given, or the problems that keep it from being a point."""
     geometry = feature.get("geometry")
     if not isinstance(geometry, Mapping):
         where = json_path(("features", i, "geometry"))
-        return None, [Problem(where, "a point geometry is needed", item_id)]
+        return None, [Issue(where, "a point geometry is needed", item_id)]
     kind = geometry.get("type")
     if kind != "Point":
         where = json_path(("features", i, "geometry", "type"))
         message = f"is {kind!r}, not a Point: export villages and places as points"
         if kind in ("Polygon", "MultiPolygon"):
             message += " (the polygons' centroids or point-on-surface)"
-        return None, [Problem(where, message, item_id)]
+        return None, [Issue(where, message, item_id)]
     where = json_path(("features", i, "geometry", "coordinates"))
     coords = geometry.get("coordinates")
     if (
@@ -169,17 +169,17 @@ def _point(
         or len(coords) < 2
         or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in coords[:2])
     ):
-        return None, [Problem(where, "coordinates must be [longitude, latitude]", item_id)]
+        return None, [Issue(where, "coordinates must be [longitude, latitude]", item_id)]
     lon, lat = float(coords[0]), float(coords[1])
     if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
         message = f"[{coords[0]}, {coords[1]}] is not a longitude in [-180, 180] and a latitude"
-        return None, [Problem(where, message + " in [-90, 90]", item_id)]
+        return None, [Issue(where, message + " in [-90, 90]", item_id)]
     return (lon, lat), []
 
 
 def places_and_villages_from_geojson(
     data: object, crs: str = "wgs84"
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Problem]]:
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Issue]]:
     """The places and villages of a FeatureCollection of points, in WGS-84, and every problem.
 
     A feature whose ``kind`` (or ``type``/类型) is ``county_seat`` or ``town`` is a place; one
@@ -193,31 +193,31 @@ def places_and_villages_from_geojson(
     only when no problem is an error. Raises ``ValueError`` for an unknown ``crs``.
     """
     system = _normalise_crs(crs)
-    problems: list[Problem] = []
+    problems: list[Issue] = []
     places: list[dict[str, Any]] = []
     villages: list[dict[str, Any]] = []
     if not isinstance(data, Mapping):
-        return places, villages, [Problem("$", "a GeoJSON FeatureCollection must be an object")]
+        return places, villages, [Issue("$", "a GeoJSON FeatureCollection must be an object")]
     if data.get("type") != "FeatureCollection":
-        problems.append(Problem("$.type", f"is {data.get('type')!r}, not 'FeatureCollection'"))
+        problems.append(Issue("$.type", f"is {data.get('type')!r}, not 'FeatureCollection'"))
     features = data.get("features")
     if not isinstance(features, list):
-        problems.append(Problem("$.features", "a FeatureCollection needs a list of features"))
+        problems.append(Issue("$.features", "a FeatureCollection needs a list of features"))
         return places, villages, problems
     first_with_id: dict[str, int] = {}
     for i, feature in enumerate(features):
         if not isinstance(feature, Mapping):
-            problems.append(Problem(json_path(("features", i)), "a feature must be an object"))
+            problems.append(Issue(json_path(("features", i)), "a feature must be an object"))
             continue
         if feature.get("type", "Feature") != "Feature":
             where = json_path(("features", i, "type"))
-            problems.append(Problem(where, f"is {feature.get('type')!r}, not 'Feature'"))
+            problems.append(Issue(where, f"is {feature.get('type')!r}, not 'Feature'"))
         properties = feature.get("properties")
         if properties is None:
             properties = {}
         if not isinstance(properties, Mapping):
             where = json_path(("features", i, "properties"))
-            problems.append(Problem(where, "properties must be an object"))
+            problems.append(Issue(where, "properties must be an object"))
             properties = {}
         f = _Feature(i, properties, problems)
         if "id" not in f.values and isinstance(feature.get("id"), str | int):
@@ -267,7 +267,7 @@ def _item(
                 f"[{lon}, {lat}] lies outside China, where {system} equals WGS-84, so it was "
                 "not shifted: are longitude and latitude swapped?"
             )
-            f.problems.append(Problem(where, message, f.id, severity="warning"))
+            f.problems.append(Issue(where, message, f.id, severity="warning"))
         lon, lat = to_wgs84(lon, lat, system)
         record["lon"], record["lat"] = round(lon, _COORD_DECIMALS), round(lat, _COORD_DECIMALS)
     if what == "village":

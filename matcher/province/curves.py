@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from matcher.problem import FloatArray
+from matcher.problem.arrays import FloatArray
 
 
 @dataclass(frozen=True, eq=False)

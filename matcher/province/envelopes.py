@@ -2,9 +2,9 @@
 top-level LP that splits the province budget into county envelopes, the county files with their
 envelope as a province pool, and re-solves that check a curve's promise.
 
-Like :mod:`matcher.run` and :mod:`matcher.advise`, this module ties the domain to the solvers
-(the linear model and HiGHS for the curves, :func:`matcher.run.solve_scenario` for the checks);
-the rest of :mod:`matcher.province` imports no solver.
+Like :mod:`matcher.run` and :mod:`matcher.advice.confirm`, this module ties the domain to the
+solvers (the linear model and HiGHS for the curves, :func:`matcher.run.solve_scenario` for the
+checks); the rest of :mod:`matcher.province` imports no solver.
 
 How a curve is built (:func:`value_curve`), and why this way. A county's value of money is
 v(x) = the objective a county adds with x yuan more in a pool that admits every need. Its honest
@@ -65,10 +65,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from matcher.files import write_text_atomic
-from matcher.loading import parse_scenario
-from matcher.lookup import ScenarioIndex
+from matcher.intake.loading import parse_scenario
 from matcher.plan import Plan
-from matcher.problem import FloatArray, IntArray, Problem
+from matcher.problem.arrays import FloatArray, IntArray, Problem
+from matcher.problem.index import ScenarioIndex
 from matcher.province.allocation import allocate_budget, county_weights
 from matcher.province.curves import ValueCurve
 from matcher.province.document import PROVINCE_FILE, CountyCurve, CountyRun, province_document

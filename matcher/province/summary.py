@@ -29,9 +29,9 @@ OBJECTIVE_COLUMNS = ("objective", "kpi.objective")
 STATUS_COLUMN, ERROR_COLUMN = "status", "error"
 """A row with status ``error`` or a non-empty error is a failed run: counted, not summed."""
 SUMMED_PREFIXES = ("kpi.", "dup.", "blind.")
-"""Numeric columns with these prefixes are summed over counties (KPIs of :mod:`matcher.kpis`,
-the duplicate-aid and blind-spot report figures), except ratios: names whose last part has one
-of NOT_SUMMED_WORDS among its words (``kpi.needs_served_share``,
+"""Numeric columns with these prefixes are summed over counties (KPIs of
+:mod:`matcher.evaluate.kpis`, the duplicate-aid and blind-spot report figures), except ratios: names
+whose last part has one of NOT_SUMMED_WORDS among its words (``kpi.needs_served_share``,
 ``dup.waste_share_of_ledger_yuan``)."""
 NOT_SUMMED_WORDS = frozenset({"share", "gini", "target", "ratio", "rate", "gap"})
 RATIOS: tuple[tuple[str, str, str], ...] = (

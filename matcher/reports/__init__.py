@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from matcher.evaluator import Evaluation
-from matcher.lookup import ScenarioIndex
+from matcher.evaluate.evaluator import Evaluation
 from matcher.plan import Plan
+from matcher.problem.index import ScenarioIndex
 from matcher.reports.blind_spots import blind_spots_report
 from matcher.reports.duplicate_aid import duplicate_aid_report
 from matcher.reports.text import render_text

@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from matcher.eligibility import HOURS_TOLERANCE
-from matcher.evaluator import Evaluation
-from matcher.lookup import ScenarioIndex
+from matcher.evaluate.evaluator import Evaluation
 from matcher.plan import UNMET_REASONS, Plan
+from matcher.prepare.eligibility import HOURS_TOLERANCE
+from matcher.problem.index import ScenarioIndex
 from matcher.scenario import Cadre, Village
 
 _DECIMALS = 4

@@ -38,11 +38,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from matcher.loading import scenario_sha256
-from matcher.lookup import ScenarioIndex
+from matcher.evaluate.usage import service_hours
+from matcher.intake.loading import scenario_sha256
 from matcher.plan import Assignment, DuplicateService, Plan, ScenarioRef, Unmet
+from matcher.problem.index import ScenarioIndex
 from matcher.reports.diff_text import render_diff_text
-from matcher.usage import service_hours
 
 DIFF_VERSION = 1
 # Long lists are capped; the counts next to them stay exact.

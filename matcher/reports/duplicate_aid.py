@@ -7,8 +7,8 @@ money and hours beyond a run's first record are waste, totalled by department pa
 category and town, and as a share of the ledger's money and hours. Also listed: near-duplicates
 (related categories, :mod:`matcher.reports.near_duplicates`; flagged, never waste), the needs
 H8 held back because of recent aid, the duplicate submissions merged before solving
-(:mod:`matcher.merging`) and whether the plan serves one anyway, and the duplicate services a
-siloed plan itself spent.
+(:mod:`matcher.prepare.merging`) and whether the plan serves one anyway, and the duplicate
+services a siloed plan itself spent.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from matcher.eligibility import aid_key
-from matcher.lookup import ScenarioIndex
+from matcher.evaluate.usage import service_hours
 from matcher.plan import Plan
+from matcher.prepare.eligibility import aid_key
+from matcher.problem.index import ScenarioIndex
 from matcher.reports.merged_submissions import merged_submissions, town_of
 from matcher.reports.near_duplicates import (
     RELATED_CATEGORIES,
@@ -28,7 +29,6 @@ from matcher.reports.near_duplicates import (
     windowed_runs,
 )
 from matcher.scenario import AidRecord
-from matcher.usage import service_hours
 
 # Hours and values in reports are rounded like the plan file's hours.
 _DECIMALS = 4
@@ -93,7 +93,7 @@ def duplicate_runs(records: Sequence[AidRecord], window_days: int) -> list[list[
 def duplicate_groups(
     records: Sequence[AidRecord], window_days: int
 ) -> list[tuple[tuple[str, str, str], list[AidRecord]]]:
-    """Every duplicate group of a ledger, with its :func:`~matcher.eligibility.aid_key`.
+    """Every duplicate group of a ledger, with its :func:`~matcher.prepare.eligibility.aid_key`.
 
     Records are keyed by household (or village, for village-level aid) and category; each key's
     records are split into :func:`duplicate_runs`. Keys come in the order of their first record

@@ -1,14 +1,14 @@
-"""The duplicate submissions merged before solving (:mod:`matcher.merging`), as the
+"""The duplicate submissions merged before solving (:mod:`matcher.prepare.merging`), as the
 ``merged_submissions`` section of the duplicate-aid report."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from matcher.lookup import ScenarioIndex
-from matcher.merging import REASON as MERGE_REASON
+from matcher.evaluate.usage import service_hours
 from matcher.plan import Plan
-from matcher.usage import service_hours
+from matcher.prepare.merging import REASON as MERGE_REASON
+from matcher.problem.index import ScenarioIndex
 
 _DECIMALS = 4
 

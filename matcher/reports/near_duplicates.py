@@ -13,7 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
-from matcher.eligibility import aid_key
+from matcher.prepare.eligibility import aid_key
 from matcher.scenario import AidRecord, Category
 
 # Sorted category pairs (by value) and why their services overlap.

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from matcher.loading import parse_scenario, read_document
+from matcher.intake.loading import parse_scenario, read_document
 from matcher.scenario import REGIONS, Scenario
 from matcher.sweep.policies import Policy
 
@@ -112,7 +112,7 @@ class Task:
 def build_scenario(task: Task) -> tuple[Scenario, int]:
     """The validated scenario a task solves (policy applied) and its number of warnings.
 
-    Raises :class:`~matcher.problems.ScenarioInvalid` when the source or the policy's changes
+    Raises :class:`~matcher.intake.issues.ScenarioInvalid` when the source or the policy's changes
     make an invalid scenario, ``ValueError`` when the generator refuses the spec."""
     data = task.policy.apply(task.source.load())
     loaded = parse_scenario(data)

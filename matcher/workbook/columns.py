@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
-from matcher.departments import CATEGORY_DEPARTMENT
+from matcher.prepare.departments import CATEGORY_DEPARTMENT
 
 
 class Kind(StrEnum):

@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
-from matcher.problems import Problem
+from matcher.intake.issues import Issue
 from matcher.workbook.results import WORKBOOK, ImportResult, Location
 from matcher.workbook.sheets import Convert, Extra, SheetReader, Table
 
@@ -130,7 +130,7 @@ def _merge_extra(reader: SheetReader) -> None:
 
 
 def _failed(message: str) -> ImportResult:
-    return ImportResult(None, (Problem(str(WORKBOOK), message),), (WORKBOOK,))
+    return ImportResult(None, (Issue(str(WORKBOOK), message),), (WORKBOOK,))
 
 
 def _decode(file: Path, reader: SheetReader) -> str | None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from openpyxl.utils import column_index_from_string
 
-from matcher.problems import Problem, errors_of, warnings_of
+from matcher.intake.issues import Issue, errors_of, warnings_of
 from matcher.scenario import Scenario
 from matcher.workbook.columns import SHEETS, sheet_for_title
 
@@ -50,21 +50,21 @@ WORKBOOK = Location("workbook")
 @dataclass(frozen=True)
 class ImportResult:
     """What an import found: the raw scenario (also when it has errors, for inspection), every
-    problem located at its cell (``Problem.path`` is the :class:`Location`, e.g. ``needs!G8``),
+    problem located at its cell (``Issue.path`` is the :class:`Location`, e.g. ``needs!G8``),
     and the validated scenario when there is no error."""
 
     raw: dict[str, Any] | None
-    problems: tuple[Problem, ...]
+    problems: tuple[Issue, ...]
     locations: tuple[Location, ...] = ()  # one per problem, in the same order
     scenario: Scenario | None = None
 
     @property
-    def errors(self) -> tuple[Problem, ...]:
+    def errors(self) -> tuple[Issue, ...]:
         """The problems that stop the import: nothing may be written."""
         return errors_of(self.problems)
 
     @property
-    def warnings(self) -> tuple[Problem, ...]:
+    def warnings(self) -> tuple[Issue, ...]:
         """The problems that do not stop it."""
         return warnings_of(self.problems)
 

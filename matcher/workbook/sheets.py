@@ -1,12 +1,12 @@
 """Reading the sheets of a scenario, whichever file they came from.
 
 Each sheet is read row by row, every cell as text first and then by its column's kind
-(:mod:`matcher.workbook.cells`), collecting every problem rather than stopping at the first.
-While reading, each value's cell is remembered under its place in the scenario
-(``("needs", 5, "level")``), so the problems that :func:`matcher.loading.parse_scenario` finds
-afterwards (ranges, enums, references, duplicate ids, pinned providers) are reported at the
-cell the planner typed, ``needs!G8``, not at a JSON path. A problem that the reader reported
-for a cell is not repeated by the schema check of the same cell.
+(:mod:`matcher.workbook.cells`), collecting every problem rather than stopping at the first. While
+reading, each value's cell is remembered under its place in the scenario (``("needs", 5,
+"level")``), so the problems that :func:`matcher.intake.loading.parse_scenario` finds afterwards
+(ranges, enums, references, duplicate ids, pinned providers) are reported at the cell the planner
+typed, ``needs!G8``, not at a JSON path. A problem that the reader reported for a cell is not
+repeated by the schema check of the same cell.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from matcher.loading import parse_scenario
-from matcher.problems import Problem, ScenarioInvalid, Severity
+from matcher.intake.issues import Issue, ScenarioInvalid, Severity
+from matcher.intake.loading import parse_scenario
 from matcher.workbook.cells import CellError, cell_text, read_cell
 from matcher.workbook.columns import (
     IGNORED_SHEETS,
@@ -78,7 +78,7 @@ class SheetReader:
         self.convert = convert
         self.raw: dict[str, Any] = {"schema_version": 1}  # the template's form is version 1
         self.cells: dict[Key, Location] = {}
-        self.found: list[tuple[Location, Problem]] = []
+        self.found: list[tuple[Location, Issue]] = []
         self.reported: set[tuple[str, int | None, str | None]] = set()
         self.missing_fields: set[tuple[str, str]] = set()
         self.titles: dict[str, str] = {}  # sheet name -> title in the file
@@ -89,9 +89,7 @@ class SheetReader:
     def report(
         self, where: Location, message: str, item: str | None = None, severity: Severity = "error"
     ) -> None:
-        self.found.append(
-            (where, Problem(str(where), _with_header(message, where), item, severity))
-        )
+        self.found.append((where, Issue(str(where), _with_header(message, where), item, severity)))
         if severity == "error":
             self.reported.add(where.key)
 
@@ -321,7 +319,7 @@ class SheetReader:
                 continue
             message = JSON_PATH.sub(lambda m: str(self._locate(path_tokens(m[0]))), problem.message)
             message = _with_header(message, where)
-            self.found.append((where, Problem(str(where), message, problem.id, problem.severity)))
+            self.found.append((where, Issue(str(where), message, problem.id, problem.severity)))
         self.found.sort(key=lambda pair: problem_order(pair[0]))
         errors = any(p.severity == "error" for _, p in self.found)
         return ImportResult(

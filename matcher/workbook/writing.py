@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from matcher.files import atomic_path
-from matcher.loading import parse_scenario
+from matcher.intake.loading import parse_scenario
 from matcher.scenario import Scenario
 from matcher.workbook.cells import Written, format_cell
 from matcher.workbook.columns import README_SHEET, SHEETS, Column, Kind, Sheet
@@ -86,7 +86,7 @@ def write_template(path: Path) -> None:
 def export_scenario_xlsx(scenario: Scenario | Mapping[str, Any], path: Path) -> None:
     """Write a scenario in the template's form; :func:`~matcher.workbook.import_scenario` of
     the file gives back an equal scenario. A mapping is validated first (raises
-    :class:`~matcher.problems.ScenarioInvalid`)."""
+    :class:`~matcher.intake.issues.ScenarioInvalid`)."""
     book = Workbook()
     readme = book.active
     assert readme is not None  # a new workbook has one sheet

@@ -31,10 +31,10 @@ from typing import Any
 import httpx
 import pytest
 
-from matcher.evaluator import evaluate
-from matcher.loading import load_scenario
-from matcher.lookup import ScenarioIndex
+from matcher.evaluate.evaluator import evaluate
+from matcher.intake.loading import load_scenario
 from matcher.plan import Plan
+from matcher.problem.index import ScenarioIndex
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="reads /proc; workers use PR_SET_PDEATHSIG"

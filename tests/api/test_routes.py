@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.keys import key_hash
-from matcher.loading import parse_scenario
+from matcher.intake.loading import parse_scenario
 from tests.api.conftest import A, B, settings
 
 PROBLEM = "application/problem+json"

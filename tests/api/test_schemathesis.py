@@ -53,7 +53,8 @@ solved_app = create_app(
 # Checks whose defaults assume a schema can say which inputs the server accepts. Here it
 # cannot for three operations, so 422 is an expected answer to a schema-valid request there:
 # - POST /v1/plans, POST /v1/scenarios/validate: the scenario is a free-form object in the
-#   schema (DESIGN §3 is checked by matcher.loading, with every problem's JSON path in the 422);
+#   schema (DESIGN §3 is checked by matcher.intake.loading, with every problem's JSON path in
+#   the 422);
 #   a generated object is essentially never a valid county. POST /v1/plans also answers 422 to
 #   a time limit over MATCHER_MAX_TIME_LIMIT and to an Idempotency-Key reused with another body.
 # - GET /v1/plans: ``cursor`` is an opaque token only this service issues; any other string is

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.web.pages import LANGUAGES, STATIC, strings
 from matcher.export import SHEETS
-from matcher.loading import load_scenario, parse_scenario, scenario_sha256
+from matcher.intake.loading import load_scenario, parse_scenario, scenario_sha256
 from matcher.plan import UNMET_REASONS, PlanStatus
 from matcher.scenario import CATEGORIES
 from matcher.workbook import export_scenario_xlsx

@@ -19,7 +19,7 @@ from benchmarks.gap_orlib import (
     read_best_known,
     select,
 )
-from matcher.solution import SolveParams
+from matcher.problem.solution import SolveParams
 from solvers import get_solver
 
 # Copies of the shared instances these tests read, so they run on any machine.

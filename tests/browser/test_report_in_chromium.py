@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from matcher.loading import load_scenario
+from matcher.intake.loading import load_scenario
 from matcher.reports.html import render_html
 from matcher.run import solve_scenario
 from tests.browser.chromium import chromium

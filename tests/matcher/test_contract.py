@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from matcher.evaluator import evaluate
-from matcher.lookup import ScenarioIndex
+from matcher.evaluate.evaluator import evaluate
 from matcher.plan import Plan
+from matcher.problem.index import ScenarioIndex
 from matcher.run import solve_scenario
 from matcher.scenario import Scenario
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from matcher.loading import scenario_sha256
+from matcher.intake.loading import scenario_sha256
 from matcher.plan import plan_to_json, read_plan, write_plan
 from matcher.run import solve_scenario
 from matcher.scenario import Scenario

@@ -23,8 +23,8 @@ import networkx as nx
 import numpy as np
 import numpy.typing as npt
 
-from matcher.problem import Problem
-from matcher.solution import Solution
+from matcher.problem.arrays import Problem
+from matcher.problem.solution import Solution
 
 HOURS_TOL = 1e-9
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from matcher.generator import generate_scenario
-from matcher.loading import parse_scenario
+from matcher.intake.loading import parse_scenario
+from matcher.problem.score import score
 from matcher.run import RunResult, solve_scenario
-from matcher.score import score
 from solvers import SOLVERS
 
 from ..conftest import contract_dict

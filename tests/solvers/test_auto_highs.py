@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 
 from matcher.generator import generate_scenario
-from matcher.loading import parse_scenario
-from matcher.problem import Problem, compile_problem
-from matcher.solution import Progress, Solution, SolveParams
+from matcher.intake.loading import parse_scenario
+from matcher.problem.arrays import Problem
+from matcher.problem.compile import compile_problem
+from matcher.problem.solution import Progress, Solution, SolveParams
 from solvers.auto import AutoSolver
 from solvers.greedy import build_greedy
 from solvers.highs import HighsSolver

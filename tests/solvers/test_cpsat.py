@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from matcher.problem import Problem, compile_problem
+from matcher.problem.arrays import Problem
+from matcher.problem.compile import compile_problem
+from matcher.problem.solution import Funding, Progress, Solution, SolveParams, SolveResult
 from matcher.scenario import Scenario
-from matcher.solution import Funding, Progress, Solution, SolveParams, SolveResult
 from solvers.cpsat import CpSatSolver, solve
 
 from . import brute_force as bf

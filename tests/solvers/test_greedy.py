@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.problem import compile_problem
+from matcher.problem.compile import compile_problem
+from matcher.problem.score import score
+from matcher.problem.solution import SolveParams
 from matcher.scenario import Scenario
-from matcher.score import score
-from matcher.solution import SolveParams
 from solvers.greedy import GreedySolver, build_greedy
 
 from . import brute_force as bf

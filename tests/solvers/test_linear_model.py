@@ -12,8 +12,8 @@ import random
 import numpy as np
 import pytest
 
-from matcher.problem import Problem
-from matcher.solution import Funding, Solution
+from matcher.problem.arrays import Problem
+from matcher.problem.solution import Funding, Solution
 from solvers.linear_model import ChangeLimit, build_linear_model, servable_needs
 from solvers.lp_bound import solve_lp
 from tests.solvers import brute_force as bf

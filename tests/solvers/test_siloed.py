@@ -11,14 +11,15 @@ from typing import Any
 
 import pytest
 
-from matcher.assemble import solution_to_plan
-from matcher.departments import CATEGORY_DEPARTMENT
-from matcher.evaluator import Evaluation, evaluate
+from matcher.evaluate.evaluator import Evaluation, evaluate
 from matcher.generator import generate_scenario
 from matcher.plan import Assignment, DuplicateService, Plan, SolverInfo
-from matcher.problem import Problem, compile_problem
+from matcher.prepare.departments import CATEGORY_DEPARTMENT
+from matcher.problem.arrays import Problem
+from matcher.problem.assemble import solution_to_plan
+from matcher.problem.compile import compile_problem
+from matcher.problem.solution import SolveParams, SolveResult
 from matcher.scenario import CATEGORIES, Scenario
-from matcher.solution import SolveParams, SolveResult
 from solvers.greedy import GreedySolver
 from solvers.siloed import SiloedSolver, category_owner, common_pools
 

@@ -7,8 +7,8 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from matcher.lookup import ScenarioIndex
 from matcher.plan import UNMET_REASONS
+from matcher.problem.index import ScenarioIndex
 from matcher.reports.html.figures import Figures
 from matcher.reports.html.fmt import as_float, compact, esc, number, share
 

@@ -11,9 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from matcher.evaluator import Evaluation, evaluate
-from matcher.lookup import ScenarioIndex
+from matcher.evaluate.evaluator import Evaluation, evaluate
 from matcher.plan import Plan, Unmet
+from matcher.problem.index import ScenarioIndex
 from matcher.reports.blind_spots import blind_spots_report
 from matcher.reports.duplicate_aid import duplicate_aid_report
 from matcher.scenario import Village

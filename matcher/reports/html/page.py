@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from matcher import __version__
-from matcher.evaluator import Evaluation
-from matcher.lookup import ScenarioIndex
+from matcher.evaluate.evaluator import Evaluation
 from matcher.plan import UNMET_REASONS, Plan
+from matcher.problem.index import ScenarioIndex
 from matcher.reports.html.assets import CSS, JS
 from matcher.reports.html.blind_spots import blind_spots_section
 from matcher.reports.html.charts import funding_chart, reason_legend, unmet_charts

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from matcher.lookup import ScenarioIndex
+from matcher.problem.index import ScenarioIndex
 from matcher.reports.html.figures import Figures, VillageCoverage
 from matcher.reports.html.fmt import esc, number, share
 from matcher.scenario import Place, Village

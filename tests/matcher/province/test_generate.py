@@ -9,7 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from matcher.cli import app
-from matcher.loading import parse_scenario
+from matcher.intake.loading import parse_scenario
 from matcher.province.document import PROVINCE_FILE
 from matcher.province.envelopes import build_province
 from matcher.province.generate import (

@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from matcher.cli import app
-from matcher.lookup import ScenarioIndex
 from matcher.plan import FundingLine, Plan, Unmet, write_plan
+from matcher.problem.index import ScenarioIndex
 from matcher.reports.diff import plan_diff, render_diff_text
 from matcher.scenario import Scenario
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from matcher.lookup import ScenarioIndex
 from matcher.plan import Plan
+from matcher.problem.index import ScenarioIndex
 from matcher.reports.duplicate_aid import duplicate_aid_report
 from matcher.reports.near_duplicates import RELATED_CATEGORIES
 from matcher.reports.text import render_duplicate_aid

@@ -13,10 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 from matcher.cli import app
-from matcher.evaluator import evaluate
+from matcher.evaluate.evaluator import evaluate
 from matcher.generator import generate_scenario
-from matcher.lookup import ScenarioIndex
 from matcher.plan import Plan
+from matcher.problem.index import ScenarioIndex
 from matcher.reports import build_reports
 from matcher.reports.html import render_html
 from matcher.reports.html.svg_map import NO_NEEDS_COLOUR, coverage_colour

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from matcher.evaluator import evaluate
+from matcher.evaluate.evaluator import evaluate
 from matcher.plan import read_plan
 from matcher.sweep import (
     IDENTITY,

@@ -1,0 +1,179 @@
+"""Key figures of a plan, as planners and the policy targets of DESIGN §1 read them."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+import numpy as np
+
+from matcher.evaluate.objective import ObjectiveTerms, served_value_by_village
+from matcher.evaluate.usage import PlanUsage, service_hours
+from matcher.plan import Plan, Unmet
+from matcher.problem.index import ScenarioIndex
+from matcher.scenario import REGIONS, Organization
+
+
+def served_by_region(index: ScenarioIndex, served: set[str]) -> dict[str, dict[str, float]]:
+    """Needs served and their value by the village's region class (east, central, west): what
+    the regional tilt of the policy moves."""
+    needs: dict[str, float] = {r: 0 for r in REGIONS}
+    value: dict[str, float] = {r: 0.0 for r in REGIONS}
+    for need_id in served:
+        need = index.needs[need_id]
+        region = index.villages[need.village].region
+        needs[region] += 1
+        value[region] += index.value(need)
+    return {"needs": needs, "value": value}
+
+
+def gini(values: list[float]) -> float:
+    """The Gini coefficient of non-negative values (0 = equal, towards 1 = concentrated)."""
+    x = np.sort(np.asarray(values, dtype=np.float64))
+    if len(x) == 0 or x.sum() <= 0:
+        return 0.0
+    n = len(x)
+    ranks = np.arange(1, n + 1)
+    return float((2 * (ranks * x).sum()) / (n * x.sum()) - (n + 1) / n)
+
+
+def _share(part: float, whole: float) -> float:
+    return part / whole if whole > 0 else 0.0
+
+
+def households_reached(index: ScenarioIndex, plan: Plan, usage: PlanUsage) -> int:
+    """Households of paired villages, plus households with a served need elsewhere."""
+    paired = {v for v, n in usage.pairings_of_village.items() if n > 0}
+    reached = sum(v.households for v in index.scenario.villages if v.id in paired)
+    extra = {
+        need.household
+        for a in plan.assignments
+        if (need := index.needs.get(a.need)) is not None
+        and need.household is not None
+        and need.village not in paired
+    }
+    return reached + len(extra)
+
+
+def plan_duplicates(index: ScenarioIndex, plan: Plan) -> int:
+    """(household or village, category) pairs the plan serves by more than one provider.
+
+    Only possible when a household submitted the same category twice (two needs); H1 keeps
+    each single need to one provider.
+    """
+    providers: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for a in plan.assignments:
+        need = index.needs.get(a.need)
+        if need is not None:
+            providers[(need.household or "", need.village, need.category.value)].add(a.provider)
+    return sum(1 for who in providers.values() if len(who) > 1)
+
+
+def compute_kpis(
+    index: ScenarioIndex,
+    plan: Plan,
+    usage: PlanUsage,
+    terms: ObjectiveTerms,
+    unmet: list[Unmet],
+) -> dict[str, Any]:
+    """Every KPI of a plan, from the evaluator's own figures."""
+    s = index.scenario
+    served_ids = {a.need for a in plan.assignments if a.need in index.needs}
+    servable = [n for n in s.needs if n.id not in index.blocked]
+    value_servable = sum(index.value(n) for n in servable)
+    value_served = terms.value
+    households_total = sum(v.households for v in s.villages)
+    reached = households_reached(index, plan, usage)
+    min_cadres = s.policy.min_cadres_per_village
+    enough = sum(1 for v in s.villages if usage.pairings_of_village.get(v.id, 0) >= min_cadres)
+    hours_by_provider: dict[str, float] = defaultdict(float)
+    for a in plan.assignments:
+        hours_by_provider[a.provider] += service_hours(index, a)
+    social = sum(h for p, h in hours_by_provider.items() if p in index.organizations)
+    service_total = sum(hours_by_provider.values())
+    served_by_village = served_value_by_village(index, plan)
+    shares = [
+        served_by_village[v] / total
+        for v, total in index.village_servable_value.items()
+        if total > 0
+    ]
+    # Villages no road reaches are at 0 whatever the plan does; the fairness floor's effect
+    # shows among the others.
+    reachable_shares = [
+        served_by_village[v] / total
+        for v, total in index.village_servable_value.items()
+        if total > 0 and index.village_reachable.get(v, True)
+    ]
+    floor = s.policy.fairness_floor_share
+    pools = {
+        p.id: {
+            "amount": p.amount,
+            "used": usage.pool_spent.get(p.id, 0),
+            "left": p.amount - usage.pool_spent.get(p.id, 0),
+        }
+        for p in s.pools
+    }
+    providers_used = {a.provider for a in plan.assignments}
+    travel_pairing = sum(
+        s.policy.visits_per_pairing * hours
+        for p in sorted({(p.cadre, p.village) for p in plan.pairings})  # same sum everywhere
+        if (c := index.cadres.get(p[0])) is not None
+        and (hours := index.travel_hours(c, p[1])) != float("inf")
+    )
+    wasted_hours = sum(service_hours(index, d) for d in plan.duplicate_services)
+    wasted_yuan = sum(line.amount for d in plan.duplicate_services for line in d.funding)
+    reasons = Counter(u.reason for u in unmet)
+    by_region = served_by_region(index, served_ids)
+    return {
+        "objective": terms.total,
+        "objective_terms": terms.to_dict(),
+        "needs_total": len(s.needs),
+        "needs_servable": len(servable),
+        "needs_served": len(served_ids),
+        "needs_served_share": _share(len(served_ids), len(s.needs)),
+        "needs_held_back_by_recent_aid": len(index.blocked),
+        "value_served": value_served,
+        "value_servable": value_servable,
+        "value_served_share": _share(value_served, value_servable),
+        "needs_served_by_region": by_region["needs"],
+        "value_served_by_region": by_region["value"],
+        "households_total": households_total,
+        "households_reached": reached,
+        "households_reached_share": _share(reached, households_total),
+        "villages_total": len(s.villages),
+        "villages_with_min_cadres": enough,
+        "villages_with_min_cadres_share": _share(enough, len(s.villages)),
+        "unreachable_villages": sum(1 for r in index.village_reachable.values() if not r),
+        "pairings": len({(p.cadre, p.village) for p in plan.pairings}),
+        "social_share_of_served_hours": _share(social, service_total),
+        "social_share_target": s.policy.social_share_target,
+        "providers_used": len(providers_used),
+        "organizations_used": len(providers_used & set(index.organizations)),
+        "service_hours": service_total,
+        "travel_hours": terms.travel_penalty / s.policy.travel_penalty_per_hour
+        if s.policy.travel_penalty_per_hour > 0
+        else sum(
+            index.travel_hours(p, n.village)
+            for a in plan.assignments
+            if (p := index.provider(a.provider)) is not None
+            and (n := index.needs.get(a.need)) is not None
+        ),
+        "pairing_travel_hours": travel_pairing,
+        "funding_used": sum(usage.pool_spent.values()),
+        "funding_total": sum(p.amount for p in s.pools),
+        "funding_by_pool": pools,
+        "village_funding_gini": gini(
+            [float(usage.village_funded.get(v.id, 0)) for v in s.villages]
+        ),
+        "min_village_value_share": min(shares) if shares else 1.0,
+        "min_reachable_village_value_share": min(reachable_shares) if reachable_shares else 1.0,
+        "reachable_villages_below_30pct_value": sum(1 for x in reachable_shares if x < 0.3),
+        "reachable_villages_below_fairness_floor": sum(1 for x in reachable_shares if x < floor),
+        "duplicates_in_plan": plan_duplicates(index, plan) + len(plan.duplicate_services),
+        "duplicate_service_hours": wasted_hours,
+        "duplicate_service_yuan": wasted_yuan,
+        "unmet_by_reason": {r: reasons.get(r, 0) for r in sorted(reasons)},
+        "organization_kinds": sorted(
+            {p.kind for p in index.organizations.values() if isinstance(p, Organization)}
+        ),
+    }

@@ -1,0 +1,181 @@
+"""Why each open need stayed open: the reason codes of DESIGN §6, most structural first.
+
+The reason names the binding resource in the detail (which providers are in reach and how many
+hours they have left, which pools or caps ran short), so a planner knows what would close it.
+"""
+
+from __future__ import annotations
+
+from matcher.evaluate.usage import PlanUsage
+from matcher.plan import Plan, Unmet
+from matcher.prepare.eligibility import (
+    HOURS_TOLERANCE,
+    holds_skill,
+    is_available,
+    pool_limit_per_need,
+)
+from matcher.problem.index import ScenarioIndex
+from matcher.scenario import Need
+
+
+def _names(ids: list[str], limit: int = 4) -> str:
+    shown = ", ".join(ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def _already_aided(index: ScenarioIndex, need: Need) -> Unmet | None:
+    records = index.blocked.get(need.id)
+    if not records:
+        return None
+    who = " and ".join(f"{r.provider} on {r.date.isoformat()}" for r in records)
+    whom = need.household or f"village {need.village}"
+    return Unmet(
+        need=need.id, reason="already_aided", detail=f"{need.category.value} for {whom} by {who}"
+    )
+
+
+def _merged(index: ScenarioIndex, need: Need) -> Unmet | None:
+    merge = index.merged.get(need.id)
+    if merge is None:
+        return None
+    return Unmet(need=need.id, reason="not_chosen", detail=merge.detail, merged_into=merge.kept)
+
+
+def _no_provider(index: ScenarioIndex, need: Need) -> Unmet | None:
+    if index.servers(need.id):
+        return None
+    skill, level = need.required_skill.value, need.level
+    holders = [p for p in index.providers if holds_skill(p, need)]
+    if not index.village_reachable.get(need.village, True):
+        detail = f"village {need.village} is unreachable by road"
+    elif not holders:
+        detail = f"no provider holds {skill} level {level}"
+    else:
+        available = [p for p in holders if is_available(p)]
+        if not available:
+            who = _names([p.id for p in holders])
+            detail = f"{skill} level {level}: only {who} " + (
+                f"holds it and {who} is unavailable"
+                if len(holders) == 1
+                else "hold it and all are unavailable"
+            )
+        else:
+            nearest = min(available, key=lambda p: index.minutes(p, need.village))
+            minutes = index.minutes(nearest, need.village)
+            detail = (
+                f"{len(available)} providers hold {skill} level {level}; none reaches "
+                f"{need.village} within its travel limit or area (nearest {nearest.id}: "
+                f"{minutes:.0f} min, limit {nearest.max_travel_minutes:g})"
+            )
+    return Unmet(need=need.id, reason="no_provider_in_reach", detail=detail)
+
+
+def _no_eligible_funding(index: ScenarioIndex, need: Need) -> Unmet | None:
+    if need.cost <= 0:
+        return None
+    village = index.villages[need.village]
+    if index.admitting_pools(need.id):
+        return None
+    return Unmet(
+        need=need.id,
+        reason="no_eligible_funding",
+        detail=f"cost {need.cost}: no pool admits {need.category.value} "
+        f"in {village.region} village {village.id}",
+    )
+
+
+def _unfundable(index: ScenarioIndex, need: Need) -> Unmet | None:
+    """Funding that no plan could find: the cost exceeds the cap or the pools' per-need limits."""
+    if need.cost <= 0:
+        return None
+    cap = index.village_cap(need.village)
+    if need.cost > cap:
+        return Unmet(
+            need=need.id,
+            reason="funding_exhausted",
+            detail=f"cost {need.cost} exceeds village {need.village}'s funding cap {cap}",
+        )
+    pools = index.admitting_pools(need.id)
+    most = sum(pool_limit_per_need(p) for p in pools)
+    if need.cost > most:
+        return Unmet(
+            need=need.id,
+            reason="funding_exhausted",
+            detail=f"cost {need.cost} exceeds what the admitting pools "
+            f"{_names([p.id for p in pools])} may pay for one need ({most})",
+        )
+    return None
+
+
+def _capacity(index: ScenarioIndex, need: Need, usage: PlanUsage) -> Unmet | None:
+    in_reach = index.servers(need.id)
+    fits = [
+        p
+        for p in in_reach
+        if p.hours - usage.provider_hours.get(p.id, 0.0) + HOURS_TOLERANCE
+        >= need.hours + index.travel_hours(p, need.village)
+    ]
+    if fits:
+        return None
+    most_left = max(p.hours - usage.provider_hours.get(p.id, 0.0) for p in in_reach)
+    return Unmet(
+        need=need.id,
+        reason="capacity_exhausted",
+        detail=f"{len(in_reach)} providers with {need.required_skill.value} >= {need.level} "
+        f"within reach ({_names([p.id for p in in_reach])}); all have too few hours left "
+        f"(most: {max(0.0, most_left):.1f} h; {need.hours:g} h plus travel needed)",
+    )
+
+
+def _funding_left(index: ScenarioIndex, need: Need, usage: PlanUsage) -> Unmet | None:
+    if need.cost <= 0:
+        return None
+    cap_left = index.village_cap(need.village) - usage.village_funded.get(need.village, 0)
+    if cap_left < need.cost:
+        return Unmet(
+            need=need.id,
+            reason="funding_exhausted",
+            detail=f"village {need.village} has {max(0, cap_left)} yuan of its cap left; "
+            f"cost {need.cost}",
+        )
+    pools = index.admitting_pools(need.id)
+    left = {p.id: max(0, p.amount - usage.pool_spent.get(p.id, 0)) for p in pools}
+    payable = sum(min(left[p.id], pool_limit_per_need(p)) for p in pools)
+    if payable < need.cost:
+        shown = ", ".join(f"{pid} {amount}" for pid, amount in left.items())
+        return Unmet(
+            need=need.id,
+            reason="funding_exhausted",
+            detail=f"cost {need.cost}; admitting pools have too little left ({shown} yuan)",
+        )
+    return None
+
+
+def unmet_reason(index: ScenarioIndex, need: Need, usage: PlanUsage) -> Unmet:
+    """The most structural reason a need is not served in a plan of this usage."""
+    for structural in (_already_aided, _merged, _no_provider, _no_eligible_funding, _unfundable):
+        found = structural(index, need)
+        if found is not None:
+            return found
+    for residual in (_capacity, _funding_left):
+        found = residual(index, need, usage)
+        if found is not None:
+            return found
+    return Unmet(
+        need=need.id,
+        reason="not_chosen",
+        detail="a provider in reach has the hours and the pools can pay; "
+        "the objective preferred other needs",
+    )
+
+
+def unmet_needs(index: ScenarioIndex, plan: Plan, usage: PlanUsage) -> list[Unmet]:
+    """A reason for every need the plan leaves open, in scenario order."""
+    served = {a.need for a in plan.assignments}
+    return [
+        unmet_reason(index, need, usage).model_copy(
+            update={"village": need.village, "category": need.category.value}
+        )
+        for need in index.scenario.needs
+        if need.id not in served
+    ]

@@ -1,0 +1,97 @@
+"""Problems of a scenario file: plain data that the CLI prints and the API returns.
+
+A :class:`Issue` points at one spot of the document by a JSON path (``$.cadres[3].base``),
+names the id of the list item it belongs to, and says in plain words what is wrong. Errors stop
+a scenario from loading; warnings do not. The HTTP API turns the same list into RFC 9457
+problem details, so a problem holds nothing but strings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem of a scenario: where it is, which item, what is wrong, and how bad."""
+
+    path: str  # JSON path like "$.cadres[3].hours"
+    message: str
+    id: str | None = None  # the id of the offending item (e.g. "C0004"), or None
+    severity: Severity = "error"
+
+    def to_dict(self) -> dict[str, str | None]:
+        """The problem as a JSON-ready dict with keys path, message, id and severity."""
+        return {
+            "path": self.path,
+            "message": self.message,
+            "id": self.id,
+            "severity": self.severity,
+        }
+
+    def __str__(self) -> str:
+        """``$.cadres[3].base (C0004): base "T99" is not a place or village``; the severity is
+        left to the caller (the CLI colours it)."""
+        where = self.path if self.id is None else f"{self.path} ({self.id})"
+        return f"{where}: {self.message}"
+
+
+def json_path(loc: Sequence[str | int]) -> str:
+    """A JSON path for a location: ``("cadres", 3, "base")`` gives ``$.cadres[3].base``.
+
+    Keys that are not plain identifiers are written in brackets:
+    ``$.policy.priority_weights["1"]``.
+    """
+    parts = ["$"]
+    for key in loc:
+        if isinstance(key, int):
+            parts.append(f"[{key}]")
+        elif _IDENTIFIER.match(key):
+            parts.append(f".{key}")
+        else:
+            escaped = key.replace("\\", "\\\\").replace('"', '\\"')
+            parts.append(f'["{escaped}"]')
+    return "".join(parts)
+
+
+def errors_of(problems: Iterable[Issue]) -> tuple[Issue, ...]:
+    """The problems that stop a scenario from loading (or an import from writing)."""
+    return tuple(p for p in problems if p.severity == "error")
+
+
+def warnings_of(problems: Iterable[Issue]) -> tuple[Issue, ...]:
+    """The problems that would not have stopped it on their own."""
+    return tuple(p for p in problems if p.severity == "warning")
+
+
+class ScenarioInvalid(Exception):
+    """A scenario that cannot be used, with every problem found (errors and warnings)."""
+
+    def __init__(self, problems: Iterable[Issue]) -> None:
+        self.problems: tuple[Issue, ...] = tuple(problems)
+        super().__init__(self._summary())
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        """The problems that stop the scenario from loading."""
+        return errors_of(self.problems)
+
+    @property
+    def warnings(self) -> tuple[Issue, ...]:
+        """The problems that would not have stopped it on their own."""
+        return warnings_of(self.problems)
+
+    def _summary(self) -> str:
+        errors = sum(1 for p in self.problems if p.severity == "error")
+        warnings = len(self.problems) - errors
+        head = f"the scenario has {errors} error{'s' * (errors != 1)}"
+        if warnings:
+            head += f" and {warnings} warning{'s' * (warnings != 1)}"
+        return "\n".join([head + ":", *(f"  {p.severity}: {p}" for p in self.problems)])

@@ -1,0 +1,108 @@
+"""Turn a solver's raw assignment (array indices) into a plan in the ids of the scenario."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from matcher.plan import Assignment, DuplicateService, FundingLine, Pairing, Plan, SolverInfo
+from matcher.problem.arrays import Problem
+from matcher.problem.solution import Funding, Solution
+from matcher.scenario import CATEGORIES
+
+
+def _funding_lines(problem: Problem, lines: list[Funding]) -> list[FundingLine]:
+    return [FundingLine(pool=problem.pool_ids[f.pool], amount=int(f.amount)) for f in lines]
+
+
+def _arc_minutes(problem: Problem, need: int, provider: int) -> float:
+    for a in problem.arcs_of(need):
+        if problem.arc_provider[a] == provider:
+            return float(problem.arc_minutes[a])
+    raise ValueError(
+        f"{problem.provider_ids[provider]} cannot serve {problem.need_ids[need]}: no such arc"
+    )
+
+
+def _hours(problem: Problem, need: int, minutes: float, round_trip_factor: float) -> float:
+    return round(float(problem.need_hours[need]) + round_trip_factor * minutes / 60.0, 4)
+
+
+def solution_to_plan(
+    problem: Problem, solution: Solution, solver: SolverInfo, round_trip: bool = True
+) -> Plan:
+    """The plan of a raw solution: assignments with travel and hours, funding, pairings."""
+    factor = 2.0 if round_trip else 1.0
+    by_need: dict[int, list[Funding]] = defaultdict(list)
+    for f in solution.funding:
+        if f.amount > 0:
+            by_need[f.need].append(f)
+    assignments = []
+    for need in map(int, (solution.need_provider >= 0).nonzero()[0]):
+        provider = int(solution.need_provider[need])
+        minutes = _arc_minutes(problem, need, provider)
+        assignments.append(
+            Assignment(
+                need=problem.need_ids[need],
+                provider=problem.provider_ids[provider],
+                travel_minutes=round(minutes, 4),
+                hours=_hours(problem, need, minutes, factor),
+                funding=_funding_lines(problem, by_need.get(need, [])),
+                village=problem.village_ids[int(problem.need_village[need])],
+                category=CATEGORIES[int(problem.need_category[need])],
+            )
+        )
+    wasted = []
+    for w in solution.wasted:
+        minutes = _arc_minutes(problem, w.need, w.provider)
+        wasted.append(
+            DuplicateService(
+                need=problem.need_ids[w.need],
+                provider=problem.provider_ids[w.provider],
+                why=w.why,
+                travel_minutes=round(minutes, 4),
+                hours=_hours(problem, w.need, minutes, factor),
+                funding=_funding_lines(problem, list(w.funding)),
+            )
+        )
+    pairings = [
+        Pairing(cadre=problem.provider_ids[c], village=problem.village_ids[v])
+        for c, v in sorted(set(solution.pairings))
+    ]
+    return Plan(
+        solver=solver, pairings=pairings, assignments=assignments, duplicate_services=wasted
+    )
+
+
+def plan_to_solution(problem: Problem, plan: Plan) -> tuple[Solution, list[str]]:
+    """A previous plan as a raw solution over ``problem`` (re-planning), and notes on what of it
+    no longer exists in the scenario (needs withdrawn, providers or villages gone), which is
+    dropped. Whether the rest still keeps the rules is for the solver to check and repair."""
+    need_index = {n: i for i, n in enumerate(problem.need_ids)}
+    provider_index = {p: i for i, p in enumerate(problem.provider_ids)}
+    village_index = {v: i for i, v in enumerate(problem.village_ids)}
+    pool_index = {q: i for i, q in enumerate(problem.pool_ids)}
+    notes: list[str] = []
+    need_provider = np.full(problem.n_needs, -1, dtype=np.int64)
+    funding: list[Funding] = []
+    for a in plan.assignments:
+        n, p = need_index.get(a.need), provider_index.get(a.provider)
+        if n is None or p is None:
+            notes.append(f"assignment {a.need} -> {a.provider}: no longer in the scenario")
+            continue
+        need_provider[n] = p
+        for line in a.funding:
+            q = pool_index.get(line.pool)
+            if q is None:
+                notes.append(f"funding of {a.need} by {line.pool}: no such pool any more")
+                continue
+            funding.append(Funding(n, q, int(line.amount)))
+    pairings: list[tuple[int, int]] = []
+    for pairing in plan.pairings:
+        c, v = provider_index.get(pairing.cadre), village_index.get(pairing.village)
+        if c is None or v is None or c >= problem.n_cadres:
+            notes.append(f"pairing {pairing.cadre} - {pairing.village}: no longer in the scenario")
+            continue
+        pairings.append((c, v))
+    return Solution(need_provider, tuple(funding), tuple(sorted(set(pairings)))), notes

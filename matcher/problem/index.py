@@ -1,0 +1,177 @@
+"""A scenario indexed by id, with its travel times: what rules, reports and KPIs look things up in.
+
+Built once per evaluation so that every rule reads the same figures (travel minutes, recent aid,
+caps) instead of recomputing them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+
+from matcher.prepare.eligibility import (
+    Provider,
+    blocking_records,
+    holds_skill,
+    in_area,
+    index_by_id,
+    is_available,
+    need_value,
+    travel_hours,
+    within_travel,
+)
+from matcher.prepare.merging import Merge, duplicate_submissions, merged_needs
+from matcher.prepare.network import TravelTimes, travel_times
+from matcher.problem.arrays import Problem
+from matcher.problem.compile import compile_problem
+from matcher.scenario import AidRecord, Cadre, Need, Organization, Pool, Scenario, Village
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioIndex:
+    """The scenario's lists by id, plus travel minutes and the needs H8 holds back."""
+
+    scenario: Scenario
+    times: TravelTimes
+
+    @cached_property
+    def needs(self) -> dict[str, Need]:
+        """Needs by id."""
+        return index_by_id(self.scenario.needs)
+
+    @cached_property
+    def villages(self) -> dict[str, Village]:
+        """Villages by id."""
+        return index_by_id(self.scenario.villages)
+
+    @cached_property
+    def cadres(self) -> dict[str, Cadre]:
+        """Cadres by id."""
+        return index_by_id(self.scenario.cadres)
+
+    @cached_property
+    def organizations(self) -> dict[str, Organization]:
+        """Organisations by id."""
+        return index_by_id(self.scenario.organizations)
+
+    @cached_property
+    def pools(self) -> dict[str, Pool]:
+        """Pools by id."""
+        return index_by_id(self.scenario.pools)
+
+    @cached_property
+    def blocked(self) -> dict[str, tuple[AidRecord, ...]]:
+        """H8: the needs recent aid holds back, with the records that hold each back."""
+        return blocking_records(self.scenario)
+
+    @cached_property
+    def merged(self) -> dict[str, Merge]:
+        """Duplicate submissions merged before solving: each merged need with its merge."""
+        return merged_needs(duplicate_submissions(self.scenario, self.blocked))
+
+    @staticmethod
+    def build(scenario: Scenario, times: TravelTimes | None = None) -> ScenarioIndex:
+        """Index a scenario, computing travel times unless given."""
+        return ScenarioIndex(scenario, times if times is not None else travel_times(scenario))
+
+    @cached_property
+    def _base_row(self) -> dict[str, int]:
+        return {b: i for i, b in enumerate(self.times.base_ids)}
+
+    @cached_property
+    def _village_col(self) -> dict[str, int]:
+        return {v: j for j, v in enumerate(self.times.village_ids)}
+
+    def provider(self, provider_id: str) -> Provider | None:
+        """A cadre or organisation by id."""
+        return self.cadres.get(provider_id) or self.organizations.get(provider_id)
+
+    def minutes(self, provider: Provider, village_id: str) -> float:
+        """One-way travel minutes from the provider's base to a village (inf if unreachable)."""
+        row = self._base_row.get(provider.base)
+        col = self._village_col.get(village_id)
+        if row is None or col is None:
+            return math.inf
+        return float(self.times.minutes[row, col])
+
+    def travel_hours(self, provider: Provider, village_id: str) -> float:
+        """Travel hours of one service visit (round trip per policy)."""
+        return travel_hours(self.minutes(provider, village_id), self.scenario.policy)
+
+    def value(self, need: Need) -> float:
+        """value(n) of DESIGN §5."""
+        return need_value(need, self.villages[need.village], self.scenario.policy)
+
+    def can_reach(self, provider: Provider, village_id: str) -> bool:
+        """H3: within travel limit, in area, reachable."""
+        village = self.villages[village_id]
+        minutes = self.minutes(provider, village_id)
+        return (
+            math.isfinite(minutes)
+            and within_travel(provider, minutes)
+            and in_area(provider, village)
+        )
+
+    def can_serve(self, provider: Provider, need: Need) -> bool:
+        """Available, holds the skill (H2) and reaches the village (H3)."""
+        return (
+            is_available(provider)
+            and holds_skill(provider, need)
+            and self.can_reach(provider, need.village)
+        )
+
+    def village_cap(self, village_id: str) -> int:
+        """The funding cap of a village."""
+        return self.scenario.village_cap(self.villages[village_id])
+
+    @cached_property
+    def providers(self) -> tuple[Provider, ...]:
+        """Cadres then organisations."""
+        return (*self.scenario.cadres, *self.scenario.organizations)
+
+    @cached_property
+    def village_servable_value(self) -> dict[str, float]:
+        """total_value(v): the value of the village's needs that H8 leaves servable."""
+        totals = {v: 0.0 for v in self.villages}
+        for need in self.scenario.needs:
+            if need.id not in self.blocked:
+                totals[need.village] += self.value(need)
+        return totals
+
+    @cached_property
+    def village_reachable(self) -> dict[str, bool]:
+        """Whether any place reaches each village (always true without roads)."""
+        return {v: bool(self.times.village_reachable[j]) for v, j in self._village_col.items()}
+
+    @cached_property
+    def problem(self) -> Problem:
+        """The scenario compiled for solvers (once per index)."""
+        return compile_problem(self.scenario, self.times)
+
+    @cached_property
+    def _servers(self) -> dict[str, tuple[Provider, ...]]:
+        # The compiled problem's arcs are exactly the (need, provider) pairs that can_serve
+        # admits, computed vectorised; nearest provider first.
+        problem = self.problem
+        providers = self.providers
+        return {
+            need_id: tuple(providers[int(problem.arc_provider[a])] for a in problem.arcs_of(n))
+            for n, need_id in enumerate(problem.need_ids)
+        }
+
+    def servers(self, need_id: str) -> tuple[Provider, ...]:
+        """Providers that can serve a need (H2, H3, available), nearest first."""
+        return self._servers.get(need_id, ())
+
+    @cached_property
+    def _admitting(self) -> dict[str, tuple[Pool, ...]]:
+        problem, pools = self.problem, self.scenario.pools
+        return {
+            need_id: tuple(pools[int(q)] for q in problem.pools_of(n))
+            for n, need_id in enumerate(problem.need_ids)
+        }
+
+    def admitting_pools(self, need_id: str) -> tuple[Pool, ...]:
+        """Pools whose categories, villages and regions admit a need (H5), as solvers see them."""
+        return self._admitting.get(need_id, ())
