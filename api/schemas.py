@@ -10,7 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-SolverName = Literal["auto", "greedy", "siloed", "cpsat", "highs"]
+from solvers import SolverName
+
 JobStatusName = Literal["queued", "running", "succeeded", "failed", "stopped"]
 
 

@@ -114,7 +114,7 @@ def run_job(store: JobStore, claim: Claim, threads: int, shutdown: Flag) -> str:
     from matcher.plan import plan_to_json
     from matcher.problem.solution import Progress
     from matcher.reports.html import render_html
-    from matcher.run import solve_scenario
+    from matcher.run import FixOptions, solve_scenario
 
     started = time.monotonic()
     latest: dict[str, Any] | None = None
@@ -142,8 +142,7 @@ def run_job(store: JobStore, claim: Claim, threads: int, shutdown: Flag) -> str:
                 on_progress=on_progress,
                 stop=watcher.stop,
                 started=started,
-                fixes=True,
-                confirm_fixes=int(claim.options.get("confirm_fixes", 0)),
+                fixes=FixOptions(rank=True, confirm=int(claim.options.get("confirm_fixes", 0))),
             )
         except ScenarioInvalid as invalid:
             failure = {

@@ -22,7 +22,7 @@ from matcher.problem.index import ScenarioIndex
 from matcher.problem.solution import Progress, SolveParams, SolveResult
 from matcher.reports import build_reports
 from matcher.scenario import Scenario
-from solvers import REPLANNING_SOLVERS, get_solver
+from solvers import REPLANNING_SOLVERS, SOLVERS, UnknownSolver, get_solver
 
 # Seconds kept back from the solver for evaluation, reports and writing, per 1,000 needs;
 # measured on generated counties (evaluation and reports run at about 0.1 s per 1,000 needs).
@@ -69,7 +69,7 @@ def finish_plan(
     """Evaluate a raw solution and attach the evaluator's figures and the reports."""
     scenario = index.scenario
     info = SolverInfo(name=result.solver, status=result.status, seed=result.seed)
-    plan = solution_to_plan(problem, result.solution, info, scenario.policy.round_trip)
+    plan = solution_to_plan(problem, result.solution, info, scenario.policy)
     evaluation = evaluate(index, plan)
     status = result.status
     if evaluation.violations and status in ("optimal", "feasible", "stopped"):
@@ -102,8 +102,39 @@ def finish_plan(
     return plan, evaluation
 
 
+@dataclass(frozen=True)
+class FixOptions:
+    """Blind-spot fixes of a run: whether to price and rank them (LP dual prices, within the
+    time limit), and how many of the largest unmet groups to confirm by re-solving with their
+    top fix applied (``confirm_seconds`` each, beyond the time limit)."""
+
+    rank: bool = False
+    confirm: int = 0
+    confirm_seconds: float = 10.0
+
+
+def check_options(solver: str, *, previous: bool, max_changes: int | None) -> None:
+    """Refuse, before any work, a solve that no solver could run as asked: an unknown solver,
+    or a change limit without a previous plan, with a solver that cannot keep one, or below 0.
+    The CLI and :func:`solve_scenario` both ask here; raises :class:`ValueError`."""
+    if solver not in SOLVERS:
+        raise UnknownSolver(f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")
+    if max_changes is None:
+        return
+    if not previous:
+        raise ValueError("max_changes (--max-changes) needs a previous plan (--from PLAN.json)")
+    if solver not in REPLANNING_SOLVERS:
+        raise ValueError(
+            f"solver {solver!r} cannot limit changes (--max-changes); use one of "
+            f"{', '.join(sorted(REPLANNING_SOLVERS))}"
+        )
+    if max_changes < 0:
+        raise ValueError("max_changes (--max-changes) must be 0 or more")
+
+
 def solve_scenario(
     scenario: Scenario | ScenarioIndex,
+    *,
     solver: str = "auto",
     time_limit: float | None = 30.0,
     seed: int = 0,
@@ -114,9 +145,7 @@ def solve_scenario(
     previous: Plan | None = None,
     max_changes: int | None = None,
     rounds: int | None = None,
-    fixes: bool = False,
-    confirm_fixes: int = 0,
-    confirm_seconds: float = 10.0,
+    fixes: FixOptions = FixOptions(),
 ) -> RunResult:
     """Solve a validated scenario with a named solver and return the evaluated plan.
 
@@ -124,25 +153,15 @@ def solve_scenario(
     of the same scenario (``matcher compare``). ``previous`` (a plan of an earlier run) is the
     start of re-planning; ``max_changes`` limits how many assignments and pairings may differ
     from it (solvers ``auto`` and ``highs``). ``rounds`` bounds ``auto``'s search by work rather
-    than time, for plans that repeat exactly on any machine. ``fixes`` prices the plan's
-    resources with the LP relaxation and attaches ranked blind-spot fixes to its report, within
-    the time limit; ``confirm_fixes`` then re-solves the top fix of that many of the largest
-    unmet groups (``confirm_seconds`` each, beyond the time limit)."""
-    if max_changes is not None:
-        if previous is None:
-            raise ValueError("max_changes needs a previous plan to count changes from")
-        if solver not in REPLANNING_SOLVERS:
-            raise ValueError(
-                f"solver {solver!r} cannot limit changes; use one of "
-                f"{', '.join(sorted(REPLANNING_SOLVERS))}"
-            )
-        if max_changes < 0:
-            raise ValueError("max_changes must be 0 or more")
+    than time, for plans that repeat exactly on any machine. ``fixes`` says whether to price the
+    plan's resources and attach ranked blind-spot fixes to its report (within the time limit)
+    and how many to confirm by re-solving (:class:`FixOptions`)."""
+    check_options(solver, previous=previous is not None, max_changes=max_changes)
     started = time.monotonic() if started is None else started
     index = scenario if isinstance(scenario, ScenarioIndex) else ScenarioIndex.build(scenario)
     problem = index.problem
     hint, notes = (None, []) if previous is None else plan_to_solution(problem, previous)
-    price_seconds = fix_pricing_budget(time_limit) if fixes else 0.0
+    price_seconds = fix_pricing_budget(time_limit) if fixes.rank else 0.0
     budget = None if time_limit is None else time_limit - price_seconds
     params = SolveParams(
         time_limit=solver_budget(budget, started, problem.n_needs),
@@ -159,7 +178,7 @@ def solve_scenario(
         result.stats["changes_from_previous"] = result.solution.changes_from(hint)
         result.stats["previous_plan_dropped"] = len(notes)
     plan, evaluation = finish_plan(index, problem, result, time.monotonic() - started)
-    if fixes and plan.solver.status in ("optimal", "feasible", "stopped"):
+    if fixes.rank and plan.solver.status in ("optimal", "feasible", "stopped"):
         from matcher.advice.confirm import add_fixes  # advise re-solves through this module
 
         add_fixes(
@@ -168,8 +187,8 @@ def solve_scenario(
             evaluation,
             result.solution,
             price_seconds=price_seconds or None,
-            confirm=confirm_fixes,
-            confirm_seconds=confirm_seconds,
+            confirm=fixes.confirm,
+            confirm_seconds=fixes.confirm_seconds,
             solver=solver,
             seed=seed,
             workers=workers,

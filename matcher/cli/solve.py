@@ -91,22 +91,14 @@ def solve(
     ] = 10.0,
 ) -> None:
     """Solve a scenario, print the evaluator's summary and write the plan."""
-    from matcher.run import solve_scenario
-    from solvers import REPLANNING_SOLVERS, SOLVERS
+    from matcher.run import FixOptions, check_options, solve_scenario
 
     started = time.monotonic()
-    if solver not in SOLVERS:
-        err.print(f"[red]unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}[/red]")
-        raise typer.Exit(2)
-    if max_changes is not None and previous is None:
-        err.print("[red]--max-changes needs --from PLAN.json[/red]")
-        raise typer.Exit(2)
-    if max_changes is not None and solver not in REPLANNING_SOLVERS:
-        err.print(
-            f"[red]--max-changes works with {', '.join(sorted(REPLANNING_SOLVERS))}, "
-            f"not {solver}[/red]"
-        )
-        raise typer.Exit(2)
+    try:
+        check_options(solver, previous=previous is not None, max_changes=max_changes)
+    except ValueError as refused:
+        err.print(str(refused), style="red", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
     loaded = load_or_exit(scenario)
     before = read_plan_or_exit(previous) if previous is not None else None
     with err.status("solving…", spinner="dots") as status:
@@ -130,9 +122,11 @@ def solve(
             previous=before,
             max_changes=max_changes,
             rounds=rounds,
-            fixes=fixes or confirm_fixes > 0,
-            confirm_fixes=confirm_fixes,
-            confirm_seconds=confirm_seconds,
+            fixes=FixOptions(
+                rank=fixes or confirm_fixes > 0,
+                confirm=confirm_fixes,
+                confirm_seconds=confirm_seconds,
+            ),
         )
     write_plan(run.plan, out_path)
     out.print(summary_table(run.plan, f"{loaded.scenario.name or scenario}"))

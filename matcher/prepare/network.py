@@ -35,10 +35,6 @@ class TravelTimes:
     village_reachable: npt.NDArray[np.bool_]  # some place (town or county seat) reaches it
     by_roads: bool
 
-    def base_index(self, base: str) -> int:
-        """Row of a base in :attr:`minutes`."""
-        return self.base_ids.index(base)
-
     def lookup(self, base: str, village: str) -> float:
         """Minutes from a base to a village, ``inf`` when unreachable."""
         return float(self.minutes[self.base_ids.index(base), self.village_ids.index(village)])

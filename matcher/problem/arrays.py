@@ -122,8 +122,3 @@ class Problem:
     def pools_of(self, need: int) -> IntArray:
         """Pools that admit one need."""
         return self.need_pool[self.need_pool_start[need] : self.need_pool_start[need + 1]]
-
-    def constant_penalty(self) -> float:
-        """Objective terms no plan can avoid: existing pairings that have no pairing arc."""
-        keepable = int(self.pair_existing.sum())
-        return self.change_penalty * (self.existing_pairings - keepable)

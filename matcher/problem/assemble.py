@@ -7,9 +7,10 @@ from collections import defaultdict
 import numpy as np
 
 from matcher.plan import Assignment, DuplicateService, FundingLine, Pairing, Plan, SolverInfo
+from matcher.prepare.eligibility import travel_hours
 from matcher.problem.arrays import Problem
 from matcher.problem.solution import Funding, Solution
-from matcher.scenario import CATEGORIES
+from matcher.scenario import CATEGORIES, Policy
 
 
 def _funding_lines(problem: Problem, lines: list[Funding]) -> list[FundingLine]:
@@ -25,15 +26,14 @@ def _arc_minutes(problem: Problem, need: int, provider: int) -> float:
     )
 
 
-def _hours(problem: Problem, need: int, minutes: float, round_trip_factor: float) -> float:
-    return round(float(problem.need_hours[need]) + round_trip_factor * minutes / 60.0, 4)
+def _hours(problem: Problem, need: int, minutes: float, policy: Policy) -> float:
+    return round(float(problem.need_hours[need]) + travel_hours(minutes, policy), 4)
 
 
 def solution_to_plan(
-    problem: Problem, solution: Solution, solver: SolverInfo, round_trip: bool = True
+    problem: Problem, solution: Solution, solver: SolverInfo, policy: Policy
 ) -> Plan:
     """The plan of a raw solution: assignments with travel and hours, funding, pairings."""
-    factor = 2.0 if round_trip else 1.0
     by_need: dict[int, list[Funding]] = defaultdict(list)
     for f in solution.funding:
         if f.amount > 0:
@@ -47,7 +47,7 @@ def solution_to_plan(
                 need=problem.need_ids[need],
                 provider=problem.provider_ids[provider],
                 travel_minutes=round(minutes, 4),
-                hours=_hours(problem, need, minutes, factor),
+                hours=_hours(problem, need, minutes, policy),
                 funding=_funding_lines(problem, by_need.get(need, [])),
                 village=problem.village_ids[int(problem.need_village[need])],
                 category=CATEGORIES[int(problem.need_category[need])],
@@ -62,7 +62,7 @@ def solution_to_plan(
                 provider=problem.provider_ids[w.provider],
                 why=w.why,
                 travel_minutes=round(minutes, 4),
-                hours=_hours(problem, w.need, minutes, factor),
+                hours=_hours(problem, w.need, minutes, policy),
                 funding=_funding_lines(problem, list(w.funding)),
             )
         )

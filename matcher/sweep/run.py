@@ -53,7 +53,6 @@ def run_task(task: Task, threads: int = 1, keep_plan: bool = False) -> dict[str,
             seed=task.seed,
             workers=threads,
             rounds=policy.rounds,
-            fixes=False,
         )
         row = plan_row(
             task, run.plan, threads=threads, seconds=time.monotonic() - started, warnings=warnings

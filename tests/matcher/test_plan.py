@@ -15,7 +15,7 @@ from ..conftest import CONTRACT
 
 def test_a_solved_plan_round_trips(tiny: Scenario, tmp_path: Path) -> None:
     """A plan written by the engine reads back to the same plan and the same text."""
-    plan = solve_scenario(tiny, "greedy").plan
+    plan = solve_scenario(tiny, solver="greedy").plan
     path = tmp_path / "plan.json"
     write_plan(plan, path)
     again = read_plan(path)
@@ -41,7 +41,7 @@ def test_other_programs_optional_fields_survive(tmp_path: Path) -> None:
 
 def test_plan_states_the_evaluators_figures(tiny: Scenario) -> None:
     """solver.objective, kpis.objective and the gap come from the evaluator's objective."""
-    run = solve_scenario(tiny, "cpsat", time_limit=10)
+    run = solve_scenario(tiny, solver="cpsat", time_limit=10)
     solver = run.plan.solver
     assert solver.objective == run.evaluation.objective == run.plan.kpis["objective"]
     assert solver.bound is not None and solver.gap is not None

@@ -41,7 +41,7 @@ def _run(data: dict[str, Any], solver: SiloedSolver | GreedySolver | None = None
     problem = compile_problem(scenario)
     result = (solver or SiloedSolver()).solve(problem, SolveParams(time_limit=None))
     info = SolverInfo(name=result.solver, status=result.status)
-    plan = solution_to_plan(problem, result.solution, info, scenario.policy.round_trip)
+    plan = solution_to_plan(problem, result.solution, info, scenario.policy)
     return Run(scenario, problem, result, plan, evaluate(scenario, plan))
 
 

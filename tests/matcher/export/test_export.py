@@ -23,7 +23,7 @@ from tests.conftest import ROOT
 def demo_plan() -> Plan:
     """A greedy plan of the demo county (solved once for the module: about a second)."""
     scenario = load_scenario(ROOT / "scenarios" / "demo-county.json").scenario
-    return solve_scenario(scenario, "greedy", time_limit=None).plan
+    return solve_scenario(scenario, solver="greedy", time_limit=None).plan
 
 
 def as_text(value: Any) -> str:
