@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -59,11 +60,37 @@ def _default_region_weights() -> dict[Region, float]:
     return dict(_REGION_WEIGHTS)
 
 
-Id = Annotated[str, Field(min_length=1, max_length=128)]
+def _id_form(value: str) -> str:
+    # An id is typed, compared and printed by people: what they see must be all there is.
+    if value != value.strip():
+        raise ValueError("an id must not begin or end with white space")
+    hidden = next((c for c in value if not c.isprintable() and c != " "), None)
+    if hidden is not None:
+        raise ValueError(
+            f"an id must be printable text; it holds U+{ord(hidden):04X} (invisible or a "
+            "control character)"
+        )
+    return value
+
+
+# Bounds fit the arrays downstream: money sums over 10^5 needs stay far inside int64, and
+# hours, minutes and counts stay within what a county could mean. intake.bounds refuses any
+# number beyond 10^15 and any unclean text before these are checked.
+MAX_YUAN = 10**12
+MAX_HOURS = 100_000.0
+MAX_MINUTES = 100_000.0
+MAX_COUNT = 100_000_000
+
+Id = Annotated[str, Field(min_length=1, max_length=128), AfterValidator(_id_form)]
+Name = Annotated[str, Field(max_length=200)]
+Tag = Annotated[str, Field(min_length=1, max_length=64)]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Level = Annotated[int, Field(ge=1, le=3)]
-Hours = Annotated[float, Field(gt=0)]
-Minutes = Annotated[float, Field(ge=0)]
-Yuan = Annotated[int, Field(ge=0)]
+Hours = Annotated[float, Field(gt=0, le=MAX_HOURS)]
+Minutes = Annotated[float, Field(ge=0, le=MAX_MINUTES)]
+Yuan = Annotated[int, Field(ge=0, le=MAX_YUAN)]
+Weight = Annotated[float, Field(ge=0, le=1_000_000)]
+Penalty = Annotated[float, Field(ge=0, le=1_000_000_000)]
 Lon = Annotated[float, Field(ge=-180, le=180)]
 Lat = Annotated[float, Field(ge=-90, le=90)]
 Skills = dict[Category, Level]
@@ -90,7 +117,17 @@ def _date_not_number(value: object) -> object:
     return value
 
 
-IsoDate = Annotated[dt.date, BeforeValidator(_date_not_number)]
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+
+
+def _date_in_range(value: dt.date) -> dt.date:
+    # Far dates overflow date arithmetic (a horizon ending after 9999) and are always typos.
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise ValueError(f"a date must lie between {FIRST_DATE} and {LAST_DATE}, not {value}")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_date_not_number), AfterValidator(_date_in_range)]
 
 
 class _Frozen(BaseModel):
@@ -113,7 +150,7 @@ class Place(_Frozen):
     """A town seat or the county seat: a base and a road-network node."""
 
     id: Id
-    name: str | None = None
+    name: Name | None = None
     kind: Literal["county_seat", "town"]
     lon: Lon
     lat: Lat
@@ -123,14 +160,14 @@ class Village(_Frozen):
     """An administrative village."""
 
     id: Id
-    name: str | None = None
+    name: Name | None = None
     town: Id
     lon: Lon
     lat: Lat
-    households: Annotated[int, Field(ge=0)]
-    population: Annotated[int, Field(ge=0)] | None = None
-    left_behind_children: Annotated[int, Field(ge=0)] | None = None
-    elderly: Annotated[int, Field(ge=0)] | None = None
+    households: Count
+    population: Count | None = None
+    left_behind_children: Count | None = None
+    elderly: Count | None = None
     region: Region
     funding_cap: Yuan | None = None
 
@@ -156,7 +193,7 @@ class Cadre(_Frozen):
     skills: Skills
     hours: Hours
     max_travel_minutes: Minutes
-    max_villages: Annotated[int, Field(ge=0)] = 2
+    max_villages: Annotated[int, Field(ge=0, le=10_000)] = 2
     paired_villages: tuple[Id, ...] = ()
     available: bool = True
 
@@ -165,7 +202,7 @@ class Organization(_Frozen):
     """An enterprise, NGO, volunteer team or cooperative (a "social force")."""
 
     id: Id
-    name: str | None = None
+    name: Name | None = None
     kind: Literal["enterprise", "ngo", "volunteer", "cooperative"]
     base: Id
     skills: Skills
@@ -178,7 +215,7 @@ class Pool(_Frozen):
     """A budget pool of a department or donor."""
 
     id: Id
-    name: str | None = None
+    name: Name | None = None
     department: Id
     amount: Yuan
     categories: tuple[Category, ...] | None = None
@@ -192,14 +229,14 @@ class Need(_Frozen):
 
     id: Id
     village: Id
-    household: Annotated[str, Field(min_length=1, max_length=128)] | None = None
+    household: Id | None = None
     category: Category
     skill: Category | None = None
     level: Level = 1
     hours: Hours
     cost: Yuan = 0
     priority: Annotated[int, Field(ge=1, le=5)] = 1
-    vulnerable: tuple[str, ...] = ()
+    vulnerable: tuple[Tag, ...] = ()
     submitted: IsoDate | None = None
     pinned_provider: Id | None = None
 
@@ -229,12 +266,12 @@ class AidRecord(_Frozen):
     """A line of a department's existing aid ledger."""
 
     id: Id
-    household: Annotated[str, Field(min_length=1, max_length=128)] | None = None
+    household: Id | None = None
     village: Id
     category: Category
     provider: Id
     cost: Yuan = 0
-    hours: Annotated[float, Field(ge=0)] = 0.0
+    hours: Annotated[float, Field(ge=0, le=MAX_HOURS)] = 0.0
     date: IsoDate
 
     @field_validator("household")
@@ -246,26 +283,22 @@ class AidRecord(_Frozen):
 class Policy(_Frozen):
     """Policy settings; every field optional with the defaults of DESIGN §3."""
 
-    min_cadres_per_village: Annotated[int, Field(ge=0)] = 2
-    visits_per_pairing: Annotated[int, Field(ge=0)] = 2
-    visit_hours: Annotated[float, Field(ge=0)] = 2.0
+    min_cadres_per_village: Annotated[int, Field(ge=0, le=100)] = 2
+    visits_per_pairing: Annotated[int, Field(ge=0, le=100)] = 2
+    visit_hours: Annotated[float, Field(ge=0, le=24)] = 2.0
     round_trip: bool = True
-    detour_factor: Annotated[float, Field(gt=0)] = 1.3
-    speed_kmh: Annotated[float, Field(gt=0)] = 40.0
+    detour_factor: Annotated[float, Field(gt=0, le=10)] = 1.3
+    speed_kmh: Annotated[float, Field(gt=0, le=1000)] = 40.0
     village_funding_cap: Yuan = 200000
-    priority_weights: dict[PriorityKey, Annotated[float, Field(ge=0)]] = Field(
-        default_factory=_default_priority_weights
-    )
-    region_weights: dict[Region, Annotated[float, Field(ge=0)]] = Field(
-        default_factory=_default_region_weights
-    )
-    vulnerable_weight: Annotated[float, Field(ge=0)] = 1.5
-    travel_penalty_per_hour: Annotated[float, Field(ge=0)] = 10.0
-    pairing_shortfall_penalty: Annotated[float, Field(ge=0)] = 1000.0
-    pairing_change_penalty: Annotated[float, Field(ge=0)] = 50.0
+    priority_weights: dict[PriorityKey, Weight] = Field(default_factory=_default_priority_weights)
+    region_weights: dict[Region, Weight] = Field(default_factory=_default_region_weights)
+    vulnerable_weight: Weight = 1.5
+    travel_penalty_per_hour: Penalty = 10.0
+    pairing_shortfall_penalty: Penalty = 1000.0
+    pairing_change_penalty: Penalty = 50.0
     fairness_floor_share: Annotated[float, Field(ge=0, le=1)] = 0.0
-    fairness_weight: Annotated[float, Field(ge=0)] = 0.0
-    duplicate_window_days: Annotated[int, Field(ge=0)] = 30
+    fairness_weight: Weight = 0.0
+    duplicate_window_days: Annotated[int, Field(ge=0, le=3660)] = 30
     allow_repeat_aid: bool = False
     social_share_target: Annotated[float, Field(ge=0, le=1)] = 0.3
 
@@ -293,7 +326,7 @@ class Scenario(_Frozen):
     model_config = ConfigDict(frozen=True, extra="ignore", allow_inf_nan=False)
 
     schema_version: Literal[1]
-    name: str | None = None
+    name: Name | None = None
     horizon: Horizon
     places: tuple[Place, ...]
     villages: tuple[Village, ...]

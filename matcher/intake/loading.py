@@ -24,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from matcher.intake.bounds import unsafe_values
 from matcher.intake.issues import Issue, ScenarioInvalid, json_path
 from matcher.intake.validation import (
     describe_value,
@@ -238,6 +239,9 @@ def parse_scenario(data: object) -> LoadedScenario:
     top_level = _top_level_problem(data)
     if top_level is not None or not isinstance(data, dict):
         raise ScenarioInvalid([top_level or Issue("$", "a scenario must be an object")])
+    unsafe = unsafe_values(data)
+    if unsafe:  # the schema and the checks below must never see such values
+        raise ScenarioInvalid(unsafe)
     problems: list[Issue] = []
     scenario: Scenario | None = None
     failure: ValidationError | None = None

@@ -64,7 +64,7 @@ def describe_value(value: object, limit: int = 40) -> str:
     try:
         text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
-        text = str(value)
+        text = "a value that cannot be shown"
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -84,7 +84,7 @@ def _odd_county() -> dict[str, Any]:
          "hours": 1 / 3, "max_travel_minutes": 12.5, "towns": []}
     )  # fmt: skip
     data["pools"].append(
-        {"id": "P-none", "department": "农业农村局", "amount": 10**17 + 1, "categories": [],
+        {"id": "P-none", "department": "农业农村局", "amount": 10**12 - 1, "categories": [],
          "villages": [], "regions": None, "max_per_need": None}
     )  # fmt: skip
     data["cadres"][3]["skills"] = {}

@@ -1,0 +1,140 @@
+"""Clean text and bounded numbers, checked on any parsed document before its schema.
+
+A document that reaches the schema may hold anything JSON or YAML can spell: a 4,000-digit
+integer, a lone surrogate (``"x\\udc80y"``), a NUL, a right-to-left override. Such values break
+things far from where they entered — int64 arrays, the canonical hash, a PostgreSQL text
+column, a terminal — so they are refused here, each at its JSON path, for every string (keys
+included) and every number of the document, whatever field it sits in. The schema then checks
+each field's own range and form (:mod:`matcher.scenario`).
+
+Messages never repeat the offending text: it may be unprintable, and it may be personal data.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from matcher.intake.issues import Issue, json_path
+
+MAX_ABS_NUMBER = 10**15
+"""No field accepts a number beyond this (the largest bound is a pool's 10¹² yuan); beyond it
+sums overflow int64 and floats lose whole yuan."""
+MAX_TEXT_LENGTH = 10_000
+"""Characters of any one string; ids (128) and names (200) have tighter limits of their own."""
+MAX_DEPTH = 32
+"""Nesting of objects and lists; a scenario needs five."""
+MAX_ISSUES = 200
+"""Problems of this pass reported one by one; more are counted in one last problem."""
+
+# Characters that reorder or hide text: a name with them displays as something else.
+_DIRECTION_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def text_problem(text: str) -> str | None:
+    """Why a string cannot be stored, shown and compared safely, or None when it can: a lone
+    surrogate (not Unicode), a control character (C0, C1, DEL), a text-direction control, or
+    more than :data:`MAX_TEXT_LENGTH` characters. Position and code point are named; the text
+    itself is not repeated."""
+    if len(text) > MAX_TEXT_LENGTH:
+        return f"text of {len(text):,} characters is too long (at most {MAX_TEXT_LENGTH:,})"
+    for position, char in enumerate(text, start=1):
+        code = ord(char)
+        if 0xD800 <= code <= 0xDFFF:
+            return f"is not valid Unicode: a lone surrogate U+{code:04X} at character {position}"
+        if unicodedata.category(char) == "Cc":
+            return f"holds a control character U+{code:04X} at character {position}"
+        if char in _DIRECTION_CONTROLS:
+            return f"holds a text-direction control U+{code:04X} at character {position}"
+    return None
+
+
+def printable(text: str) -> str:
+    """``text`` with every character :func:`text_problem` objects to written as ``\\uXXXX``:
+    safe to print, log and encode whatever it held."""
+    out = []
+    for char in text[:MAX_TEXT_LENGTH]:
+        code = ord(char)
+        bad = (
+            0xD800 <= code <= 0xDFFF
+            or unicodedata.category(char) == "Cc"
+            or char in _DIRECTION_CONTROLS
+        )
+        out.append(f"\\u{code:04x}" if bad else char)
+    return "".join(out)
+
+
+def number_problem(value: int | float) -> str | None:
+    """Why a number is beyond every field's range, or None. Non-finite floats are left to the
+    schema, which names the field that wants a finite number."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if abs(value) > MAX_ABS_NUMBER:
+        # str() of a huge int is itself refused (Python's 4,300-digit limit): count by bits.
+        digits = int(abs(value).bit_length() * math.log10(2)) + 1 if isinstance(value, int) else 0
+        size = f"a number of about {digits:,} digits" if digits else "a number"
+        return f"{size} is beyond every field's range (no field takes more than 10^15)"
+    return None
+
+
+def _item_id(item: Mapping[str, Any]) -> str | None:
+    value = item.get("id")
+    return printable(value) if isinstance(value, str) and value else None
+
+
+def _walk(
+    value: object, loc: tuple[str | int, ...], item: str | None
+) -> Iterator[tuple[tuple[str | int, ...], str | None, str]]:
+    # Iterative: a document nested beyond MAX_DEPTH is refused, never a RecursionError.
+    stack: list[tuple[object, tuple[str | int, ...], str | None]] = [(value, loc, item)]
+    while stack:
+        node, where, owner = stack.pop()
+        if len(where) > MAX_DEPTH:
+            yield where[:MAX_DEPTH], owner, f"nested deeper than {MAX_DEPTH} levels"
+            continue
+        if isinstance(node, Mapping):
+            if len(where) == 2 and isinstance(where[1], int):
+                owner = _item_id(node)
+            children = []
+            for key, child in node.items():
+                if not isinstance(key, str):
+                    yield where, owner, "an object key must be text"
+                    continue
+                problem = text_problem(key)
+                if problem is not None:
+                    yield (*where, printable(key)), owner, f"the key {problem}"
+                    continue
+                children.append((child, (*where, key), owner))
+            stack.extend(reversed(children))
+        elif isinstance(node, list | tuple):
+            stack.extend(
+                (child, (*where, i), owner) for i, child in reversed(list(enumerate(node)))
+            )
+        elif isinstance(node, str):
+            problem = text_problem(node)
+            if problem is not None:
+                yield where, owner, f"the text {problem}"
+        elif isinstance(node, int | float) and not isinstance(node, bool):
+            problem = number_problem(node)
+            if problem is not None:
+                yield where, owner, problem
+
+
+def unsafe_values(document: object) -> list[Issue]:
+    """Every string, key and number of ``document`` that no field could accept, each at its
+    JSON path with the id of the list item it lies in; the first :data:`MAX_ISSUES`, then a
+    count of the rest."""
+    issues: list[Issue] = []
+    more = 0
+    for loc, owner, message in _walk(document, (), None):
+        if len(issues) < MAX_ISSUES:
+            issues.append(Issue(json_path(loc), message, owner))
+        else:
+            more += 1
+    if more:
+        issues.append(Issue("$", f"{more:,} more value(s) like these were not listed"))
+    return issues
