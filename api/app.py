@@ -13,6 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api import problem_details
 from api.database import make_engine, migrate
+from api.input_checks import InputCheck
 from api.keys import load_key_ring
 from api.limits import BodyLimit
 from api.routes import files, plans, scenarios, service
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, start_workers: bool = True) -> 
     app.state.keys = keys
     app.state.pool = None
     problem_details.install(app)
+    app.add_middleware(InputCheck)  # inside BodyLimit: it reads what BodyLimit counts
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     if settings.cors_origin_list:
         app.add_middleware(

@@ -74,9 +74,15 @@ def number_problem(value: int | float) -> str | None:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if abs(value) > MAX_ABS_NUMBER:
-        # str() of a huge int is itself refused (Python's 4,300-digit limit): count by bits.
-        digits = int(abs(value).bit_length() * math.log10(2)) + 1 if isinstance(value, int) else 0
-        size = f"a number of about {digits:,} digits" if digits else "a number"
+        # str() of a huge int is itself refused (Python's 4,300-digit limit): count by bits,
+        # or take the count the JSON reader kept for a literal it would not convert.
+        digits = 0
+        if isinstance(value, int):
+            size_in_bits = abs(value).bit_length()
+            exact = size_in_bits < 14_000  # under 4,300 digits: str() may count them
+            estimate = len(str(abs(value))) if exact else int(size_in_bits * math.log10(2)) + 1
+            digits = getattr(value, "digits", estimate)
+        size = f"a number of {digits:,} digits" if digits else "a number"
         return f"{size} is beyond every field's range (no field takes more than 10^15)"
     return None
 

@@ -24,7 +24,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from matcher.intake.bounds import unsafe_values
+from matcher.intake.bounds import printable, unsafe_values
 from matcher.intake.issues import Issue, ScenarioInvalid, json_path
 from matcher.intake.validation import (
     describe_value,
@@ -92,21 +92,10 @@ def read_document(path: Path) -> object:
     except OSError as error:
         reason = error.strerror or str(error)
         raise ScenarioInvalid([Issue("$", f"cannot read {path}: {reason}")]) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line, column = _line_column(data, error.start)
-        raise ScenarioInvalid(
-            [
-                Issue(
-                    "$",
-                    f"the file is not UTF-8 text (a byte at line {line}, column {column} is not "
-                    "UTF-8; it may be saved as GBK); save it as UTF-8",
-                )
-            ]
-        ) from None
-    parse = _parse_yaml if path.suffix.lower() in YAML_SUFFIXES else _parse_json
-    document = parse(text)
+    if path.suffix.lower() in YAML_SUFFIXES:
+        document = _parse_yaml(decode_utf8(data))
+    else:
+        document = parse_json_bytes(data)
     top_level = _top_level_problem(document)
     if top_level is not None:
         raise ScenarioInvalid([top_level])
@@ -121,16 +110,79 @@ def _line_column(data: bytes, offset: int) -> tuple[int, int]:
     return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
 
 
-def _parse_json(text: str) -> object:
+def decode_utf8(data: bytes, what: str = "the file") -> str:
+    """Bytes as UTF-8 text (a byte-order mark dropped), or one problem naming the line and
+    column of the first byte that is not UTF-8."""
     try:
-        return json.loads(text)
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line, column = _line_column(data, error.start)
+        raise ScenarioInvalid(
+            [
+                Issue(
+                    "$",
+                    f"{what} is not UTF-8 text (a byte at line {line}, column {column} is not "
+                    "UTF-8; it may be saved as GBK); save it as UTF-8",
+                )
+            ]
+        ) from None
+
+
+class LongNumber(int):
+    """An integer literal longer than any field could take, kept as a stand-in so that the
+    bounds check refuses it at its path (Python refuses to read ints of 4,300+ digits)."""
+
+    digits: int
+
+    def __new__(cls, literal: str) -> LongNumber:
+        number = super().__new__(cls, -(10**16) if literal.startswith("-") else 10**16)
+        number.digits = len(literal.lstrip("-"))
+        return number
+
+
+_LONGEST_INT_LITERAL = 30
+
+
+def _read_int(literal: str) -> int:
+    return int(literal) if len(literal) <= _LONGEST_INT_LITERAL else LongNumber(literal)
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # JSON leaves a repeated key's meaning open (most readers keep the last): refuse it.
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def parse_json_bytes(data: bytes, what: str = "the file") -> object:
+    """One JSON document from bytes, or one problem at ``$`` saying why not: not UTF-8, a
+    syntax error (line and column), a key given twice, nested too deeply. Integers too long
+    for any field are kept as :class:`LongNumber` for the bounds check to refuse with their
+    path. The reader of scenario files and of the API's request bodies."""
+    text = decode_utf8(data, what)
+    try:
+        return json.loads(text, parse_int=_read_int, object_pairs_hook=_no_duplicate_keys)
     except json.JSONDecodeError as error:
         message = (
-            f"the file is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+            f"{what} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
         )
         raise ScenarioInvalid([Issue("$", message)]) from None
+    except _DuplicateKey as repeated:
+        message = f'{what} gives the key "{printable(repeated.key)}" twice in one object'
+        raise ScenarioInvalid([Issue("$", message)]) from None
     except RecursionError:
-        raise ScenarioInvalid([_TOO_DEEP]) from None
+        raise ScenarioInvalid(
+            [Issue("$", f"{what} is nested too deeply to be a scenario")]
+        ) from None
 
 
 class _YamlLoader(yaml.SafeLoader):

@@ -1,0 +1,144 @@
+"""Every request's text and JSON body checked once, before FastAPI and the store see them.
+
+The path, the query and the headers the service reads (``Idempotency-Key``,
+``Last-Event-ID``) must be clean text (:func:`matcher.intake.bounds.text_problem`): a NUL in a
+job id reaches PostgreSQL as a query parameter it refuses (a 500 where SQLite says 404), so
+unclean text is a located 422 before any route runs, the same on every store.
+
+FastAPI answers a body it cannot parse with a bare 400 ("There was an error parsing the body")
+for anything but a syntax error — invalid UTF-8, a number past Python's 4,300-digit limit,
+100,000 levels of nesting — and passes lone surrogates and control characters on to handlers,
+stores and renderers that then fail with a 500. This middleware parses the body with
+:func:`matcher.intake.loading.parse_json_bytes` and checks every value with
+:func:`matcher.intake.bounds.unsafe_values`, so each of those is a problem document with a
+location (422, as FastAPI answers a JSON syntax error), then replays the
+body unchanged to the application.
+"""
+
+from __future__ import annotations
+
+import email.message
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.limits import BodyTooLarge
+from api.problem_details import problem_response
+from api.schemas import ProblemItem
+from matcher.intake.bounds import printable, text_problem, unsafe_values
+from matcher.intake.issues import Issue, ScenarioInvalid
+from matcher.intake.loading import parse_json_bytes
+
+_WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
+
+
+def is_json(content_type: str | None) -> bool:
+    """Whether a Content-Type names JSON (``application/json``, ``application/*+json``)."""
+    if not content_type:
+        return False
+    message = email.message.Message()
+    message["content-type"] = content_type
+    subtype = message.get_content_subtype()
+    return message.get_content_maintype() == "application" and (
+        subtype == "json" or subtype.endswith("+json")
+    )
+
+
+def _items(issues: list[Issue]) -> list[ProblemItem]:
+    return [ProblemItem(path=i.path, message=i.message, id=i.id) for i in issues]
+
+
+_CHECKED_HEADERS = ("idempotency-key", "last-event-id")
+
+
+def unclean_text(request: Request) -> list[Issue]:
+    """The parts of a request's path, query and read headers that are not clean text."""
+    found = []
+    problem = text_problem(request.url.path)
+    if problem is not None:
+        found.append(Issue("path", f"the path {problem}"))
+    for key, value in request.query_params.multi_items():
+        problem = text_problem(key) or text_problem(value)
+        if problem is not None:
+            found.append(Issue(f"query.{printable(key)}", f"the query parameter {problem}"))
+    for header in _CHECKED_HEADERS:
+        value = request.headers.get(header)
+        problem = None if value is None else text_problem(value)
+        if problem is not None:
+            found.append(Issue(f"header.{header}", f"the header {problem}"))
+    return found
+
+
+class InputCheck:
+    """ASGI middleware: refuse unclean text in the path, query or read headers, and a JSON body
+    that is not JSON or holds values no field accepts, each located."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        unclean = unclean_text(request)
+        if unclean:
+            await problem_response(
+                request,
+                422,
+                "The request is not valid",
+                "request-invalid",
+                "the request holds text that is not clean (a control character, a lone "
+                "surrogate or a direction control)",
+                errors=_items(unclean),
+            )(scope, receive, send)
+            return
+        if scope["method"] not in _WITH_BODY or not is_json(request.headers.get("content-type")):
+            await self.app(scope, receive, send)
+            return
+        try:
+            body = await request.body()
+        except BodyTooLarge as too_large:  # BodyLimit counts what is read here
+            await problem_response(
+                request, 413, "Request body too large", None, str(too_large.detail)
+            )(scope, receive, send)
+            return
+        if body:
+            try:
+                document = parse_json_bytes(body, "the request body")
+            except ScenarioInvalid as invalid:
+                await problem_response(
+                    request,
+                    422,  # as FastAPI answers a syntax error: one status for an unusable body
+                    "The body is not valid JSON",
+                    "body-not-json",
+                    invalid.errors[0].message,
+                    errors=_items(list(invalid.errors)),
+                )(scope, receive, send)
+                return
+            unsafe = unsafe_values(document)
+            if unsafe:
+                await problem_response(
+                    request,
+                    422,
+                    "The request is not valid",
+                    "request-invalid",
+                    f"{len(unsafe)} value(s) no field accepts; nothing was stored",
+                    errors=_items(unsafe),
+                )(scope, receive, send)
+                return
+        await self.app(scope, _replay(body, receive), send)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that gives the body already read, then waits on the client as before."""
+    sent = False
+
+    async def replayed() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replayed
