@@ -62,8 +62,8 @@ def unclean_text(request: Request) -> list[Issue]:
         if problem is not None:
             found.append(Issue(f"query.{printable(key)}", f"the query parameter {problem}"))
     for header in _CHECKED_HEADERS:
-        value = request.headers.get(header)
-        problem = None if value is None else text_problem(value)
+        sent = request.headers.get(header)
+        problem = None if sent is None else text_problem(sent)
         if problem is not None:
             found.append(Issue(f"header.{header}", f"the header {problem}"))
     return found

@@ -135,74 +135,169 @@ def _set_maximize(model: cp_model.CpModel, variables: list[Any], coefs: list[int
     objective.offset = 0.0
 
 
+@dataclass
+class _Builder:
+    """The CP-SAT model while :func:`_build` adds it rule by rule, and what the rules share.
+
+    Each ``_add_*`` function appends its variables and constraints, so the call order in
+    :func:`_build` is the order of the model (which CP-SAT's search, and so the plan, depends on).
+    """
+
+    problem: Problem
+    servable: BoolArray  # needs in the model (see the module docstring)
+    model: cp_model.CpModel
+    arcs: IntArray  # arc index of each x variable
+    a_need: IntArray  # need of each x variable
+    x_start: IntArray  # need n's x variables are x[x_start[n] : x_start[n + 1]]
+    x: list[Any]
+    y: list[Any]
+    p_order: IntArray  # pairing arcs by cadre (see _groups)
+    p_start: IntArray
+    v_order: IntArray  # x variables by village (see _groups)
+    v_start: IntArray
+    n_vars: int
+    n_cons: int = 0
+    obj_vars: list[Any] = field(default_factory=list)
+    obj_coefs: list[int] = field(default_factory=list)
+    # constant objective terms, real units; -0.0 is the exact identity of +=
+    offset: float = -0.0
+    slack: float = 0.0  # rounding slack of the bound, scaled units
+    multi: list[tuple[int, int, Any]] = field(default_factory=list)  # (need, pool, f var)
+    single: dict[int, int] = field(default_factory=dict)  # need -> the one pool that pays it
+    shortfall_rows: list[tuple[int, Any]] = field(default_factory=list)
+    fairness_rows: list[tuple[Any, int, IntArray, IntArray]] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, problem: Problem, servable: BoolArray) -> _Builder:
+        """The decision variables, unnamed (faster): ``x`` per arc of a modelled need (arcs
+        are grouped by need, so a need's are contiguous), then ``y`` per pairing arc."""
+        model = cp_model.CpModel()
+        arcs = np.flatnonzero(servable[problem.arc_need]).astype(np.int64)
+        x = [model.new_bool_var("") for _ in range(len(arcs))]
+        a_need = problem.arc_need[arcs]
+        x_start = np.searchsorted(a_need, np.arange(problem.n_needs + 1)).astype(np.int64)
+        y = [model.new_bool_var("") for _ in range(len(problem.pair_cadre))]
+        p_order, p_start = _groups(problem.pair_cadre, problem.n_providers)
+        v_order, v_start = _groups(problem.need_village[a_need], len(problem.village_ids))
+        return cls(
+            problem=problem,
+            servable=servable,
+            model=model,
+            arcs=arcs,
+            a_need=a_need,
+            x_start=x_start,
+            x=x,
+            y=y,
+            p_order=p_order,
+            p_start=p_start,
+            v_order=v_order,
+            v_start=v_start,
+            n_vars=len(x) + len(y),
+        )
+
+    def built(self) -> _Built:
+        """Set the objective and hand the model over."""
+        _set_maximize(self.model, self.obj_vars, self.obj_coefs)
+        return _Built(
+            model=self.model,
+            arcs=self.arcs,
+            x=self.x,
+            y=self.y,
+            multi_funding=self.multi,
+            single_pool=self.single,
+            offset=self.offset,
+            slack=self.slack,
+            n_vars=self.n_vars,
+            n_constraints=self.n_cons,
+            shortfall_rows=self.shortfall_rows,
+            fairness_rows=self.fairness_rows,
+        )
+
+
 def _build(problem: Problem, servable: BoolArray) -> _Built:
-    K = OBJECTIVE_SCALE
-    model = cp_model.CpModel()
-    n_vill = len(problem.village_ids)
-    n_prov = problem.n_providers
-    n_vars = 0
-    n_cons = 0
+    """The CP-SAT model of ``problem``: one function per hard rule, then per objective term.
 
-    # --- x: arcs of modelled needs (arcs are grouped by need, so positions are contiguous) ---
-    arcs = np.flatnonzero(servable[problem.arc_need]).astype(np.int64)
-    x = [model.new_bool_var("") for _ in range(len(arcs))]  # unnamed: faster
-    n_vars += len(x)
-    a_need = problem.arc_need[arcs]
-    x_start = np.searchsorted(a_need, np.arange(problem.n_needs + 1)).astype(np.int64)
+    H2 (skill and level) and H3 (travel, towns, reachability) hold on every arc by construction;
+    H8 (no repeat aid) is in ``servable``: a held-back need gets no variable. The order of the
+    calls is the order of the model, the same as in :func:`solvers.linear_model.build_linear_model`;
+    keep it (H7 before H4 included): CP-SAT's search, and so the plans, depend on it.
+    """
+    b = _Builder.start(problem, servable)
+    _add_h1_served_once(b)
+    _add_h7_pairings(b)
+    _add_h4_hours(b)
+    _add_h5_funding(b)
+    _add_h6_village_cap(b)
+    _add_served_value(b)
+    _add_pairing_changes(b)
+    _add_shortfall(b)
+    _add_fairness(b)
+    return b.built()
 
-    # H1: at most one arc per need; a pinned need by its provider.
+
+def _add_h1_served_once(b: _Builder) -> None:
+    """H1 (DESIGN §4): at most one ``x`` per need that has two or more arcs; a pinned need's arc
+    to its provider fixed to 1 (the caller has checked that it exists)."""
+    problem, x, x_start = b.problem, b.x, b.x_start
     for n in np.flatnonzero(np.diff(x_start) > 1).tolist():
-        model.add_at_most_one(x[x_start[n] : x_start[n + 1]])
-        n_cons += 1
+        b.model.add_at_most_one(x[x_start[n] : x_start[n + 1]])
+        b.n_cons += 1
     for n in np.flatnonzero(problem.need_pinned >= 0).tolist():
         lo, hi = int(x_start[n]), int(x_start[n + 1])
-        hit = np.flatnonzero(problem.arc_provider[arcs[lo:hi]] == problem.need_pinned[n])
-        model.add(x[lo + int(hit[0])] == 1)  # existence checked by the caller
-        n_cons += 1
+        hit = np.flatnonzero(problem.arc_provider[b.arcs[lo:hi]] == problem.need_pinned[n])
+        b.model.add(x[lo + int(hit[0])] == 1)
+        b.n_cons += 1
 
-    # --- y: pairing arcs; H7 ---
-    n_pairs = len(problem.pair_cadre)
-    y = [model.new_bool_var("") for _ in range(n_pairs)]
-    n_vars += n_pairs
-    p_order, p_start = _groups(problem.pair_cadre, n_prov)
-    for c in range(n_prov):
-        lo, hi = int(p_start[c]), int(p_start[c + 1])
+
+def _add_h7_pairings(b: _Builder) -> None:
+    """H7 (DESIGN §4): ``Σ y <= max_villages`` per cadre with more pairing arcs than that. Only
+    cadres, within their travel limit, once per village: that is what the pairing arcs are."""
+    problem = b.problem
+    for c in range(problem.n_providers):
+        lo, hi = int(b.p_start[c]), int(b.p_start[c + 1])
         if hi - lo > problem.provider_max_villages[c]:
-            model.add(
-                cp_model.LinearExpr.sum([y[e] for e in p_order[lo:hi].tolist()])
+            b.model.add(
+                cp_model.LinearExpr.sum([b.y[e] for e in b.p_order[lo:hi].tolist()])
                 <= int(problem.provider_max_villages[c])
             )
-            n_cons += 1
+            b.n_cons += 1
 
-    # --- H4: hours per provider, usage rounded up, capacity down ---
-    arc_units = _ceil_units(problem.arc_hours[arcs])
+
+def _add_h4_hours(b: _Builder) -> None:
+    """H4 (DESIGN §4): per provider, hours of its arcs and pairings ``<=`` its hours, in
+    milliseconds with usage rounded up and capacity down; left out when everything fits."""
+    problem = b.problem
+    arc_units = _ceil_units(problem.arc_hours[b.arcs])
     pair_units = _ceil_units(problem.pair_hours)
     cap_units = _floor_units(problem.provider_capacity)
-    a_order, a_start = _groups(problem.arc_provider[arcs], n_prov)
-    for p in range(n_prov):
+    a_order, a_start = _groups(problem.arc_provider[b.arcs], problem.n_providers)
+    for p in range(problem.n_providers):
         xs = a_order[a_start[p] : a_start[p + 1]]
-        es = p_order[p_start[p] : p_start[p + 1]]
+        es = b.p_order[b.p_start[p] : b.p_start[p + 1]]
         if int(arc_units[xs].sum() + pair_units[es].sum()) <= cap_units[p]:
             continue
-        terms = [x[i] for i in xs.tolist()] + [y[e] for e in es.tolist()]
+        terms = [b.x[i] for i in xs.tolist()] + [b.y[e] for e in es.tolist()]
         coefs = arc_units[xs].tolist() + pair_units[es].tolist()
-        model.add(cp_model.LinearExpr.weighted_sum(terms, coefs) <= int(cap_units[p]))
-        n_cons += 1
+        b.model.add(cp_model.LinearExpr.weighted_sum(terms, coefs) <= int(cap_units[p]))
+        b.n_cons += 1
 
-    # --- H5: funding ---
+
+def _add_h5_funding(b: _Builder) -> None:
+    """H5 (DESIGN §4): per need with cost > 0 and two or more admitting pools, ``f[n,q]`` in
+    [0, min(limit, cost)] with ``Σ_q f = cost * served``; a need with one such pool is charged to
+    it as ``cost * x``. Pool totals ``<= amount`` where the most they could pay exceeds it."""
+    problem, model = b.problem, b.model
     cost = problem.need_cost
     pool_terms: list[list[Any]] = [[] for _ in problem.pool_ids]
     pool_coefs: list[list[int]] = [[] for _ in problem.pool_ids]
     pool_max = np.zeros(len(problem.pool_ids), dtype=np.int64)
-    multi: list[tuple[int, int, Any]] = []
-    single: dict[int, int] = {}
-    for n in np.flatnonzero(servable & (cost > 0)).tolist():
+    for n in np.flatnonzero(b.servable & (cost > 0)).tolist():
         c = int(cost[n])
         pools = [q for q in problem.pools_of(n).tolist() if problem.pool_limit[q] > 0]
-        xs_n = x[x_start[n] : x_start[n + 1]]
+        xs_n = b.x[b.x_start[n] : b.x_start[n + 1]]
         if len(pools) == 1:
             q = pools[0]
-            single[n] = q
+            b.single[n] = q
             pool_terms[q].extend(xs_n)
             pool_coefs[q].extend([c] * len(xs_n))
             pool_max[q] += c
@@ -212,129 +307,129 @@ def _build(problem: Problem, servable: BoolArray) -> _Built:
             ub = min(int(problem.pool_limit[q]), c)
             f = model.new_int_var(0, ub, f"f{n}_{q}")
             fs.append(f)
-            multi.append((n, q, f))
+            b.multi.append((n, q, f))
             pool_terms[q].append(f)
             pool_coefs[q].append(1)
             pool_max[q] += ub
-        n_vars += len(fs)
+        b.n_vars += len(fs)
         model.add(
             cp_model.LinearExpr.weighted_sum(fs + xs_n, [1] * len(fs) + [-c] * len(xs_n)) == 0
         )
-        n_cons += 1
+        b.n_cons += 1
     for q in range(len(problem.pool_ids)):
         if pool_max[q] > problem.pool_amount[q]:
             model.add(
                 cp_model.LinearExpr.weighted_sum(pool_terms[q], pool_coefs[q])
                 <= int(problem.pool_amount[q])
             )
-            n_cons += 1
+            b.n_cons += 1
 
-    # --- H6: village funding caps ---
-    a_vill = problem.need_village[a_need]
-    a_cost = cost[a_need]
-    v_order, v_start = _groups(a_vill, n_vill)
-    for v in range(n_vill):
-        xs = v_order[v_start[v] : v_start[v + 1]]
+
+def _add_h6_village_cap(b: _Builder) -> None:
+    """H6 (DESIGN §4): per village, ``Σ cost * x <= cap`` over its arcs with cost > 0; left out
+    when the costs of all its modelled needs fit."""
+    problem = b.problem
+    cost = problem.need_cost
+    a_cost = cost[b.a_need]
+    for v in range(len(problem.village_ids)):
+        xs = b.v_order[b.v_start[v] : b.v_start[v + 1]]
         xs = xs[a_cost[xs] > 0]
         if xs.size == 0:
             continue
-        if int(cost[np.unique(a_need[xs])].sum()) <= problem.village_cap[v]:
+        if int(cost[np.unique(b.a_need[xs])].sum()) <= problem.village_cap[v]:
             continue
-        model.add(
-            cp_model.LinearExpr.weighted_sum([x[i] for i in xs.tolist()], a_cost[xs].tolist())
+        b.model.add(
+            cp_model.LinearExpr.weighted_sum([b.x[i] for i in xs.tolist()], a_cost[xs].tolist())
             <= int(problem.village_cap[v])
         )
-        n_cons += 1
+        b.n_cons += 1
 
-    # --- objective ---
-    obj_vars: list[Any] = list(x)
-    true_x = K * problem.arc_value[arcs]
+
+def _add_served_value(b: _Builder) -> None:
+    """Objective, DESIGN §5: ``value - travel penalty`` per arc on ``x``, scaled and rounded;
+    the slack gains, per need, the largest rounding up among its arcs."""
+    true_x = OBJECTIVE_SCALE * b.problem.arc_value[b.arcs]
     coef_x = np.rint(true_x).astype(np.int64)
-    obj_coefs: list[int] = coef_x.tolist()
-    slack = 0.0
-    if arcs.size:
-        need_err = np.zeros(problem.n_needs)
-        np.maximum.at(need_err, a_need, np.maximum(0.0, true_x - coef_x))
-        slack += float(need_err.sum())
-    offset = -problem.change_penalty * problem.existing_pairings
+    b.obj_vars += b.x
+    b.obj_coefs += coef_x.tolist()
+    if b.arcs.size:
+        need_err = np.zeros(b.problem.n_needs)
+        np.maximum.at(need_err, b.a_need, np.maximum(0.0, true_x - coef_x))
+        b.slack += float(need_err.sum())
 
-    # keeping an existing pairing earns back its change penalty
+
+def _add_pairing_changes(b: _Builder) -> None:
+    """Objective, DESIGN §5: every existing pairing costs its change penalty (a constant), and
+    keeping one (``y = 1`` on an existing pairing arc) earns the penalty back."""
+    problem = b.problem
+    b.offset += -problem.change_penalty * problem.existing_pairings
     existing = np.flatnonzero(problem.pair_existing).tolist()
     if existing and problem.change_penalty > 0:
-        true_c = K * problem.change_penalty
+        true_c = OBJECTIVE_SCALE * problem.change_penalty
         coef_c = round(true_c)
-        obj_vars += [y[e] for e in existing]
-        obj_coefs += [coef_c] * len(existing)
-        slack += max(0.0, true_c - coef_c) * len(existing)
+        b.obj_vars += [b.y[e] for e in existing]
+        b.obj_coefs += [coef_c] * len(existing)
+        b.slack += max(0.0, true_c - coef_c) * len(existing)
 
-    shortfall_rows: list[tuple[int, Any]] = []
-    if problem.min_cadres > 0 and problem.shortfall_penalty > 0:
-        true_s = -K * problem.shortfall_penalty
-        coef_s = round(true_s)
-        pv_order, pv_start = _groups(problem.pair_village, n_vill)
-        for v in range(n_vill):
-            es = pv_order[pv_start[v] : pv_start[v + 1]].tolist()
-            if not es:
-                offset -= problem.shortfall_penalty * problem.min_cadres
-                continue
-            s = model.new_int_var(0, problem.min_cadres, f"s{v}")
-            n_vars += 1
-            model.add(cp_model.LinearExpr.sum([s, *(y[e] for e in es)]) >= problem.min_cadres)
-            n_cons += 1
-            obj_vars.append(s)
-            obj_coefs.append(coef_s)
-            shortfall_rows.append((v, s))
-            slack += max(0.0, true_s - coef_s) * problem.min_cadres
 
-    fairness_rows: list[tuple[Any, int, IntArray, IntArray]] = []
-    if problem.fairness_weight > 0 and problem.fairness_floor > 0:
-        fk = problem.fairness_weight * K
-        true_w = fk * problem.need_value
-        coef_w = np.rint(true_w).astype(np.int64)
-        for v in range(n_vill):
-            floor_v = problem.fairness_floor * float(problem.village_servable_value[v])
-            if floor_v <= 0:
-                continue
-            xs = v_order[v_start[v] : v_start[v + 1]]
-            if xs.size == 0:
-                offset -= problem.fairness_weight * floor_v
-                continue
-            rhs = round(fk * floor_v)
-            needs_v = np.unique(a_need[xs])
-            slack += abs(rhs - fk * floor_v) + float(
-                np.abs(true_w[needs_v] - coef_w[needs_v]).sum()
-            )
-            if rhs <= 0:
-                continue
-            g = model.new_int_var(0, rhs, f"g{v}")
-            n_vars += 1
-            wx = coef_w[a_need[xs]]
-            model.add(
-                cp_model.LinearExpr.weighted_sum(
-                    [g] + [x[i] for i in xs.tolist()], [1, *wx.tolist()]
-                )
-                >= rhs
-            )
-            n_cons += 1
-            obj_vars.append(g)
-            obj_coefs.append(-1)
-            fairness_rows.append((g, rhs, xs, wx))
+def _add_shortfall(b: _Builder) -> None:
+    """Objective, DESIGN §5: ``s[v] + Σ y >= min_cadres`` per village with a pairing arc,
+    ``s[v]`` penalised; a village with none is short of every cadre (a constant)."""
+    problem = b.problem
+    if not (problem.min_cadres > 0 and problem.shortfall_penalty > 0):
+        return
+    true_s = -OBJECTIVE_SCALE * problem.shortfall_penalty
+    coef_s = round(true_s)
+    pv_order, pv_start = _groups(problem.pair_village, len(problem.village_ids))
+    for v in range(len(problem.village_ids)):
+        es = pv_order[pv_start[v] : pv_start[v + 1]].tolist()
+        if not es:
+            b.offset -= problem.shortfall_penalty * problem.min_cadres
+            continue
+        s = b.model.new_int_var(0, problem.min_cadres, f"s{v}")
+        b.n_vars += 1
+        b.model.add(cp_model.LinearExpr.sum([s, *(b.y[e] for e in es)]) >= problem.min_cadres)
+        b.n_cons += 1
+        b.obj_vars.append(s)
+        b.obj_coefs.append(coef_s)
+        b.shortfall_rows.append((v, s))
+        b.slack += max(0.0, true_s - coef_s) * problem.min_cadres
 
-    _set_maximize(model, obj_vars, obj_coefs)
-    return _Built(
-        model=model,
-        arcs=arcs,
-        x=x,
-        y=y,
-        multi_funding=multi,
-        single_pool=single,
-        offset=offset,
-        slack=slack,
-        n_vars=n_vars,
-        n_constraints=n_cons,
-        shortfall_rows=shortfall_rows,
-        fairness_rows=fairness_rows,
-    )
+
+def _add_fairness(b: _Builder) -> None:
+    """Objective, DESIGN §5: ``g[v] + Σ w * x >= rhs`` per village with a floor and an arc,
+    with ``w`` and ``rhs`` the need values and the floor scaled by ``fairness_weight``, so
+    ``g[v]`` costs exactly 1; a village with a floor and no arc is a constant."""
+    problem = b.problem
+    if not (problem.fairness_weight > 0 and problem.fairness_floor > 0):
+        return
+    fk = problem.fairness_weight * OBJECTIVE_SCALE
+    true_w = fk * problem.need_value
+    coef_w = np.rint(true_w).astype(np.int64)
+    for v in range(len(problem.village_ids)):
+        floor_v = problem.fairness_floor * float(problem.village_servable_value[v])
+        if floor_v <= 0:
+            continue
+        xs = b.v_order[b.v_start[v] : b.v_start[v + 1]]
+        if xs.size == 0:
+            b.offset -= problem.fairness_weight * floor_v
+            continue
+        rhs = round(fk * floor_v)
+        needs_v = np.unique(b.a_need[xs])
+        b.slack += abs(rhs - fk * floor_v) + float(np.abs(true_w[needs_v] - coef_w[needs_v]).sum())
+        if rhs <= 0:
+            continue
+        g = b.model.new_int_var(0, rhs, f"g{v}")
+        b.n_vars += 1
+        wx = coef_w[b.a_need[xs]]
+        b.model.add(
+            cp_model.LinearExpr.weighted_sum([g] + [b.x[i] for i in xs.tolist()], [1, *wx.tolist()])
+            >= rhs
+        )
+        b.n_cons += 1
+        b.obj_vars.append(g)
+        b.obj_coefs.append(-1)
+        b.fairness_rows.append((g, rhs, xs, wx))
 
 
 def _add_hint(problem: Problem, built: _Built, hint: Solution) -> None:

@@ -29,7 +29,7 @@ the evaluator. The LP bound uses margin 0, so it bounds the true optimum.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -256,242 +256,385 @@ def _compact(keys: IntArray, keep: BoolArray) -> IntArray:
     return local[keys]
 
 
+@dataclass(eq=False)
+class _Block:
+    """A block of columns: where they are, objective coefficients, bounds and integrality."""
+
+    at: slice
+    cols: IntArray  # the column numbers, at.start ... at.stop - 1
+    c: FloatArray
+    lo: FloatArray
+    hi: FloatArray
+    integral: bool
+
+
+class _Columns:
+    """Accumulates column blocks, each after the last."""
+
+    def __init__(self) -> None:
+        self.blocks: list[_Block] = []
+        self.n = 0
+
+    def add(self, hi: FloatArray, integral: bool = True) -> _Block:
+        """Add ``len(hi)`` columns in ``[0, hi]`` with objective coefficient 0."""
+        n = len(hi)
+        block = _Block(
+            at=slice(self.n, self.n + n),
+            cols=self.n + np.arange(n, dtype=np.int64),
+            c=np.zeros(n),
+            lo=np.zeros(n),
+            hi=np.array(hi, dtype=np.float64),
+            integral=integral,
+        )
+        self.blocks.append(block)
+        self.n += n
+        return block
+
+
+def _no_ints() -> IntArray:
+    """An empty index array (a dataclass default)."""
+    return np.zeros(0, dtype=np.int64)
+
+
+@dataclass(eq=False)
+class _Builder:
+    """The model while :func:`build_linear_model` adds it rule by rule, and what the rules share.
+
+    Each ``_add_*`` function appends its columns (after the ones before) and its rows, so the
+    call order is the column and row order of the model, which the solvers' results depend on.
+    """
+
+    problem: Problem
+    arcs: IntArray  # arc of each x column
+    a_need: IntArray  # need of each x column
+    a_prov: IntArray  # provider of each x column
+    a_vill: IntArray  # village of each x column
+    cost: FloatArray  # per need
+    paid: BoolArray  # servable needs with cost > 0
+    columns: _Columns
+    x: _Block
+    y: _Block
+    rows: _Rows = field(default_factory=_Rows)
+    # constant objective terms; -0.0 is the exact identity of +=
+    offset: float = -0.0
+    f: _Block | None = None
+    f_need: IntArray = field(default_factory=_no_ints)
+    f_pool: IntArray = field(default_factory=_no_ints)
+    single_pool: IntArray = field(default_factory=_no_ints)
+    s: _Block | None = None
+    s_village: IntArray = field(default_factory=_no_ints)
+    g: _Block | None = None
+    g_village: IntArray = field(default_factory=_no_ints)
+
+    @classmethod
+    def start(cls, problem: Problem) -> _Builder:
+        """The binary decision columns: ``x`` per arc of a servable need, then ``y`` per
+        pairing arc, with objective coefficient 0 for now."""
+        servable = servable_needs(problem)
+        arcs = np.flatnonzero(servable[problem.arc_need]).astype(np.int64)
+        a_need = problem.arc_need[arcs]
+        columns = _Columns()
+        x = columns.add(np.ones(len(arcs)))
+        y = columns.add(np.ones(len(problem.pair_cadre)))
+        return cls(
+            problem=problem,
+            arcs=arcs,
+            a_need=a_need,
+            a_prov=problem.arc_provider[arcs],
+            a_vill=problem.need_village[a_need],
+            cost=problem.need_cost.astype(np.float64),
+            paid=servable & (problem.need_cost > 0),
+            columns=columns,
+            x=x,
+            y=y,
+        )
+
+    def model(self) -> LinearModel:
+        """The finished :class:`LinearModel`."""
+        assert self.f is not None and self.s is not None and self.g is not None
+        blocks, rows = self.columns.blocks, self.rows
+        A = sp.csc_array(
+            (
+                np.concatenate(rows.vals) if rows.vals else np.zeros(0),
+                (
+                    np.concatenate(rows.rows) if rows.rows else np.zeros(0, np.int64),
+                    np.concatenate(rows.cols) if rows.cols else np.zeros(0, np.int64),
+                ),
+            ),
+            shape=(rows.n, self.columns.n),
+        )
+        A.sum_duplicates()
+        return LinearModel(
+            c=np.concatenate([b.c for b in blocks]),
+            A=A,
+            row_lo=np.concatenate(rows.lo) if rows.lo else np.zeros(0),
+            row_hi=np.concatenate(rows.hi) if rows.hi else np.zeros(0),
+            col_lo=np.concatenate([b.lo for b in blocks]),
+            col_hi=np.concatenate([b.hi for b in blocks]),
+            integral=np.concatenate([np.full(len(b.c), b.integral) for b in blocks]),
+            offset=float(self.offset),
+            x=self.x.at,
+            y=self.y.at,
+            f=self.f.at,
+            s=self.s.at,
+            g=self.g.at,
+            x_arc=self.arcs,
+            f_need=self.f_need,
+            f_pool=self.f_pool,
+            s_village=self.s_village,
+            g_village=self.g_village,
+            single_pool=self.single_pool,
+            row_kind=tuple(rows.kinds),
+            row_block=np.asarray(rows.starts, dtype=np.int64),
+        )
+
+
 def build_linear_model(
     problem: Problem,
     hours_margin: float = 0.0,
     change_limit: ChangeLimit | None = None,
 ) -> LinearModel:
-    """Compile ``problem`` into a :class:`LinearModel`."""
-    n_needs, n_prov = problem.n_needs, problem.n_providers
-    n_vill, n_pools = len(problem.village_ids), len(problem.pool_ids)
-    servable = servable_needs(problem)
-    arcs = np.flatnonzero(servable[problem.arc_need]).astype(np.int64)
-    a_need = problem.arc_need[arcs]
-    a_prov = problem.arc_provider[arcs]
-    cost = problem.need_cost.astype(np.float64)
-    n_x, n_y = len(arcs), len(problem.pair_cadre)
+    """Compile ``problem`` into a :class:`LinearModel`: one function per hard rule, then per
+    objective term.
 
-    # --- funding columns: needs with cost > 0 and several admitting pools ---
-    counts = np.diff(problem.need_pool_start)
-    owner = np.repeat(np.arange(n_needs), counts)
-    pool_ok = problem.pool_limit[problem.need_pool] > 0
-    usable = np.bincount(owner[pool_ok], minlength=n_needs)
-    paid = servable & (problem.need_cost > 0)
-    multi = paid & (usable >= 2)
-    keep_f = multi[owner] & pool_ok
-    f_need, f_pool = owner[keep_f], problem.need_pool[keep_f]
-    single_pool = np.full(n_needs, -1, dtype=np.int64)
-    one = paid & (usable == 1)
-    single_pool[owner[one[owner] & pool_ok]] = problem.need_pool[one[owner] & pool_ok]
-    n_f = len(f_need)
+    H2 (skill and level) and H3 (travel, towns, reachability) hold on every arc by construction;
+    H8 (no repeat aid) is in :func:`servable_needs`: a held-back need gets no column. The order
+    of the calls is the column and row order, the same as in :func:`solvers.cpsat._build`; keep
+    it (H7 before H4 included): HiGHS's results, and so the plans, depend on it.
+    """
+    b = _Builder.start(problem)
+    _add_h1_served_once(b)
+    _add_h7_pairings(b)
+    _add_h4_hours(b, hours_margin)
+    _add_h5_funding(b)
+    _add_h6_village_cap(b)
+    _add_served_value(b)
+    _add_pairing_changes(b)
+    _add_shortfall(b)
+    _add_fairness(b)
+    if change_limit is not None:
+        _add_max_changes(b, change_limit)
+    return b.model()
 
-    # --- shortfall and fairness columns ---
-    offset = -problem.change_penalty * problem.existing_pairings
-    pair_count = np.bincount(problem.pair_village, minlength=n_vill)
-    if problem.min_cadres > 0 and problem.shortfall_penalty > 0:
-        s_village = np.flatnonzero(pair_count > 0).astype(np.int64)
-        offset -= problem.shortfall_penalty * problem.min_cadres * int((pair_count == 0).sum())
-    else:
-        s_village = np.zeros(0, dtype=np.int64)
-    floor = problem.fairness_floor * problem.village_servable_value
-    arc_count = np.bincount(problem.need_village[a_need], minlength=n_vill)
-    if problem.fairness_weight > 0 and problem.fairness_floor > 0:
-        g_village = np.flatnonzero((floor > 0) & (arc_count > 0)).astype(np.int64)
-        offset -= problem.fairness_weight * float(floor[(floor > 0) & (arc_count == 0)].sum())
-    else:
-        g_village = np.zeros(0, dtype=np.int64)
-    n_s, n_g = len(s_village), len(g_village)
 
-    x0, y0 = 0, n_x
-    f0 = y0 + n_y
-    s0 = f0 + n_f
-    g0 = s0 + n_s
-    n_cols = g0 + n_g
-    x_cols = np.arange(n_x, dtype=np.int64)
-    y_cols = y0 + np.arange(n_y, dtype=np.int64)
-
-    c = np.zeros(n_cols)
-    c[x0:y0] = problem.arc_value[arcs]
-    c[y0:f0] = np.where(problem.pair_existing, problem.change_penalty, 0.0)
-    c[s0:g0] = -problem.shortfall_penalty
-    c[g0:] = -problem.fairness_weight
-    col_lo = np.zeros(n_cols)
-    col_hi = np.ones(n_cols)
+def _add_h1_served_once(b: _Builder) -> None:
+    """H1 (DESIGN §4): ``Σ x <= 1`` per need with two or more arcs; a pinned need's arc to its
+    provider gets lower bound 1, and a pinned need the model cannot serve by that provider (held
+    back, unfundable, no such arc) an empty row that must reach 1, so the model is infeasible."""
+    problem, a_need = b.problem, b.a_need
     pinned = problem.need_pinned[a_need]
-    col_lo[x0:y0][(pinned >= 0) & (pinned == a_prov)] = 1.0
-    col_hi[f0:s0] = np.minimum(problem.pool_limit[f_pool], problem.need_cost[f_need])
-    col_hi[s0:g0] = problem.min_cadres
-    col_hi[g0:] = floor[g_village]
-    integral = np.ones(n_cols, dtype=np.bool_)
-    integral[g0:] = False
-
-    rows = _Rows()
-    # H1: a pinned need the model cannot serve by its provider (held back, unfundable, no such
-    # arc) makes the model infeasible: an empty row that must reach 1.
+    at_pin = (pinned >= 0) & (pinned == b.a_prov)
+    b.x.lo[at_pin] = 1.0
     pinned_needs = np.flatnonzero(problem.need_pinned >= 0)
-    has_pinned_arc = np.zeros(n_needs, dtype=np.bool_)
-    has_pinned_arc[a_need[(pinned >= 0) & (pinned == a_prov)]] = True
+    has_pinned_arc = np.zeros(problem.n_needs, dtype=np.bool_)
+    has_pinned_arc[a_need[at_pin]] = True
     lost = pinned_needs[~has_pinned_arc[pinned_needs]]
     empty = np.zeros(0, dtype=np.int64)
-    rows.add("pinned", empty, empty, np.zeros(0), np.ones(len(lost)), np.full(len(lost), INF))
+    b.rows.add("pinned", empty, empty, np.zeros(0), np.ones(len(lost)), np.full(len(lost), INF))
 
-    # H1: at most one arc per need
-    per_need = np.bincount(a_need, minlength=n_needs)
+    per_need = np.bincount(a_need, minlength=problem.n_needs)
     r = _compact(a_need, per_need >= 2)
     k = r >= 0
     m = int((per_need >= 2).sum())
-    rows.add("H1", r[k], x_cols[k], np.ones(int(k.sum())), np.full(m, -INF), np.ones(m))
+    b.rows.add("H1", r[k], b.x.cols[k], np.ones(int(k.sum())), np.full(m, -INF), np.ones(m))
 
-    # H7: pairings per cadre
-    pairs_per = np.bincount(problem.pair_cadre, minlength=n_prov)
+
+def _add_h7_pairings(b: _Builder) -> None:
+    """H7 (DESIGN §4): ``Σ y <= max_villages`` per cadre with more pairing arcs than that. Only
+    cadres, within their travel limit, once per village: that is what the pairing arcs are."""
+    problem = b.problem
+    pairs_per = np.bincount(problem.pair_cadre, minlength=problem.n_providers)
     over = pairs_per > problem.provider_max_villages
     r = _compact(problem.pair_cadre, over)
     k = r >= 0
-    rows.add(
+    b.rows.add(
         "H7",
         r[k],
-        y_cols[k],
+        b.y.cols[k],
         np.ones(int(k.sum())),
         np.full(int(over.sum()), -INF),
         problem.provider_max_villages[over].astype(float),
     )
 
-    # H4: hours per provider
+
+def _add_h4_hours(b: _Builder, hours_margin: float) -> None:
+    """H4 (DESIGN §4): per provider, hours of its arcs and pairings ``<=`` its hours less
+    ``hours_margin``; left out when everything fits."""
+    problem, arcs, a_prov = b.problem, b.arcs, b.a_prov
+    n_prov = problem.n_providers
     load = _sum_by(a_prov, problem.arc_hours[arcs], n_prov)
     load += _sum_by(problem.pair_cadre, problem.pair_hours, n_prov)
     cap = np.maximum(0.0, problem.provider_capacity - hours_margin)
     tight = load > cap
     ra, rp = _compact(a_prov, tight), _compact(problem.pair_cadre, tight)
-    rows.add(
+    b.rows.add(
         "H4",
         np.concatenate([ra[ra >= 0], rp[rp >= 0]]),
-        np.concatenate([x_cols[ra >= 0], y_cols[rp >= 0]]),
+        np.concatenate([b.x.cols[ra >= 0], b.y.cols[rp >= 0]]),
         np.concatenate([problem.arc_hours[arcs][ra >= 0], problem.pair_hours[rp >= 0]]),
         np.full(int(tight.sum()), -INF),
         cap[tight],
     )
 
-    # H5: multi-pool needs are funded exactly; pool totals
-    multi_needs = np.flatnonzero(multi)
+
+def _add_h5_funding(b: _Builder) -> None:
+    """H5 (DESIGN §4): per need with cost > 0 and two or more admitting pools (limit > 0), an
+    ``f`` column per pool in [0, min(limit, cost)] and ``Σ f = cost * Σ x``; a need with one such
+    pool is charged to it as ``cost * x``. Pool totals ``<= amount`` where the most they could
+    pay exceeds it."""
+    problem, cost, a_need = b.problem, b.cost, b.a_need
+    n_pools = len(problem.pool_ids)
+    multi, f_need, f_pool, single_pool = _funding_split(problem, b.paid)
+    f = b.columns.add(np.minimum(problem.pool_limit[f_pool], problem.need_cost[f_need]))
+    b.f, b.f_need, b.f_pool, b.single_pool = f, f_need, f_pool, single_pool
+    n_f = len(f_need)
+
     r_f = _compact(f_need, multi)
     r_x = _compact(a_need, multi)
     kx = r_x >= 0
-    rows.add(
+    n_multi = int(multi.sum())
+    b.rows.add(
         "H5 need",
         np.concatenate([r_f, r_x[kx]]),
-        np.concatenate([f0 + np.arange(n_f), x_cols[kx]]),
+        np.concatenate([f.cols, b.x.cols[kx]]),
         np.concatenate([np.ones(n_f), -cost[a_need[kx]]]),
-        np.zeros(len(multi_needs)),
-        np.zeros(len(multi_needs)),
+        np.zeros(n_multi),
+        np.zeros(n_multi),
     )
     x_single = single_pool[a_need]
     ks = x_single >= 0
-    pool_load = _sum_by(f_pool, col_hi[f0:s0], n_pools)
+    pool_load = _sum_by(f_pool, f.hi, n_pools)
     pool_load += _sum_by(single_pool[single_pool >= 0], cost[single_pool >= 0], n_pools)
     pool_tight = pool_load > problem.pool_amount
     r_pf = _compact(f_pool, pool_tight)
     r_px = _compact(x_single[ks], pool_tight) if ks.any() else np.zeros(0, np.int64)
-    rows.add(
+    b.rows.add(
         "H5 pool",
         np.concatenate([r_pf[r_pf >= 0], r_px[r_px >= 0]]),
-        np.concatenate([f0 + np.flatnonzero(r_pf >= 0), x_cols[ks][r_px >= 0]]),
+        np.concatenate([f.cols[r_pf >= 0], b.x.cols[ks][r_px >= 0]]),
         np.concatenate([np.ones(int((r_pf >= 0).sum())), cost[a_need[ks]][r_px >= 0]]),
         np.full(int(pool_tight.sum()), -INF),
         problem.pool_amount[pool_tight].astype(float),
     )
 
-    # H6: village funding caps
-    a_vill = problem.need_village[a_need]
-    need_cost_by_village = _sum_by(problem.need_village[paid], cost[paid], n_vill)
+
+def _funding_split(
+    problem: Problem, paid: BoolArray
+) -> tuple[BoolArray, IntArray, IntArray, IntArray]:
+    """How H5 funds each need of ``paid``: the needs with two or more admitting pools of positive
+    limit, the (need, pool) of each of their ``f`` columns, and per need the one such pool
+    charged ``cost * x`` (-1 for the others)."""
+    n_needs = problem.n_needs
+    counts = np.diff(problem.need_pool_start)
+    owner = np.repeat(np.arange(n_needs), counts)
+    pool_ok = problem.pool_limit[problem.need_pool] > 0
+    usable = np.bincount(owner[pool_ok], minlength=n_needs)
+    multi = paid & (usable >= 2)
+    keep_f = multi[owner] & pool_ok
+    single_pool = np.full(n_needs, -1, dtype=np.int64)
+    one = paid & (usable == 1)
+    single_pool[owner[one[owner] & pool_ok]] = problem.need_pool[one[owner] & pool_ok]
+    return multi, owner[keep_f], problem.need_pool[keep_f], single_pool
+
+
+def _add_h6_village_cap(b: _Builder) -> None:
+    """H6 (DESIGN §4): per village, ``Σ cost * x <= cap`` over its arcs with cost > 0; left out
+    when the costs of all its servable needs fit."""
+    problem, cost, a_need = b.problem, b.cost, b.a_need
+    need_cost_by_village = _sum_by(
+        problem.need_village[b.paid], cost[b.paid], len(problem.village_ids)
+    )
     cap_tight = need_cost_by_village > problem.village_cap
-    rv = _compact(a_vill, cap_tight)
+    rv = _compact(b.a_vill, cap_tight)
     kv = (rv >= 0) & (cost[a_need] > 0)
-    rows.add(
+    b.rows.add(
         "H6",
         rv[kv],
-        x_cols[kv],
+        b.x.cols[kv],
         cost[a_need[kv]],
         np.full(int(cap_tight.sum()), -INF),
         problem.village_cap[cap_tight].astype(float),
     )
 
-    # shortfall: s_v + pairings(v) >= min_cadres
+
+def _add_served_value(b: _Builder) -> None:
+    """Objective, DESIGN §5: ``value - travel penalty`` per arc, the coefficient of ``x``."""
+    b.x.c[:] = b.problem.arc_value[b.arcs]
+
+
+def _add_pairing_changes(b: _Builder) -> None:
+    """Objective, DESIGN §5: every existing pairing costs its change penalty (a constant), and
+    keeping one (``y = 1`` on an existing pairing arc) earns the penalty back."""
+    problem = b.problem
+    b.offset += -problem.change_penalty * problem.existing_pairings
+    b.y.c[:] = np.where(problem.pair_existing, problem.change_penalty, 0.0)
+
+
+def _add_shortfall(b: _Builder) -> None:
+    """Objective, DESIGN §5: an ``s`` column in [0, min_cadres] per village with a pairing arc,
+    penalised, and ``s + Σ y >= min_cadres``; a village with none is short of every cadre (a
+    constant)."""
+    problem = b.problem
+    n_vill = len(problem.village_ids)
+    pair_count = np.bincount(problem.pair_village, minlength=n_vill)
+    if problem.min_cadres > 0 and problem.shortfall_penalty > 0:
+        b.s_village = np.flatnonzero(pair_count > 0).astype(np.int64)
+        b.offset -= problem.shortfall_penalty * problem.min_cadres * int((pair_count == 0).sum())
+    n_s = len(b.s_village)
+    s = b.columns.add(np.full(n_s, problem.min_cadres))
+    s.c[:] = -problem.shortfall_penalty
+    b.s = s
     if n_s:
-        rs = _compact(problem.pair_village, np.isin(np.arange(n_vill), s_village))
-        ks2 = rs >= 0
-        rows.add(
+        rs = _compact(problem.pair_village, np.isin(np.arange(n_vill), b.s_village))
+        ks = rs >= 0
+        b.rows.add(
             "shortfall",
-            np.concatenate([np.arange(n_s), rs[ks2]]),
-            np.concatenate([s0 + np.arange(n_s), y_cols[ks2]]),
-            np.ones(n_s + int(ks2.sum())),
+            np.concatenate([np.arange(n_s), rs[ks]]),
+            np.concatenate([s.cols, b.y.cols[ks]]),
+            np.ones(n_s + int(ks.sum())),
             np.full(n_s, float(problem.min_cadres)),
             np.full(n_s, INF),
         )
-    # fairness: g_v + served value(v) >= floor(v)
+
+
+def _add_fairness(b: _Builder) -> None:
+    """Objective, DESIGN §5: a continuous ``g`` column in [0, floor] per village with a floor
+    and an arc, penalised by ``fairness_weight``, and ``g + Σ value * x >= floor``; a village
+    with a floor and no arc is a constant."""
+    problem = b.problem
+    n_vill = len(problem.village_ids)
+    floor = problem.fairness_floor * problem.village_servable_value
+    arc_count = np.bincount(b.a_vill, minlength=n_vill)
+    if problem.fairness_weight > 0 and problem.fairness_floor > 0:
+        b.g_village = np.flatnonzero((floor > 0) & (arc_count > 0)).astype(np.int64)
+        b.offset -= problem.fairness_weight * float(floor[(floor > 0) & (arc_count == 0)].sum())
+    n_g = len(b.g_village)
+    g = b.columns.add(floor[b.g_village], integral=False)
+    g.c[:] = -problem.fairness_weight
+    b.g = g
     if n_g:
-        rg = _compact(a_vill, np.isin(np.arange(n_vill), g_village))
+        rg = _compact(b.a_vill, np.isin(np.arange(n_vill), b.g_village))
         kg = rg >= 0
-        rows.add(
+        b.rows.add(
             "fairness",
             np.concatenate([np.arange(n_g), rg[kg]]),
-            np.concatenate([g0 + np.arange(n_g), x_cols[kg]]),
-            np.concatenate([np.ones(n_g), problem.need_value[a_need[kg]]]),
-            floor[g_village],
+            np.concatenate([g.cols, b.x.cols[kg]]),
+            np.concatenate([np.ones(n_g), problem.need_value[b.a_need[kg]]]),
+            floor[b.g_village],
             np.full(n_g, INF),
         )
 
-    if change_limit is not None:
-        _add_change_row(problem, rows, change_limit, arcs, y0)
 
-    A = sp.csc_array(
-        (
-            np.concatenate(rows.vals) if rows.vals else np.zeros(0),
-            (
-                np.concatenate(rows.rows) if rows.rows else np.zeros(0, np.int64),
-                np.concatenate(rows.cols) if rows.cols else np.zeros(0, np.int64),
-            ),
-        ),
-        shape=(rows.n, n_cols),
-    )
-    A.sum_duplicates()
-    return LinearModel(
-        c=c,
-        A=A,
-        row_lo=np.concatenate(rows.lo) if rows.lo else np.zeros(0),
-        row_hi=np.concatenate(rows.hi) if rows.hi else np.zeros(0),
-        col_lo=col_lo,
-        col_hi=col_hi,
-        integral=integral,
-        offset=float(offset),
-        x=slice(x0, y0),
-        y=slice(y0, f0),
-        f=slice(f0, s0),
-        s=slice(s0, g0),
-        g=slice(g0, n_cols),
-        x_arc=arcs,
-        f_need=f_need,
-        f_pool=f_pool,
-        s_village=s_village,
-        g_village=g_village,
-        single_pool=single_pool,
-        row_kind=tuple(rows.kinds),
-        row_block=np.asarray(rows.starts, dtype=np.int64),
-    )
-
-
-def _add_change_row(
-    problem: Problem, rows: _Rows, limit: ChangeLimit, arcs: IntArray, y0: int
-) -> None:
-    """Σ changed assignments + changed pairings <= K, linear in the columns.
+def _add_max_changes(b: _Builder, limit: ChangeLimit) -> None:
+    """The max_changes row (``--max-changes``): changed assignments + changed pairings <= K.
 
     A need served before by arc ``a`` changes unless ``x[a] = 1``; a need unserved before
     changes when any arc serves it; a pairing changes when ``y`` differs from before. So
     changes = (#served before - Σ x[kept arcs]) + Σ x[arcs of needs unserved before]
     + (#paired before - Σ y[kept]) + Σ y[others]."""
-    prev = limit.previous
-    a_need = problem.arc_need[arcs]
-    before = prev.need_provider[a_need]
-    kept = (before >= 0) & (problem.arc_provider[arcs] == before)
+    problem, prev = b.problem, limit.previous
+    before = prev.need_provider[b.a_need]
+    kept = (before >= 0) & (b.a_prov == before)
     fresh = before < 0
     key = problem.pair_cadre * len(problem.village_ids) + problem.pair_village
     chosen = np.fromiter(
@@ -502,10 +645,10 @@ def _add_change_row(
     coef_x = np.where(kept, -1.0, np.where(fresh, 1.0, 0.0))
     coef_y = np.where(was_paired, -1.0, 1.0)
     kx = coef_x != 0
-    cols = np.concatenate([np.flatnonzero(kx), y0 + np.arange(len(coef_y))])
+    cols = np.concatenate([b.x.cols[kx], b.y.cols])
     vals = np.concatenate([coef_x[kx], coef_y])
     constant = served_before + len(set(prev.pairings))
-    rows.add(
+    b.rows.add(
         "changes",
         np.zeros(len(cols), dtype=np.int64),
         cols,

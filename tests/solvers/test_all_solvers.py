@@ -74,7 +74,9 @@ SCENARIOS: dict[str, dict[str, Any]] = {
 
 def _solve(raw: dict[str, Any], solver: str, seconds: float = 10) -> RunResult:
     # parse_scenario validates cross-references too: every variant must be a valid scenario.
-    return solve_scenario(parse_scenario(copy.deepcopy(raw)).scenario, solver, seconds)
+    return solve_scenario(
+        parse_scenario(copy.deepcopy(raw)).scenario, solver=solver, time_limit=seconds
+    )
 
 
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))
