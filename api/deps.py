@@ -44,6 +44,15 @@ def get_tenant(request: Request, key: Annotated[str | None, Security(_api_key)])
     return tenant
 
 
+def get_optional_tenant(
+    request: Request, key: Annotated[str | None, Security(_api_key)]
+) -> str | None:
+    """The tenant of the presented key, or None without a valid key (no 401)."""
+    ring: KeyRing = request.app.state.keys
+    return ring.tenant_of(key)
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[JobStore, Depends(get_store)]
 TenantDep = Annotated[str, Depends(get_tenant)]
+OptionalTenantDep = Annotated[str | None, Depends(get_optional_tenant)]

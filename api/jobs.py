@@ -106,7 +106,7 @@ def submit(
         options=options,
     )
     try:
-        return store.submit(tenant, new, idempotency_key, settings.queue_limit, settings.workers)
+        return store.submit(tenant, new, idempotency_key, settings.queue_limits, settings.workers)
     except QueueFull as full:
         raise ApiProblem(
             429,

@@ -175,14 +175,15 @@ class SolverInfo(BaseModel):
 
 
 class Health(BaseModel):
-    """The service is up and its store answers."""
+    """The service is up and its store answers. Without a key, nothing more; with one, the
+    workers and the caller's own county's jobs by status."""
 
     status: Literal["ok"]
     version: str
-    database: str
-    workers: int
-    workers_alive: int
-    jobs: dict[str, int]
+    database: str | None = None
+    workers: int | None = None
+    workers_alive: int | None = None
+    jobs: dict[str, int] | None = Field(None, description="Your county's jobs by status.")
 
 
 class ScenarioImport(BaseModel):

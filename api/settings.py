@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from api.store import QueueLimits
+
 
 class Settings(BaseSettings):
     """How the service runs: store, keys, workers and limits."""
@@ -32,7 +34,12 @@ class Settings(BaseSettings):
     solver_threads: int = Field(
         0, ge=0, le=64, description="Threads per solve; 0 shares the CPU cores among workers."
     )
-    queue_limit: int = Field(64, ge=1, description="Queued jobs beyond which POST gets 429.")
+    queue_limit: int = Field(
+        64, ge=1, description="Queued jobs of all counties beyond which POST gets 429."
+    )
+    tenant_queue_limit: int = Field(
+        16, ge=1, description="Queued jobs of one county beyond which its POST gets 429."
+    )
     max_body_mb: float = Field(64.0, gt=0, description="Largest request body, in MB.")
     default_time_limit: float = Field(30.0, gt=0)
     max_time_limit: float = Field(3600.0, gt=0)
@@ -48,6 +55,11 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite:", "postgresql:", "postgresql+", "postgres:")):
             raise ValueError("MATCHER_DATABASE_URL must be a sqlite:/// or postgresql:// URL")
         return value
+
+    @property
+    def queue_limits(self) -> QueueLimits:
+        """The queue limits in all and per county."""
+        return QueueLimits(total=self.queue_limit, per_tenant=self.tenant_queue_limit)
 
     @property
     def max_body_bytes(self) -> int:

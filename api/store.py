@@ -30,12 +30,23 @@ _SUBMIT_LOCK = 7_162_024  # PostgreSQL advisory lock that serialises submissions
 
 
 class QueueFull(Exception):
-    """The queue holds its limit of jobs; ``retry_after`` is a fair wait in seconds."""
+    """The queue holds its limit of jobs (the caller's county's own, or the service's);
+    ``retry_after`` is a fair wait in seconds."""
 
-    def __init__(self, queued: int, retry_after: int) -> None:
+    def __init__(self, queued: int, retry_after: int, whose: str = "the service's") -> None:
         self.queued = queued
         self.retry_after = retry_after
-        super().__init__(f"{queued} jobs are queued, the limit; retry in {retry_after} s")
+        self.whose = whose
+        super().__init__(f"{queued} jobs are queued, {whose} limit; retry in {retry_after} s")
+
+
+@dataclass(frozen=True)
+class QueueLimits:
+    """Queued jobs allowed: in all, and per tenant, so that one county's burst can fill its
+    own share of the queue but never another county's."""
+
+    total: int
+    per_tenant: int
 
 
 class IdempotencyConflict(Exception):
@@ -163,6 +174,47 @@ def _status_event(connection: sa.Connection, job_id: str, status: str, **extra: 
     _event(connection, job_id, "status", {"status": status, **extra})
 
 
+def _check_queue(connection: sa.Connection, tenant: str, limits: QueueLimits, workers: int) -> None:
+    """Raise :class:`QueueFull` when the tenant's queue or the whole queue is at its limit,
+    with a wait of one average queued job per worker, times the jobs ahead."""
+    rows = connection.execute(
+        sa.select(
+            jobs.c.tenant,
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(jobs.c.time_limit), 0.0),
+        )
+        .where(jobs.c.status == "queued")
+        .group_by(jobs.c.tenant)
+    ).all()
+    mine = next(((int(n), float(t)) for who, n, t in rows if who == tenant), (0, 0.0))
+    total = (sum(int(n) for _, n, _ in rows), sum(float(t) for _, _, t in rows))
+    for (queued, waiting), limit, whose in (
+        (mine, limits.per_tenant, "your county's"),
+        (total, limits.total, "the service's"),
+    ):
+        if queued >= limit:
+            retry = math.ceil(waiting / max(1, workers) / max(1, queued))
+            raise QueueFull(queued, max(1, min(3600, retry)), whose)
+
+
+def _next_queued() -> sa.Select[Any]:
+    """The queued job to run next: of the tenant served longest ago (never served first),
+    its oldest job. Workers thus take tenants in turn, so one county's burst delays another's
+    job by at most one job per worker."""
+    served = jobs.alias("served")
+    last_served = (
+        sa.select(sa.func.max(served.c.started_at))
+        .where(served.c.tenant == jobs.c.tenant)
+        .scalar_subquery()
+    )
+    return (
+        sa.select(jobs.c.id, jobs.c.attempts)
+        .where(jobs.c.status == "queued")
+        .order_by(last_served.asc().nulls_first(), jobs.c.created_at, jobs.c.id)
+        .limit(1)
+    )
+
+
 class JobStore:
     """Jobs of every tenant in one database; every read and write names the tenant or the
     worker's attempt."""
@@ -177,14 +229,14 @@ class JobStore:
         tenant: str,
         new: NewJob,
         idempotency_key: str | None,
-        queue_limit: int,
+        limits: QueueLimits,
         workers: int,
     ) -> tuple[Job, bool]:
         """Store a queued job and its first event; ``(job, replayed)``.
 
         A repeated Idempotency-Key with the same body returns the first job (``replayed``);
-        with another body it raises :class:`IdempotencyConflict`. A full queue raises
-        :class:`QueueFull`."""
+        with another body it raises :class:`IdempotencyConflict`. A queue full for this
+        tenant, or for the service, raises :class:`QueueFull`."""
         with writing(self.engine) as connection:
             if connection.dialect.name == "postgresql":
                 # Count-then-insert must not interleave (queue limit, idempotency keys);
@@ -204,14 +256,7 @@ class JobStore:
                     if row["request_sha256"] != new.request_sha256:
                         raise IdempotencyConflict(row["id"])
                     return Job.of(row), True
-            queued, waiting = connection.execute(
-                sa.select(
-                    sa.func.count(), sa.func.coalesce(sa.func.sum(jobs.c.time_limit), 0.0)
-                ).where(jobs.c.status == "queued")
-            ).one()
-            if queued >= queue_limit:
-                retry = math.ceil(float(waiting) / max(1, workers) / max(1, queued))
-                raise QueueFull(queued, max(1, min(3600, retry)))
+            _check_queue(connection, tenant, limits, workers)
             job_id = uuid.uuid4().hex
             connection.execute(
                 jobs.insert().values(
@@ -320,19 +365,27 @@ class JobStore:
                 for r in rows
             ]
 
-    def counts(self) -> dict[str, int]:
-        """Jobs by status, all tenants (for the health check)."""
+    def counts(self, tenant: str) -> dict[str, int]:
+        """The tenant's jobs by status (for the health check of a caller with a key)."""
         with self.engine.connect() as connection:
             rows = connection.execute(
-                sa.select(jobs.c.status, sa.func.count()).group_by(jobs.c.status)
+                sa.select(jobs.c.status, sa.func.count())
+                .where(jobs.c.tenant == tenant)
+                .group_by(jobs.c.status)
             ).all()
         return {status: int(n) for status, n in rows}
+
+    def ping(self) -> None:
+        """Raise when the database does not answer."""
+        with self.engine.connect() as connection:
+            connection.execute(sa.select(sa.literal(1))).one()
 
     # ------------------------------------------------------------------ the workers' side
 
     def claim(self) -> Claim | None:
-        """Take the oldest queued job, or None. A conditional update makes the claim
-        exclusive: of two workers racing for one job, one update matches."""
+        """Take the next queued job in fair order (:func:`_next_queued`), or None. A
+        conditional update makes the claim exclusive: of two workers racing for one job, one
+        update matches."""
         with self.engine.connect() as connection:  # idle polls stay readers
             if (
                 connection.execute(
@@ -343,12 +396,7 @@ class JobStore:
                 return None
         for _ in range(5):
             with writing(self.engine) as connection:
-                row = connection.execute(
-                    sa.select(jobs.c.id, jobs.c.attempts)
-                    .where(jobs.c.status == "queued")
-                    .order_by(jobs.c.created_at, jobs.c.id)
-                    .limit(1)
-                ).first()
+                row = connection.execute(_next_queued()).first()
                 if row is None:
                     return None
                 job_id, attempts = row

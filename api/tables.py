@@ -37,6 +37,7 @@ jobs = sa.Table(
 )
 sa.Index("ix_jobs_tenant_created", jobs.c.tenant, jobs.c.created_at, jobs.c.id)
 sa.Index("ix_jobs_status_created", jobs.c.status, jobs.c.created_at)
+sa.Index("ix_jobs_tenant_started", jobs.c.tenant, jobs.c.started_at)  # fair claims
 
 job_payloads = sa.Table(
     "job_payloads",

@@ -4,36 +4,25 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from api.deps import StoreDep, TenantDep
-from api.problem_details import ApiProblem, responses
+from api.deps import OptionalTenantDep, StoreDep, TenantDep
+from api.problem_details import responses
 from api.schemas import Health, SolverInfo
-from matcher import __version__
-from solvers import describe_solvers
+from api.service_info import health as service_health
+from api.service_info import solver_list
 
 router = APIRouter(prefix="/v1", tags=["service"])
 
 
-@router.get("/health", response_model=Health, responses=responses(503))
-def health(request: Request, store: StoreDep) -> Health:
-    """Up, with the store answering; job counts by status. No key needed."""
-    try:
-        counts = store.counts()
-    except Exception as error:
-        raise ApiProblem(
-            503, "store-unavailable", "Service unavailable", type(error).__name__
-        ) from None
-    pool = request.app.state.pool
-    return Health(
-        status="ok",
-        version=__version__,
-        database=store.engine.dialect.name,
-        workers=pool.size if pool else 0,
-        workers_alive=pool.alive() if pool else 0,
-        jobs=counts,
-    )
+@router.get(
+    "/health", response_model=Health, response_model_exclude_none=True, responses=responses(503)
+)
+def health(request: Request, store: StoreDep, tenant: OptionalTenantDep) -> Health:
+    """Up, with the store answering. No key needed; with a key, also the workers and your
+    county's jobs by status."""
+    return service_health(store, request.app.state.pool, tenant)
 
 
 @router.get("/solvers", response_model=list[SolverInfo], responses=responses(401))
 def solvers(_tenant: TenantDep) -> list[SolverInfo]:
     """The solvers this service offers (DESIGN §7)."""
-    return [SolverInfo(**entry) for entry in describe_solvers()]
+    return solver_list()

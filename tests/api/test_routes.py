@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.keys import key_hash
+from matcher import __version__
 from matcher.intake.loading import parse_scenario
 from tests.api.conftest import A, B, settings
 
@@ -49,10 +50,26 @@ def read_events(client: TestClient, job_id: str, headers: dict[str, str]) -> lis
     return events
 
 
-def test_health_needs_no_key_and_reports_the_store(client: TestClient) -> None:
-    body = client.get("/v1/health").json()
-    assert body["status"] == "ok" and body["database"] == "sqlite"
-    assert body["workers"] == 1 and body["workers_alive"] == 1
+def test_health_needs_no_key_and_says_only_that_the_service_is_up(client: TestClient) -> None:
+    """Without a key the health check tells nothing of the service's counties or jobs."""
+    for headers in ({}, {"X-API-Key": "wrong"}):
+        assert client.get("/v1/health", headers=headers).json() == {
+            "status": "ok",
+            "version": __version__,
+        }
+
+
+def test_health_with_a_key_shows_only_that_countys_jobs(
+    idle_client: TestClient, tiny_raw: dict[str, Any]
+) -> None:
+    """A key adds the store, the workers and the caller's own jobs by status."""
+    for _ in range(2):
+        idle_client.post("/v1/plans", json={"scenario": tiny_raw}, headers=A)
+    idle_client.post("/v1/plans", json={"scenario": tiny_raw}, headers=B)
+    body = idle_client.get("/v1/health", headers=A).json()
+    assert body["database"] == "sqlite" and body["workers"] == 0
+    assert body["jobs"] == {"queued": 2}
+    assert idle_client.get("/v1/health", headers=B).json()["jobs"] == {"queued": 1}
 
 
 @pytest.mark.parametrize("headers", [{}, {"X-API-Key": "wrong"}])
@@ -229,6 +246,26 @@ def test_a_full_queue_answers_429_with_retry_after(
         full = client.post("/v1/plans", json={"scenario": tiny_raw, "seed": 9}, headers=A)
         assert full.status_code == 429 and full.headers["content-type"] == PROBLEM
         assert int(full.headers["retry-after"]) >= 1
+
+
+def test_one_county_filling_its_queue_leaves_room_for_another(
+    tmp_path: Path, tiny_raw: dict[str, Any]
+) -> None:
+    """County A's burst meets its own limit (429 naming the county's queue); county B's job
+    is still accepted, and is the next one a worker takes."""
+    app = create_app(settings(tmp_path, tenant_queue_limit=2), start_workers=False)
+    with TestClient(app) as client:
+        for seed in range(2):
+            body = {"scenario": tiny_raw, "seed": seed}
+            assert client.post("/v1/plans", json=body, headers=A).status_code == 202
+        full = client.post("/v1/plans", json={"scenario": tiny_raw, "seed": 9}, headers=A)
+        assert full.status_code == 429 and "your county's limit" in full.json()["detail"]
+        other = client.post("/v1/plans", json={"scenario": tiny_raw}, headers=B)
+        assert other.status_code == 202
+        store = app.state.store
+        first = store.claim()
+        second = store.claim()
+        assert first is not None and second is not None and second.id == other.json()["id"]
 
 
 def test_stopping_a_queued_job_ends_it_without_a_plan(

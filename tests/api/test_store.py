@@ -12,7 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from api.database import migrate
-from api.store import BadCursor, IdempotencyConflict, JobStore, NewJob, QueueFull
+from api.store import BadCursor, IdempotencyConflict, JobStore, NewJob, QueueFull, QueueLimits
 from api.tables import metadata
 
 
@@ -28,8 +28,11 @@ def new_job(scenario: str = '{"name": "x"}', solver: str = "greedy", limit: floa
     )
 
 
+ROOMY = QueueLimits(total=100, per_tenant=100)
+
+
 def submit(store: JobStore, tenant: str = "a", key: str | None = None, **kw: object) -> str:
-    job, _ = store.submit(tenant, new_job(**kw), key, queue_limit=100, workers=1)  # type: ignore[arg-type]
+    job, _ = store.submit(tenant, new_job(**kw), key, ROOMY, workers=1)  # type: ignore[arg-type]
     return job.id
 
 
@@ -61,24 +64,61 @@ def test_other_tenants_see_nothing(store: JobStore) -> None:
 
 
 def test_idempotency_key_returns_the_first_job_or_refuses_another_body(store: JobStore) -> None:
-    first, replayed = store.submit("a", new_job(), "k1", 100, 1)
-    again, replayed_again = store.submit("a", new_job(), "k1", 100, 1)
+    first, replayed = store.submit("a", new_job(), "k1", ROOMY, 1)
+    again, replayed_again = store.submit("a", new_job(), "k1", ROOMY, 1)
     assert not replayed and replayed_again and again.id == first.id
     with pytest.raises(IdempotencyConflict) as conflict:
-        store.submit("a", new_job(solver="auto"), "k1", 100, 1)
+        store.submit("a", new_job(solver="auto"), "k1", ROOMY, 1)
     assert conflict.value.job_id == first.id
-    other_tenant, replayed_b = store.submit("b", new_job(), "k1", 100, 1)
+    other_tenant, replayed_b = store.submit("b", new_job(), "k1", ROOMY, 1)
     assert other_tenant.id != first.id and not replayed_b
-    assert store.counts() == {"queued": 2}
+    assert store.counts("a") == {"queued": 1} and store.counts("b") == {"queued": 1}
 
 
 def test_full_queue_refuses_with_a_retry_time(store: JobStore) -> None:
-    for _ in range(3):
-        store.submit("a", new_job(limit=30.0), None, queue_limit=3, workers=2)
+    limits = QueueLimits(total=3, per_tenant=3)
+    for tenant in ("a", "b", "a"):
+        store.submit(tenant, new_job(limit=30.0), None, limits, workers=2)
     with pytest.raises(QueueFull) as full:
-        store.submit("a", new_job(), None, queue_limit=3, workers=2)
+        store.submit("c", new_job(), None, limits, workers=2)
     assert full.value.queued == 3 and full.value.retry_after >= 1
-    assert store.counts() == {"queued": 3}
+    assert full.value.whose == "the service's"
+    assert store.counts("a") == {"queued": 2} and store.counts("c") == {}
+
+
+def test_one_countys_full_queue_does_not_refuse_another(store: JobStore) -> None:
+    """County a fills its own share of the queue and gets 429; county b is still accepted."""
+    limits = QueueLimits(total=10, per_tenant=3)
+    for _ in range(3):
+        store.submit("a", new_job(limit=30.0), None, limits, workers=1)
+    with pytest.raises(QueueFull) as full:
+        store.submit("a", new_job(), None, limits, workers=1)
+    assert full.value.whose == "your county's" and full.value.queued == 3
+    job, _ = store.submit("b", new_job(), None, limits, workers=1)
+    assert job.status == "queued"
+
+
+def test_claims_take_counties_in_turn(store: JobStore) -> None:
+    """With county a's burst of five queued first, county b's one job is the second taken:
+    a burst delays another county by at most one job; then a's go on in order."""
+    burst = [submit(store, tenant="a") for _ in range(5)]
+    later = submit(store, tenant="b")
+    order = []
+    while (claim := store.claim()) is not None:
+        order.append(claim.id)
+    assert order == [burst[0], later, *burst[1:]]
+
+
+def test_a_county_never_served_goes_before_one_served_recently(store: JobStore) -> None:
+    """Turns follow the last start of each county's jobs, finished ones included."""
+    first = submit(store, tenant="a")
+    claim = store.claim()
+    assert claim is not None and claim.id == first
+    store.finish(first, claim.attempt, "succeeded", {}, plan_json="{}")
+    again = submit(store, tenant="a")
+    other = submit(store, tenant="b")
+    taken = [store.claim(), store.claim()]
+    assert [c.id for c in taken if c is not None] == [other, again]
 
 
 def test_claims_take_the_oldest_job_first_and_once(store: JobStore) -> None:
@@ -151,7 +191,7 @@ def test_fresh_heartbeats_are_not_requeued(store: JobStore) -> None:
     submit(store)
     assert store.claim() is not None
     assert store.requeue_stale(lease_seconds=60.0, max_attempts=3) == (0, 0)
-    assert store.counts() == {"running": 1}
+    assert store.counts("a") == {"running": 1}
 
 
 def test_stopping_a_queued_job_ends_it_at_once_and_a_finished_one_not_at_all(
@@ -239,7 +279,7 @@ def test_concurrent_submissions_keep_the_queue_limit_and_the_key(store: JobStore
 
     def submit_one(seed: int, key: str | None) -> None:
         try:
-            job, _ = store.submit("a", new_job(), key, queue_limit=2, workers=1)
+            job, _ = store.submit("a", new_job(), key, QueueLimits(2, 2), workers=1)
             result = job.id
         except QueueFull:
             result = "full"
@@ -251,7 +291,7 @@ def test_concurrent_submissions_keep_the_queue_limit_and_the_key(store: JobStore
         thread.start()
     for thread in threads:
         thread.join()
-    assert outcomes.count("full") == 14 and store.counts() == {"queued": 2}
+    assert outcomes.count("full") == 14 and store.counts("a") == {"queued": 2}
     assert store.claim() is not None and store.claim() is not None
     outcomes.clear()
     threads = [threading.Thread(target=submit_one, args=(n, "same")) for n in range(8)]
