@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import TypeAdapter
 
 from api.problem_details import ApiProblem, items_of
 from api.schemas import (
@@ -22,10 +25,17 @@ from api.schemas import (
 )
 from api.settings import Settings
 from api.store import IdempotencyConflict, Job, JobStore, NewJob, QueueFull
+from matcher.evaluate.kpis import Kpis, stored_kpis
 from matcher.intake.issues import ScenarioInvalid
 from matcher.intake.loading import LoadedScenario, canonical_json, parse_scenario, scenario_sha256
+from matcher.reports.diff_shapes import PlanDiff
+from matcher.reports.shapes import BlindSpotsReport, DuplicateAidReport, stored_reports
 
-REPORTS = {"duplicate-aid": "duplicate_aid", "blind-spots": "blind_spots"}
+REPORTS: dict[str, Literal["duplicate_aid", "blind_spots"]] = {
+    "duplicate-aid": "duplicate_aid",
+    "blind-spots": "blind_spots",
+}
+_JSON_OBJECT: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
 
 
 def _loaded(data: object, prefix: str) -> LoadedScenario:
@@ -186,11 +196,38 @@ def plan_of(store: JobStore, tenant: str, job_id: str) -> dict[str, Any]:
     return plan
 
 
-def report(store: JobStore, tenant: str, job_id: str, name: str) -> dict[str, Any]:
-    """One of the plan's reports (duplicate-aid, blind-spots)."""
+def json_object(document: Mapping[str, Any]) -> bytes:
+    """A JSON object as a route with a free-form response model answers it (pydantic's
+    serializer, as FastAPI uses). The reports, KPIs and diff routes document typed response
+    schemas but answer with these bytes, not through the schema: validating would drop the keys
+    a stored plan holds and the schema does not name, refuse a plan lacking one, and could change
+    the numbers' spelling."""
+    return _JSON_OBJECT.dump_json(dict(document))
+
+
+def report(
+    store: JobStore, tenant: str, job_id: str, name: str
+) -> DuplicateAidReport | BlindSpotsReport | None:
+    """One of the plan's reports (duplicate-aid, blind-spots) as the plan stores it (None
+    when it has none)."""
     plan = plan_of(store, tenant, job_id)
-    section: dict[str, Any] = (plan.get("reports") or {}).get(REPORTS[name]) or {}
-    return section
+    return stored_reports(plan.get("reports") or {}).get(REPORTS[name])
+
+
+def report_json(store: JobStore, tenant: str, job_id: str, name: str) -> bytes:
+    """One of the plan's reports as its route answers it (``{}`` when the plan has none)."""
+    return json_object(report(store, tenant, job_id, name) or {})
+
+
+def kpis(store: JobStore, tenant: str, job_id: str) -> Kpis | None:
+    """The plan's KPIs as the plan stores them (None when it has none)."""
+    found = plan_of(store, tenant, job_id).get("kpis")
+    return stored_kpis(found) if found else None
+
+
+def kpis_json(store: JobStore, tenant: str, job_id: str) -> bytes:
+    """The plan's KPIs as their route answers them (``{}`` when the plan has none)."""
+    return json_object(kpis(store, tenant, job_id) or {})
 
 
 def report_html(store: JobStore, tenant: str, job_id: str) -> str:
@@ -202,7 +239,7 @@ def report_html(store: JobStore, tenant: str, job_id: str) -> str:
     return html
 
 
-def diff(store: JobStore, tenant: str, job_id: str, against: str) -> dict[str, Any]:
+def diff(store: JobStore, tenant: str, job_id: str, against: str) -> PlanDiff:
     """Plan ``against`` compared with this job's plan, in domain terms
     (:func:`matcher.reports.diff.plan_diff`; A is ``against``, B this job), with this job's
     scenario for households and money per village."""
@@ -217,3 +254,8 @@ def diff(store: JobStore, tenant: str, job_id: str, against: str) -> dict[str, A
     if scenario_text is not None:
         index = ScenarioIndex.build(parse_scenario(json.loads(scenario_text)).scenario)
     return plan_diff(a, b, index)
+
+
+def diff_json(store: JobStore, tenant: str, job_id: str, against: str) -> bytes:
+    """:func:`diff` as its route answers it."""
+    return json_object(diff(store, tenant, job_id, against))

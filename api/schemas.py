@@ -10,6 +10,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+# A plan's reports, KPIs and diffs are served as matcher makes them: their shapes are
+# matcher's own typed dicts, named here as the responses' documented schemas.
+from matcher.evaluate.kpis import Kpis as Kpis
+from matcher.reports.diff_shapes import PlanDiff as PlanDiff
+from matcher.reports.shapes import BlindSpotsReport as BlindSpotsReport
+from matcher.reports.shapes import DuplicateAidReport as DuplicateAidReport
 from solvers import SolverName
 
 JobStatusName = Literal["queued", "running", "succeeded", "failed", "stopped"]

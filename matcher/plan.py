@@ -7,6 +7,7 @@ A plan is written and read back losslessly: optional fields that other programs 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -110,8 +111,12 @@ class Plan(_Open):
     pairings: list[Pairing] = Field(default_factory=list)
     assignments: list[Assignment] = Field(default_factory=list)
     unmet: list[Unmet] = Field(default_factory=list)
-    kpis: dict[str, Any] = Field(default_factory=dict)
-    reports: dict[str, Any] = Field(default_factory=dict)
+    # Free-form JSON objects, read and written as they are (another program's plan may lack or
+    # extend them). What matcher writes there is typed as matcher.evaluate.kpis.Kpis and
+    # matcher.reports.shapes.PlanReports, read through their stored_kpis / stored_reports.
+    # (Mapping, not dict: validated and dumped the same, and it takes those typed dicts.)
+    kpis: Mapping[str, Any] = Field(default_factory=dict)
+    reports: Mapping[str, Any] = Field(default_factory=dict)
     duplicate_services: list[DuplicateService] = Field(default_factory=list)
     violations: list[dict[str, Any]] = Field(default_factory=list)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Query, Response, status
 from fastapi.responses import HTMLResponse, StreamingResponse
@@ -10,7 +10,17 @@ from fastapi.responses import HTMLResponse, StreamingResponse
 from api import events, jobs
 from api.deps import SettingsDep, StoreDep, TenantDep
 from api.problem_details import ApiProblem, responses
-from api.schemas import Accepted, JobDetail, JobPage, JobSummary, PlanRequest, example_scenario
+from api.schemas import (
+    Accepted,
+    BlindSpotsReport,
+    DuplicateAidReport,
+    JobDetail,
+    JobPage,
+    JobSummary,
+    PlanDiff,
+    PlanRequest,
+    example_scenario,
+)
 from api.store import BadCursor
 
 router = APIRouter(prefix="/v1/plans", tags=["plans"])
@@ -125,29 +135,35 @@ def follow(
     )
 
 
+# The reports and the diff are answered as the plan stores them (jobs.json_object): the
+# response models document their shapes, they do not filter them.
+
+
 @router.get(
     "/{job_id}/reports/duplicate-aid",
-    response_model=dict[str, Any],
+    response_model=DuplicateAidReport,
     responses=responses(401, 404, 409, 422),
 )
-def duplicate_aid(job_id: str, tenant: TenantDep, store: StoreDep) -> dict[str, Any]:
+def duplicate_aid(job_id: str, tenant: TenantDep, store: StoreDep) -> Response:
     """The plan's duplicate-aid report (DESIGN §6)."""
-    return jobs.report(store, tenant, job_id, "duplicate-aid")
+    report = jobs.report_json(store, tenant, job_id, "duplicate-aid")
+    return Response(report, media_type="application/json")
 
 
 @router.get(
     "/{job_id}/reports/blind-spots",
-    response_model=dict[str, Any],
+    response_model=BlindSpotsReport,
     responses=responses(401, 404, 409, 422),
 )
-def blind_spots(job_id: str, tenant: TenantDep, store: StoreDep) -> dict[str, Any]:
+def blind_spots(job_id: str, tenant: TenantDep, store: StoreDep) -> Response:
     """The plan's blind-spot report (DESIGN §6)."""
-    return jobs.report(store, tenant, job_id, "blind-spots")
+    report = jobs.report_json(store, tenant, job_id, "blind-spots")
+    return Response(report, media_type="application/json")
 
 
 @router.get(
     "/{job_id}/diff",
-    response_model=dict[str, Any],
+    response_model=PlanDiff,
     responses=responses(401, 404, 409, 422),
 )
 def diff(
@@ -155,10 +171,11 @@ def diff(
     tenant: TenantDep,
     store: StoreDep,
     against: Annotated[str, Query(max_length=64, description="The other job (plan A).")],
-) -> dict[str, Any]:
+) -> Response:
     """What changes from the ``against`` job's plan to this job's plan: needs gained, lost
     and moved, households, pairings, money per pool and village, KPIs side by side."""
-    return jobs.diff(store, tenant, job_id, against)
+    found = jobs.diff_json(store, tenant, job_id, against)
+    return Response(found, media_type="application/json")
 
 
 @router.get(

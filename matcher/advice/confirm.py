@@ -22,6 +22,13 @@ from matcher.prepare.eligibility import pool_limit_per_need
 from matcher.problem.assemble import plan_to_solution
 from matcher.problem.index import ScenarioIndex
 from matcher.problem.solution import Solution
+from matcher.reports.shapes import (
+    BlindSpotsReport,
+    FixChange,
+    FixConfirmation,
+    GroupFix,
+    UnmetGroup,
+)
 from matcher.run import solve_scenario
 from solvers.pricing import resource_prices
 
@@ -48,7 +55,7 @@ def _prices(
     )
 
 
-def change_of(data: dict[str, Any]) -> Change:
+def change_of(data: FixChange) -> Change:
     """A change back from its JSON form (:meth:`Change.to_dict`)."""
     return Change(
         kind=data["kind"],
@@ -64,7 +71,7 @@ def change_of(data: dict[str, Any]) -> Change:
     )
 
 
-def group_need_ids(plan: Plan, index: ScenarioIndex, group: dict[str, Any]) -> set[str]:
+def group_need_ids(plan: Plan, index: ScenarioIndex, group: UnmetGroup) -> set[str]:
     """The open needs of an unmet group (its town and category) in ``plan``."""
     return {
         u.need
@@ -115,13 +122,13 @@ def extended_plan(index: ScenarioIndex, plan: Plan, pins: dict[str, str | None])
 def confirm_fix(
     index: ScenarioIndex,
     plan: Plan,
-    group: dict[str, Any],
-    fix: dict[str, Any],
+    group: UnmetGroup,
+    fix: GroupFix,
     solver: str,
     seconds: float,
     seed: int = 0,
     workers: int = 2,
-) -> dict[str, Any]:
+) -> FixConfirmation:
     """Solve again, from ``plan``, with the fix applied and its promised needs held to the
     providers it names (``pinned_provider``): a plan that keeps every rule then proves the
     change serves them, and the objective says what it adds. An infeasible or failed solve
@@ -195,13 +202,13 @@ def add_fixes(
 ) -> None:
     """Attach ranked fixes to ``plan``'s blind-spot report; confirm the top fix of the
     ``confirm`` largest unmet groups (most needs) by re-solving."""
-    report = (plan.reports or {}).get("blind_spots")
+    report: BlindSpotsReport | None = (plan.reports or {}).get("blind_spots")
     if report is None:
         return
     if solution is None:
         solution, _ = plan_to_solution(index.problem, plan)
     prices = _prices(index, solution, price_seconds, stop)
-    groups: list[dict[str, Any]] = report.get("unmet_groups", [])
+    groups: list[UnmetGroup] = report.get("unmet_groups", [])
     for group, fixes in zip(
         groups, all_group_fixes(index, evaluation, prices, groups), strict=True
     ):
@@ -220,7 +227,7 @@ def add_fixes(
                 index, plan, group, fix, solver, confirm_seconds, seed, workers
             )
             confirmed += 1
-            if fix["confirmed"]["kept"]:
+            if fix["confirmed"]["kept"]:  # type: ignore[index]  # just set: not None
                 break
     report["fix_pricing"] = {
         "method": "LP relaxation dual prices (column generation, HiGHS)",

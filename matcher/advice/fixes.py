@@ -22,7 +22,6 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import numpy as np
 
@@ -39,6 +38,7 @@ from matcher.prepare.eligibility import (
 )
 from matcher.prepare.eligibility import pairing_hours as pairing_hours_of
 from matcher.problem.index import ScenarioIndex
+from matcher.reports.shapes import GroupFix, PairingFix, ShortVillage, UnmetGroup
 from matcher.scenario import Need
 
 FIXES_SHOWN = 3  # per group, best first
@@ -72,7 +72,7 @@ class Fix:
     estimated_value: float
     prices: dict[str, float]
 
-    def to_dict(self, rank: int) -> dict[str, Any]:
+    def to_dict(self, rank: int) -> GroupFix:
         """JSON-ready, with its rank among the group's fixes."""
         return {
             "rank": rank,
@@ -335,9 +335,7 @@ def _money_only(state: _State, needs: list[Need], category: str) -> Fix | None:
     return replace(fix, kind=fix.changes[0].kind)
 
 
-def _group_fixes(
-    state: _State, evaluation: Evaluation, group: dict[str, Any]
-) -> list[dict[str, Any]]:
+def _group_fixes(state: _State, evaluation: Evaluation, group: UnmetGroup) -> list[GroupFix]:
     index = state.index
     town, category = group["town"], group["category"]
     needs = [
@@ -366,7 +364,7 @@ def _group_fixes(
     return rows
 
 
-def _road(index: ScenarioIndex, needs: list[Need], rank: int) -> dict[str, Any]:
+def _road(index: ScenarioIndex, needs: list[Need], rank: int) -> GroupFix:
     """Needs in villages no road reaches: no hours, travel limit or money serves them."""
     villages = sorted({n.village for n in needs})
     value = sum(index.value(n) for n in needs)
@@ -387,8 +385,8 @@ def _road(index: ScenarioIndex, needs: list[Need], rank: int) -> dict[str, Any]:
 
 
 def all_group_fixes(
-    index: ScenarioIndex, evaluation: Evaluation, prices: Prices, groups: list[dict[str, Any]]
-) -> list[list[dict[str, Any]]]:
+    index: ScenarioIndex, evaluation: Evaluation, prices: Prices, groups: list[UnmetGroup]
+) -> list[list[GroupFix]]:
     """Ranked fixes (best estimated value first) for every unmet group of the blind-spot
     report, sized against the plan's free resources (one sizing state for all)."""
     state = _State(index, evaluation, prices)
@@ -396,8 +394,8 @@ def all_group_fixes(
 
 
 def village_fixes(
-    index: ScenarioIndex, evaluation: Evaluation, prices: Prices, village: dict[str, Any]
-) -> list[dict[str, Any]]:
+    index: ScenarioIndex, evaluation: Evaluation, prices: Prices, village: ShortVillage
+) -> list[PairingFix]:
     """For a village short of pairings: which cadres, from where, at what cost in hours, and
     what must change for each (hours, a slot, a longer travel limit)."""
     state = _State(index, evaluation, prices)
@@ -429,7 +427,7 @@ def village_fixes(
     if not chosen:
         return []
     pairing_price = state.prices.pairing.get(village_id, 0.0)
-    rows = []
+    rows: list[PairingFix] = []
     for rank, (_, no_slot, opportunity, minutes, cadre_id, hours, changes) in enumerate(chosen, 1):
         cadre = index.cadres[cadre_id]
         what = f"pair {cadre_id} (base {cadre.base}, {minutes:.0f} min away, {hours:.1f} h)"

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from matcher.intake.loading import parse_scenario
+from matcher.reports.shapes import ChangeKind, FixChange
 from matcher.scenario import Scenario
 
-ChangeKind = Literal[
-    "extra_hours", "provider_hours", "longer_travel", "extra_funding", "village_cap"
-]
+__all__ = ["Change", "ChangeKind", "apply_changes"]
 
 
 @dataclass(frozen=True)
@@ -54,23 +53,23 @@ class Change:
             "longer_travel": "minutes",
         }.get(self.kind, "yuan")
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> FixChange:
         """The change as JSON-ready data (only the fields its kind uses)."""
-        data: dict[str, Any] = {
+        data: FixChange = {
             "kind": self.kind,
             "target": self.target,
             "amount": self.amount,
             "unit": self.unit,
         }
         if self.kind == "extra_hours":
-            data.update(skills=self.skills, town=self.town, max_travel_minutes=self.minutes)
+            data["skills"] = self.skills
+            data["town"] = self.town
+            data["max_travel_minutes"] = self.minutes
         if self.kind == "extra_funding":
-            data.update(
-                department=self.department,
-                categories=list(self.categories),
-                villages=list(self.villages),
-                max_per_need=self.max_per_need,
-            )
+            data["department"] = self.department
+            data["categories"] = list(self.categories)
+            data["villages"] = list(self.villages)
+            data["max_per_need"] = self.max_per_need
         return data
 
 

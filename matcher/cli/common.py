@@ -3,6 +3,7 @@ with every problem printed, the planner's summary table and writing the HTML rep
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -82,7 +83,7 @@ SUMMARY_ROWS: tuple[tuple[str, str, bool], ...] = (
 )
 
 
-def kpi_cell(kpis: dict[str, Any], key: str, share: bool) -> str:
+def kpi_cell(kpis: Mapping[str, Any], key: str, share: bool) -> str:
     value = kpis.get(key)
     if share and isinstance(value, float):
         return f"{100 * value:.1f}%"

@@ -7,9 +7,8 @@ own figures are never reported in its place.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from matcher.evaluate.kpis import compute_kpis
+from matcher.evaluate.kpis import Kpis, compute_kpis
 from matcher.evaluate.objective import ObjectiveTerms, objective_terms
 from matcher.evaluate.rules import Violation, check_rules
 from matcher.evaluate.unmet import unmet_needs
@@ -26,7 +25,7 @@ class Evaluation:
     violations: tuple[Violation, ...]
     terms: ObjectiveTerms
     unmet: tuple[Unmet, ...]
-    kpis: dict[str, Any]
+    kpis: Kpis
     usage: PlanUsage
 
     @property

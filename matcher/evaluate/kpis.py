@@ -3,15 +3,86 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, NotRequired, cast
 
 import numpy as np
+
+# typing_extensions' TypedDict: pydantic reads no other before Python 3.12 (the API documents
+# the KPIs' response schema from it).
+from typing_extensions import TypedDict
 
 from matcher.evaluate.objective import ObjectiveTerms, served_value_by_village
 from matcher.evaluate.usage import PlanUsage, service_hours
 from matcher.plan import Plan, Unmet
 from matcher.problem.index import ScenarioIndex
 from matcher.scenario import REGIONS, Organization
+
+
+class PoolFunding(TypedDict):
+    """One budget pool's money: its amount, what the plan uses and what is left (yuan)."""
+
+    amount: int
+    used: int
+    left: int
+
+
+class Kpis(TypedDict):
+    """Every KPI of a plan, from the evaluator's own figures (``violations``: the evaluator's
+    count of hard-rule violations, added after the others)."""
+
+    objective: float
+    objective_terms: dict[str, float]  # the objective's terms and their total
+    needs_total: int
+    needs_servable: int
+    needs_served: int
+    needs_served_share: float
+    needs_held_back_by_recent_aid: int
+    value_served: float
+    value_servable: float
+    value_served_share: float
+    needs_served_by_region: dict[str, float]  # by region class: east, central, west
+    value_served_by_region: dict[str, float]
+    households_total: int
+    households_reached: int
+    households_reached_share: float
+    villages_total: int
+    villages_with_min_cadres: int
+    villages_with_min_cadres_share: float
+    unreachable_villages: int
+    pairings: int
+    social_share_of_served_hours: float
+    social_share_target: float
+    providers_used: int
+    organizations_used: int
+    service_hours: float
+    travel_hours: float
+    pairing_travel_hours: float
+    funding_used: int
+    funding_total: int
+    funding_by_pool: dict[str, PoolFunding]
+    village_funding_gini: float
+    min_village_value_share: float
+    min_reachable_village_value_share: float
+    reachable_villages_below_30pct_value: int
+    reachable_villages_below_fairness_floor: int
+    duplicates_in_plan: int
+    duplicate_service_hours: float
+    duplicate_service_yuan: int
+    unmet_by_reason: dict[str, int]  # zero counts left out
+    organization_kinds: list[str]
+    violations: NotRequired[int]  # set by evaluate(), not by compute_kpis()
+
+
+def stored_kpis(kpis: Mapping[str, Any]) -> Kpis:
+    """A plan file's ``kpis`` (:attr:`matcher.plan.Plan.kpis`, or the ``kpis`` of a plan's
+    JSON) as :class:`Kpis`.
+
+    Unchecked, on purpose: ``Plan.kpis`` stays free-form so that any plan file reads as it is,
+    whoever wrote it; a KPI may be missing, or one added that :class:`Kpis` does not name.
+    Whoever reads through this keeps tolerating that.
+    """
+    return cast(Kpis, kpis)
 
 
 def served_by_region(index: ScenarioIndex, served: set[str]) -> dict[str, dict[str, float]]:
@@ -75,7 +146,7 @@ def compute_kpis(
     usage: PlanUsage,
     terms: ObjectiveTerms,
     unmet: list[Unmet],
-) -> dict[str, Any]:
+) -> Kpis:
     """Every KPI of a plan, from the evaluator's own figures."""
     s = index.scenario
     served_ids = {a.need for a in plan.assignments if a.need in index.needs}
@@ -105,7 +176,7 @@ def compute_kpis(
         if total > 0 and index.village_reachable.get(v, True)
     ]
     floor = s.policy.fairness_floor_share
-    pools = {
+    pools: dict[str, PoolFunding] = {
         p.id: {
             "amount": p.amount,
             "used": usage.pool_spent.get(p.id, 0),

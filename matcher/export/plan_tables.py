@@ -13,11 +13,15 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from matcher.evaluate.kpis import stored_kpis
 from matcher.plan import FundingLine, Plan
+from matcher.reports.shapes import BlindSpotsReport, DuplicateAidReport, stored_reports
 
 Cell = str | int | float | bool | None
+Row = TypeVar("Row")
+Section = TypeVar("Section")
 
 # Excel number formats by column kind; None keeps Excel's General format.
 YUAN = "#,##0"
@@ -130,13 +134,21 @@ def _plain(value: object) -> Cell:
     return str(value)
 
 
-def _report(plan: Plan, name: str) -> Mapping[str, Any]:
-    report = plan.reports.get(name)
-    return report if isinstance(report, Mapping) else {}
+def _object(value: Section | None) -> Section | None:
+    """``value`` when it is a JSON object, else None (a plan file may hold anything)."""
+    return value if isinstance(value, Mapping) else None
 
 
-def _rows_of(report: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
-    items = report.get(key)
+def _duplicate_aid(plan: Plan) -> DuplicateAidReport | None:
+    return _object(stored_reports(plan.reports).get("duplicate_aid"))
+
+
+def _blind_spots(plan: Plan) -> BlindSpotsReport | None:
+    return _object(stored_reports(plan.reports).get("blind_spots"))
+
+
+def _rows(items: list[Row] | None) -> list[Row]:
+    """The JSON objects of a report's list (none when it is missing or not a list)."""
     return [i for i in items if isinstance(i, Mapping)] if isinstance(items, list) else []
 
 
@@ -147,7 +159,8 @@ def _is_share(key: str) -> bool:
 def summary_table(plan: Plan) -> Table:
     """Solver, status, objective, bound, gap, seconds, seed; scenario name and hash; counts."""
     s, ref = plan.solver, plan.scenario
-    dup_note = _report(plan, "duplicate_aid").get("plan_duplicates")
+    duplicate_aid = _duplicate_aid(plan)
+    dup_note = _object(duplicate_aid.get("plan_duplicates")) if duplicate_aid else None
     rows: list[list[Cell]] = [
         ["solver", "求解器", s.name],
         ["status", "状态", s.status],
@@ -165,7 +178,7 @@ def summary_table(plan: Plan) -> Table:
         ["duplicate_services", "重复服务数", len(plan.duplicate_services)],
         ["violations", "违反硬约束数", len(plan.violations)],
     ]
-    if isinstance(dup_note, Mapping) and dup_note.get("note"):
+    if dup_note is not None and dup_note.get("note"):
         rows.append(["duplicate_services_note", "重复服务说明", str(dup_note["note"])])
     columns = (Column("key", "项目代码"), Column("label", "项目"), Column("value", "数值"))
     return Table("方案概要", columns, rows)
@@ -249,7 +262,7 @@ def funding_by_pool_table(plan: Plan) -> Table:
         paid.update({line.pool for line in a.funding if line.amount > 0})
         for line in a.funding:
             spent[line.pool] += line.amount
-    kpi = plan.kpis.get("funding_by_pool")
+    kpi = stored_kpis(plan.kpis).get("funding_by_pool")
     pools = {str(k): v for k, v in kpi.items()} if isinstance(kpi, Mapping) else {}
     records = [
         {**(f if isinstance(f, Mapping) else {}), "pool": pool, "needs_paid": paid[pool]}
@@ -322,10 +335,10 @@ _DUPLICATE_GROUPS = (
 def duplicate_aid_groups_table(plan: Plan) -> Table:
     """The duplicate-aid report's groups: one household (or village) and category helped by
     more than one provider inside the window, with the waste beyond the first record."""
-    report = _report(plan, "duplicate_aid")
+    report = _duplicate_aid(plan)
     records = []
-    for g in _rows_of(report, "groups"):
-        dates = [d.get("date") for d in _rows_of(g, "details")]
+    for g in _rows(report.get("groups") if report else None):
+        dates = [d.get("date") for d in _rows(g.get("details"))]
         records.append({**g, "dates": "; ".join(str(d) for d in dates if d is not None)})
     note = None if report else "the plan file has no duplicate-aid report"
     return _records("重复帮扶", _DUPLICATE_GROUPS, records, note)
@@ -350,16 +363,18 @@ def duplicate_services_table(plan: Plan) -> Table:
     """Services a siloed plan spent on aid already given or planned by another silo, with
     the report's department, household, village and category; empty (with a note) for a
     joint plan, which never holds one (H1)."""
-    found = _report(plan, "duplicate_aid").get("plan_duplicates")
-    plan_dups: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
-    known = {(s.get("need"), s.get("provider")): s for s in _rows_of(plan_dups, "services")}
+    report = _duplicate_aid(plan)
+    plan_dups = _object(report.get("plan_duplicates")) if report else None
+    services = _rows(plan_dups.get("services") if plan_dups else None)
+    known = {(s.get("need"), s.get("provider")): s for s in services}
     records = [
         {**known.get((d.need, d.provider), {}), **d.model_dump(), **_spend(d.funding)}
         for d in plan.duplicate_services
     ]
     note = None
     if not records:
-        note = str(plan_dups.get("note") or "none: the plan holds no duplicate service")
+        stated = plan_dups.get("note") if plan_dups else None
+        note = str(stated or "none: the plan holds no duplicate service")
     return _records("方案内重复服务", _DUPLICATE_SERVICES, records, note)
 
 
@@ -379,9 +394,10 @@ _SHORT_VILLAGES = (
 
 def short_villages_table(plan: Plan) -> Table:
     """Villages with fewer paired cadres than the policy's minimum, and why (blind spots)."""
-    report = _report(plan, "blind_spots")
+    report = _blind_spots(plan)
     note = None if report else "the plan file has no blind-spot report"
-    return _records("包村不足的村", _SHORT_VILLAGES, _rows_of(report, "short_villages"), note)
+    short = _rows(report.get("short_villages") if report else None)
+    return _records("包村不足的村", _SHORT_VILLAGES, short, note)
 
 
 _UNMET_GROUPS = (
@@ -400,9 +416,10 @@ _UNMET_GROUPS = (
 
 def unmet_groups_table(plan: Plan) -> Table:
     """Open needs grouped by town × category with their reasons (blind-spot report)."""
-    report = _report(plan, "blind_spots")
+    report = _blind_spots(plan)
     note = None if report else "the plan file has no blind-spot report"
-    return _records("未满足需求分组", _UNMET_GROUPS, _rows_of(report, "unmet_groups"), note)
+    groups = _rows(report.get("unmet_groups") if report else None)
+    return _records("未满足需求分组", _UNMET_GROUPS, groups, note)
 
 
 _BUILDERS: dict[str, Callable[[Plan], Table]] = {

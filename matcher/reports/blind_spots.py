@@ -3,14 +3,16 @@
 Villages short of paired cadres (with the reason: unreachable, nobody in reach, too few in
 reach, the cadres in reach busy, or merely not chosen), unreachable villages, households with no
 served need in an unpaired village, unmet needs grouped by town × category, and need categories
-that nobody serves. Each unmet group is a plain dict so that the smallest change closing it
-(a later ``fixes`` list) can be added without changing the shape.
+that nobody serves. Each unmet group is a plain dict (:class:`~matcher.reports.shapes.UnmetGroup`)
+so that the smallest change closing it (a later ``fixes`` list) can be added without changing
+the shape.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Any
+from dataclasses import dataclass, field
+from typing import get_args
 
 import numpy as np
 
@@ -18,6 +20,19 @@ from matcher.evaluate.evaluator import Evaluation
 from matcher.plan import UNMET_REASONS, Plan
 from matcher.prepare.eligibility import HOURS_TOLERANCE
 from matcher.problem.index import ScenarioIndex
+from matcher.reports.shapes import (
+    BlindSpotsReport,
+    CadreInReach,
+    ReasonTally,
+    ShortReason,
+    ShortVillage,
+    UnmetGroup,
+    UnreachableVillage,
+    UnreachedHouseholds,
+    UnreachedVillage,
+    UnservedCategory,
+    VillageHead,
+)
 from matcher.scenario import Cadre, Village
 
 _DECIMALS = 4
@@ -25,13 +40,7 @@ _DECIMALS = 4
 NEED_IDS_SHOWN = 20
 CADRES_SHOWN = 5
 
-SHORT_REASONS: tuple[str, ...] = (
-    "unreachable",  # no road reaches the village
-    "nobody_in_reach",  # no available cadre with max_villages > 0 within its travel limit
-    "too_few_in_reach",  # every cadre in reach is already paired with it
-    "cadres_busy",  # cadres in reach have no pairing slots or hours left
-    "not_chosen",  # a cadre in reach could still be paired; the objective preferred otherwise
-)
+SHORT_REASONS: tuple[ShortReason, ...] = get_args(ShortReason)  # most structural first
 
 
 class _CadreReach:
@@ -67,7 +76,7 @@ class _CadreReach:
 
     def candidates(
         self, village_id: str, paired: set[str], shown: int
-    ) -> tuple[int, int, bool, list[dict[str, Any]]]:
+    ) -> tuple[int, int, bool, list[CadreInReach]]:
         """For a village: cadres in reach, how many are not yet paired with it, whether one of
         those could still be paired (a slot and the hours), and the ``shown`` most promising."""
         col = self.village_col.get(village_id)
@@ -85,7 +94,7 @@ class _CadreReach:
         # Free cadres first (they would close the gap), then those short only of hours, by how
         # few hours they lack, then those with no pairing slot left; nearest first among equals.
         order = np.lexsort((minutes, cost - hours_left, slots_left <= 0, ~free))[:shown]
-        top = [
+        top: list[CadreInReach] = [
             {
                 "cadre": self.cadres[int(others[k])].id,
                 "department": self.cadres[int(others[k])].department,
@@ -100,7 +109,7 @@ class _CadreReach:
         return len(reach), len(others), bool(free.any()), top
 
 
-def _village_head(index: ScenarioIndex, village: Village) -> dict[str, Any]:
+def _village_head(index: ScenarioIndex, village: Village) -> VillageHead:
     return {
         "village": village.id,
         "name": village.name,
@@ -109,9 +118,7 @@ def _village_head(index: ScenarioIndex, village: Village) -> dict[str, Any]:
     }
 
 
-def _short_villages(
-    index: ScenarioIndex, plan: Plan, evaluation: Evaluation
-) -> list[dict[str, Any]]:
+def _short_villages(index: ScenarioIndex, plan: Plan, evaluation: Evaluation) -> list[ShortVillage]:
     """Villages with fewer pairings than ``min_cadres_per_village``, biggest shortfall first."""
     policy = index.scenario.policy
     usage = evaluation.usage
@@ -121,7 +128,7 @@ def _short_villages(
         paired_here[pairing.village].add(pairing.cadre)
     cadre_ids = set(index.cadres)
     reach: _CadreReach | None = None
-    short = []
+    short: list[ShortVillage] = []
     for village in index.scenario.villages:
         pairings = usage.pairings_of_village.get(village.id, 0)
         if pairings >= required:
@@ -130,6 +137,7 @@ def _short_villages(
         in_reach, others, any_free, candidates = reach.candidates(
             village.id, paired_here[village.id], CADRES_SHOWN
         )
+        why: ShortReason
         if not index.village_reachable.get(village.id, True):
             why = "unreachable"
         elif not in_reach:
@@ -142,7 +150,11 @@ def _short_villages(
             why = "cadres_busy"
         short.append(
             {
-                **_village_head(index, village),
+                # _village_head's keys, spelt out: its ** would not let the row take "fixes" later
+                "village": village.id,
+                "name": village.name,
+                "town": village.town,
+                "households": village.households,
                 "pairings": pairings,
                 "required": required,
                 "shortfall": required - pairings,
@@ -156,7 +168,7 @@ def _short_villages(
     return short
 
 
-def _unreachable_villages(index: ScenarioIndex) -> list[dict[str, Any]]:
+def _unreachable_villages(index: ScenarioIndex) -> list[UnreachableVillage]:
     needs = Counter(n.village for n in index.scenario.needs)
     return [
         {**_village_head(index, v), "needs": needs.get(v.id, 0)}
@@ -167,14 +179,14 @@ def _unreachable_villages(index: ScenarioIndex) -> list[dict[str, Any]]:
 
 def _unreached_households(
     index: ScenarioIndex, plan: Plan, evaluation: Evaluation
-) -> dict[str, Any]:
+) -> UnreachedHouseholds:
     """Households with no served need in villages with no pairing (as the KPI counts reach)."""
     served: dict[str, set[str]] = defaultdict(set)
     for assignment in plan.assignments:
         need = index.needs.get(assignment.need)
         if need is not None and need.household is not None:
             served[need.village].add(need.household)
-    rows = []
+    rows: list[UnreachedVillage] = []
     for village in index.scenario.villages:
         if evaluation.usage.pairings_of_village.get(village.id, 0) > 0:
             continue
@@ -199,14 +211,43 @@ def _unreached_households(
     }
 
 
+@dataclass
+class _GroupCount:
+    """An unmet group while its needs are counted (reasons, villages and sums still open)."""
+
+    town: str
+    category: str
+    needs: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    need_ids: list[str] = field(default_factory=list)
+    villages: set[str] = field(default_factory=set)
+    value_open: float = 0.0
+    hours_open: float = 0.0
+    yuan_open: int = 0
+
+    def row(self) -> UnmetGroup:
+        """The report's row (reasons most structural first, the main one last)."""
+        reasons = self.reasons
+        return {
+            "town": self.town,
+            "category": self.category,
+            "needs": self.needs,
+            "reasons": {r: reasons[r] for r in UNMET_REASONS if reasons[r]},
+            "need_ids": self.need_ids,
+            "villages": len(self.villages),
+            "value_open": round(self.value_open, _DECIMALS),
+            "hours_open": round(self.hours_open, _DECIMALS),
+            "yuan_open": self.yuan_open,
+            "main_reason": min(reasons, key=lambda r: (-reasons[r], UNMET_REASONS.index(r))),
+        }
+
+
 def _unmet_groups(
     index: ScenarioIndex, evaluation: Evaluation
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+) -> tuple[list[UnmetGroup], dict[str, ReasonTally]]:
     """Unmet needs by town × category (most value left open first), and totals by reason."""
-    groups: dict[tuple[str, str], dict[str, Any]] = {}
-    by_reason: dict[str, dict[str, Any]] = {
-        r: {"needs": 0, "value_open": 0.0} for r in UNMET_REASONS
-    }
+    groups: dict[tuple[str, str], _GroupCount] = {}
+    by_reason: dict[str, ReasonTally] = {r: {"needs": 0, "value_open": 0.0} for r in UNMET_REASONS}
     for unmet in evaluation.unmet:
         need = index.needs.get(unmet.need)
         if need is None:
@@ -215,41 +256,19 @@ def _unmet_groups(
         key = (town, need.category.value)
         group = groups.get(key)
         if group is None:
-            group = groups[key] = {
-                "town": town,
-                "category": key[1],
-                "needs": 0,
-                "reasons": Counter(),
-                "need_ids": [],
-                "villages": set(),
-                "value_open": 0.0,
-                "hours_open": 0.0,
-                "yuan_open": 0,
-            }
+            group = groups[key] = _GroupCount(town, key[1])
         value = index.value(need)
-        group["needs"] += 1
-        group["reasons"][unmet.reason] += 1
-        if len(group["need_ids"]) < NEED_IDS_SHOWN:
-            group["need_ids"].append(need.id)
-        group["villages"].add(need.village)
-        group["value_open"] += value
-        group["hours_open"] += need.hours
-        group["yuan_open"] += need.cost
+        group.needs += 1
+        group.reasons[unmet.reason] += 1
+        if len(group.need_ids) < NEED_IDS_SHOWN:
+            group.need_ids.append(need.id)
+        group.villages.add(need.village)
+        group.value_open += value
+        group.hours_open += need.hours
+        group.yuan_open += need.cost
         by_reason[unmet.reason]["needs"] += 1
         by_reason[unmet.reason]["value_open"] += value
-    rows = []
-    for group in groups.values():
-        reasons: Counter[str] = group["reasons"]
-        rows.append(
-            {
-                **group,
-                "reasons": {r: reasons[r] for r in UNMET_REASONS if reasons[r]},
-                "main_reason": min(reasons, key=lambda r: (-reasons[r], UNMET_REASONS.index(r))),
-                "villages": len(group["villages"]),
-                "value_open": round(group["value_open"], _DECIMALS),
-                "hours_open": round(group["hours_open"], _DECIMALS),
-            }
-        )
+    rows = [group.row() for group in groups.values()]
     rows.sort(key=lambda g: (-g["value_open"], g["town"], g["category"]))
     for tally in by_reason.values():
         tally["value_open"] = round(tally["value_open"], _DECIMALS)
@@ -258,7 +277,7 @@ def _unmet_groups(
 
 def _categories_served_by_nobody(
     index: ScenarioIndex, plan: Plan, evaluation: Evaluation
-) -> list[dict[str, Any]]:
+) -> list[UnservedCategory]:
     """Categories with servable needs (not held back by H8) of which the plan serves none."""
     served = {
         need.category.value
@@ -271,7 +290,7 @@ def _categories_served_by_nobody(
         category = need.category.value
         if category not in served and need.id not in index.blocked:
             open_needs[category].append(need.id)
-    rows: list[dict[str, Any]] = []
+    rows: list[UnservedCategory] = []
     for category, need_ids in open_needs.items():
         reasons: Counter[str] = Counter(reason_of.get(n, "not_chosen") for n in need_ids)
         providers = {p.id for n in need_ids for p in index.servers(n)}
@@ -289,7 +308,9 @@ def _categories_served_by_nobody(
     return rows
 
 
-def blind_spots_report(index: ScenarioIndex, plan: Plan, evaluation: Evaluation) -> dict[str, Any]:
+def blind_spots_report(
+    index: ScenarioIndex, plan: Plan, evaluation: Evaluation
+) -> BlindSpotsReport:
     """The blind-spot report of DESIGN §6 as JSON-ready data (worst first in every list)."""
     short = _short_villages(index, plan, evaluation)
     unreachable = _unreachable_villages(index)

@@ -30,18 +30,47 @@ is ``{"count": exact number, "items": the first ``shown``}``, biggest effect fir
   B − A when both are numbers, else ``null``; a reason missing from ``unmet_by_reason`` is 0.
 - ``solver``: ``a`` and ``b``: ``name, status, objective, bound, gap, seconds``.
 - ``summary``: the headline counts and ``identical`` (no need, pairing, money or hours change).
+
+The shapes are typed in :mod:`matcher.reports.diff_shapes` (:class:`PlanDiff`).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
 
 from matcher.evaluate.usage import service_hours
 from matcher.intake.loading import scenario_sha256
 from matcher.plan import Assignment, DuplicateService, Plan, ScenarioRef, Unmet
 from matcher.problem.index import ScenarioIndex
+from matcher.reports.diff_shapes import (
+    Capped,
+    DiffSummary,
+    GainedNeed,
+    HoursChanges,
+    HouseholdRow,
+    HouseholdsChanges,
+    HouseholdsUnknown,
+    KpiChange,
+    LostNeed,
+    MoneyChanges,
+    MovedNeed,
+    NeedHead,
+    NeedsChanges,
+    PairingRow,
+    PairingsChanges,
+    PlanDiff,
+    PoolShift,
+    ProviderHours,
+    ScenarioCheck,
+    ScenarioNames,
+    SolverFigures,
+    SolverPair,
+    ValuedCapped,
+    VillagePairings,
+    VillageShift,
+)
 from matcher.reports.diff_text import render_diff_text
 
 DIFF_VERSION = 1
@@ -53,11 +82,14 @@ _EPSILON = 1e-9
 _COUNT_MAPPINGS = frozenset({"unmet_by_reason"})
 
 Service = Assignment | DuplicateService
+Row = TypeVar("Row")
+ChangedNeed = TypeVar("ChangedNeed", GainedNeed, LostNeed)
+Number = TypeVar("Number", int, float)
 
-__all__ = ["DIFF_VERSION", "ITEMS_SHOWN", "plan_diff", "render_diff_text"]
+__all__ = ["DIFF_VERSION", "ITEMS_SHOWN", "PlanDiff", "plan_diff", "render_diff_text"]
 
 
-def _capped(rows: list[dict[str, Any]], shown: int) -> dict[str, Any]:
+def _capped(rows: list[Row], shown: int) -> Capped[Row]:
     return {"count": len(rows), "items": rows[:shown]}
 
 
@@ -98,7 +130,7 @@ class _Needs:
         need = self.index.needs.get(need_id) if self.index is not None else None
         return None if need is None or need.household is None else (need.village, need.household)
 
-    def head(self, need_id: str) -> dict[str, Any]:
+    def head(self, need_id: str) -> NeedHead:
         return {
             "need": need_id,
             "village": self.village.get(need_id),
@@ -124,12 +156,16 @@ def _minutes(service: Service, index: ScenarioIndex | None) -> float | None:
     return round(minutes, _DECIMALS) if minutes != float("inf") else None
 
 
-def _needs_section(a: Plan, b: Plan, facts: _Needs, shown: int) -> dict[str, Any]:
+def _by_value(row: NeedHead) -> tuple[float, str]:
+    return -(row["value"] or 0.0), row["need"]
+
+
+def _needs_section(a: Plan, b: Plan, facts: _Needs, shown: int) -> NeedsChanges:
     served_a, served_b = _served(a), _served(b)
     reason_a = {u.need: u.reason for u in a.unmet}
     reason_b = {u.need: u.reason for u in b.unmet}
     index = facts.index
-    gained = [
+    gained: list[GainedNeed] = [
         {
             **facts.head(n),
             "provider": s.provider,
@@ -139,7 +175,7 @@ def _needs_section(a: Plan, b: Plan, facts: _Needs, shown: int) -> dict[str, Any
         for n, s in served_b.items()
         if n not in served_a
     ]
-    lost = [
+    lost: list[LostNeed] = [
         {
             **facts.head(n),
             "provider": s.provider,
@@ -149,7 +185,7 @@ def _needs_section(a: Plan, b: Plan, facts: _Needs, shown: int) -> dict[str, Any
         for n, s in served_a.items()
         if n not in served_b
     ]
-    moved = [
+    moved: list[MovedNeed] = [
         {
             **facts.head(n),
             "from": s.provider,
@@ -160,8 +196,8 @@ def _needs_section(a: Plan, b: Plan, facts: _Needs, shown: int) -> dict[str, Any
         for n, s in served_a.items()
         if n in served_b and served_b[n].provider != s.provider
     ]
-    for rows in (gained, lost):
-        rows.sort(key=lambda r: (-(r["value"] or 0.0), r["need"]))
+    gained.sort(key=_by_value)
+    lost.sort(key=_by_value)
     moved.sort(
         key=lambda r: (
             -abs((r["travel_minutes_b"] or 0.0) - (r["travel_minutes_a"] or 0.0)),
@@ -169,7 +205,7 @@ def _needs_section(a: Plan, b: Plan, facts: _Needs, shown: int) -> dict[str, Any
         )
     )
 
-    def with_value(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    def with_value(rows: list[ChangedNeed]) -> ValuedCapped[ChangedNeed]:
         total = round(float(sum(r["value"] or 0.0 for r in rows)), _DECIMALS) if index else None
         return {"count": len(rows), "value": total, "items": rows[:shown]}
 
@@ -184,7 +220,9 @@ def _needs_section(a: Plan, b: Plan, facts: _Needs, shown: int) -> dict[str, Any
     }
 
 
-def _households_section(a: Plan, b: Plan, facts: _Needs, shown: int) -> dict[str, Any]:
+def _households_section(
+    a: Plan, b: Plan, facts: _Needs, shown: int
+) -> HouseholdsChanges | HouseholdsUnknown:
     if facts.index is None:
         note = "this section needs the scenario (--scenario): plans do not name households"
         return {
@@ -200,8 +238,10 @@ def _households_section(a: Plan, b: Plan, facts: _Needs, shown: int) -> dict[str
         for plan in (a, b)
     ]
 
-    def only(mine: Counter[tuple[str, str]], other: Counter[tuple[str, str]]) -> dict[str, Any]:
-        rows: list[dict[str, Any]] = [
+    def only(
+        mine: Counter[tuple[str, str]], other: Counter[tuple[str, str]]
+    ) -> Capped[HouseholdRow]:
+        rows: list[HouseholdRow] = [
             {"household": h, "village": v, "needs": n}
             for (v, h), n in mine.items()
             if (v, h) not in other
@@ -219,14 +259,14 @@ def _households_section(a: Plan, b: Plan, facts: _Needs, shown: int) -> dict[str
     }
 
 
-def _pairings_section(a: Plan, b: Plan, shown: int) -> dict[str, Any]:
+def _pairings_section(a: Plan, b: Plan, shown: int) -> PairingsChanges:
     pa = {(p.cadre, p.village) for p in a.pairings}
     pb = {(p.cadre, p.village) for p in b.pairings}
 
-    def rows(pairs: set[tuple[str, str]]) -> list[dict[str, Any]]:
+    def rows(pairs: set[tuple[str, str]]) -> list[PairingRow]:
         return [{"cadre": c, "village": v} for c, v in sorted(pairs, key=lambda p: (p[1], p[0]))]
 
-    by_village: list[dict[str, Any]] = []
+    by_village: list[VillagePairings] = []
     for village in sorted({v for _, v in pa ^ pb}):
         added = sorted(c for c, v in pb - pa if v == village)
         removed = sorted(c for c, v in pa - pb if v == village)
@@ -249,20 +289,21 @@ def _services(plan: Plan) -> list[Service]:
     return [*plan.assignments, *plan.duplicate_services]
 
 
-def _shift_rows(
-    key: str, a: dict[str, Any], b: dict[str, Any], keep: Iterable[str], zero: float
-) -> list[dict[str, Any]]:
-    """``{key, a, b, shift}`` for each name kept, biggest shift first; ``zero`` when absent."""
-    rows: list[dict[str, Any]] = []
+def _shifts(
+    a: Mapping[str, Number], b: Mapping[str, Number], keep: Iterable[str], zero: Number
+) -> list[tuple[str, Number, Number, Number]]:
+    """``(name, a, b, shift)`` for each name kept, biggest shift first (then by name);
+    ``zero`` when absent. A float shift is rounded."""
+    rows: list[tuple[str, Number, Number, Number]] = []
     for name in sorted(set(keep)):
         va, vb = a.get(name, zero), b.get(name, zero)
         shift = vb - va if isinstance(zero, int) else round(vb - va, _DECIMALS)
-        rows.append({key: name, "a": va, "b": vb, "shift": shift})
-    rows.sort(key=lambda r: (-abs(r["shift"]), r[key]))
+        rows.append((name, va, vb, shift))
+    rows.sort(key=lambda r: (-abs(r[3]), r[0]))
     return rows
 
 
-def _money_section(a: Plan, b: Plan, facts: _Needs, shown: int) -> dict[str, Any]:
+def _money_section(a: Plan, b: Plan, facts: _Needs, shown: int) -> MoneyChanges:
     pools: list[Counter[str]] = [Counter(), Counter()]
     villages: list[Counter[str]] = [Counter(), Counter()]
     known = True
@@ -273,9 +314,15 @@ def _money_section(a: Plan, b: Plan, facts: _Needs, shown: int) -> dict[str, Any
                 village = facts.village.get(service.need)
                 known = known and village is not None
                 by_village[village or "?"] += line.amount
-    pool_rows = _shift_rows("pool", pools[0], pools[1], [*pools[0], *pools[1]], 0)
+    pool_rows: list[PoolShift] = [
+        {"pool": name, "a": va, "b": vb, "shift": shift}
+        for name, va, vb, shift in _shifts(pools[0], pools[1], [*pools[0], *pools[1]], 0)
+    ]
     changed = [v for v in {*villages[0], *villages[1]} if villages[0][v] != villages[1][v]]
-    village_rows = _shift_rows("village", villages[0], villages[1], changed, 0)
+    village_rows: list[VillageShift] = [
+        {"village": name, "a": va, "b": vb, "shift": shift}
+        for name, va, vb, shift in _shifts(villages[0], villages[1], changed, 0)
+    ]
     total_a, total_b = sum(pools[0].values()), sum(pools[1].values())
     note = None if known else "money per village needs the scenario (--scenario)"
     return {
@@ -296,13 +343,18 @@ def _hours_of(plan: Plan, index: ScenarioIndex | None) -> dict[str, float]:
     return {p: round(h, _DECIMALS) for p, h in hours.items()}
 
 
-def _hours_section(a: Plan, b: Plan, index: ScenarioIndex | None, shown: int) -> dict[str, Any]:
+def _capacity(index: ScenarioIndex | None, provider_id: str) -> float | None:
+    provider = index.provider(provider_id) if index is not None else None
+    return provider.hours if provider is not None else None
+
+
+def _hours_section(a: Plan, b: Plan, index: ScenarioIndex | None, shown: int) -> HoursChanges:
     ha, hb = _hours_of(a, index), _hours_of(b, index)
     changed = [p for p in {*ha, *hb} if abs(ha.get(p, 0.0) - hb.get(p, 0.0)) > _EPSILON]
-    rows = _shift_rows("provider", ha, hb, changed, 0.0)
-    for row in rows:
-        provider = index.provider(row["provider"]) if index is not None else None
-        row["capacity"] = provider.hours if provider is not None else None
+    rows: list[ProviderHours] = [
+        {"provider": name, "a": va, "b": vb, "shift": shift, "capacity": _capacity(index, name)}
+        for name, va, vb, shift in _shifts(ha, hb, changed, 0.0)
+    ]
     total_a, total_b = round(sum(ha.values()), _DECIMALS), round(sum(hb.values()), _DECIMALS)
     return {
         "providers": _capped(rows, shown),
@@ -310,7 +362,8 @@ def _hours_section(a: Plan, b: Plan, index: ScenarioIndex | None, shown: int) ->
     }
 
 
-def _flatten(kpis: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+def _flatten(kpis: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """KPIs (any plan's: read as they are) flattened to dotted keys."""
     flat: dict[str, Any] = {}
     for key, value in kpis.items():
         if isinstance(value, dict):
@@ -320,7 +373,7 @@ def _flatten(kpis: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def _kpis_section(a: Plan, b: Plan) -> list[dict[str, Any]]:
+def _kpis_section(a: Plan, b: Plan) -> list[KpiChange]:
     fa, fb = _flatten(a.kpis), _flatten(b.kpis)
     for mapping in _COUNT_MAPPINGS:
         if isinstance(a.kpis.get(mapping), dict) and isinstance(b.kpis.get(mapping), dict):
@@ -335,8 +388,8 @@ def _kpis_section(a: Plan, b: Plan) -> list[dict[str, Any]]:
     ]
 
 
-def _scenario_section(a: Plan, b: Plan, index: ScenarioIndex | None) -> dict[str, Any]:
-    def ref(r: ScenarioRef) -> dict[str, Any]:
+def _scenario_section(a: Plan, b: Plan, index: ScenarioIndex | None) -> ScenarioCheck:
+    def ref(r: ScenarioRef) -> ScenarioNames:
         return {"name": r.name, "sha256": r.sha256}
 
     warnings = []
@@ -351,7 +404,7 @@ def _scenario_section(a: Plan, b: Plan, index: ScenarioIndex | None) -> dict[str
     for label, r in (("A", a.scenario), ("B", b.scenario)):
         if r.sha256 is None:
             warnings.append(f"plan {label} states no scenario sha256: the scenarios may differ")
-    given = None
+    given: ScenarioNames | None = None
     if index is not None:
         given = {"name": index.scenario.name, "sha256": scenario_sha256(index.scenario)}
         for label, r in (("A", a.scenario), ("B", b.scenario)):
@@ -366,7 +419,7 @@ def _scenario_section(a: Plan, b: Plan, index: ScenarioIndex | None) -> dict[str
     }
 
 
-def _solver(plan: Plan) -> dict[str, Any]:
+def _solver(plan: Plan) -> SolverFigures:
     s = plan.solver
     return {
         "name": s.name,
@@ -380,7 +433,7 @@ def _solver(plan: Plan) -> dict[str, Any]:
 
 def plan_diff(
     a: Plan, b: Plan, index: ScenarioIndex | None = None, *, shown: int = ITEMS_SHOWN
-) -> dict[str, Any]:
+) -> PlanDiff:
     """What changes from plan A to plan B (see the module docstring for the shape).
 
     With ``index`` (the scenario), needs get their value and households, and money is also
@@ -394,10 +447,12 @@ def plan_diff(
     hours = _hours_section(a, b, index, shown)
     kpis = _kpis_section(a, b)
     scenario = _scenario_section(a, b, index)
-    solver = {"a": _solver(a), "b": _solver(b)}
+    solver: SolverPair = {"a": _solver(a), "b": _solver(b)}
     by_village = money["by_village"]
     objective_a, objective_b = solver["a"]["objective"], solver["b"]["objective"]
-    summary = {
+    pools_changed = sum(1 for r in money["by_pool"] if r["shift"] != 0)
+    villages_funding_changed = by_village["count"] if by_village is not None else None
+    summary: DiffSummary = {
         "same_scenario": scenario["same"],
         "needs_gained": needs["gained"]["count"],
         "needs_lost": needs["lost"]["count"],
@@ -413,27 +468,26 @@ def plan_diff(
         "funding_a": money["total"]["a"],
         "funding_b": money["total"]["b"],
         "funding_shift": money["total"]["shift"],
-        "pools_changed": sum(1 for r in money["by_pool"] if r["shift"] != 0),
-        "villages_funding_changed": by_village["count"] if by_village is not None else None,
+        "pools_changed": pools_changed,
+        "villages_funding_changed": villages_funding_changed,
         "providers_hours_changed": hours["providers"]["count"],
         "objective_a": objective_a,
         "objective_b": objective_b,
         "objective_delta": _delta(objective_a, objective_b),
         "kpis_changed": sum(1 for r in kpis if r["a"] != r["b"]),
+        "identical": not any(
+            (
+                needs["gained"]["count"],
+                needs["lost"]["count"],
+                needs["moved"]["count"],
+                pairings["added"]["count"],
+                pairings["removed"]["count"],
+                pools_changed,
+                villages_funding_changed,
+                hours["providers"]["count"],
+            )
+        ),
     }
-    summary["identical"] = not any(
-        summary[k]
-        for k in (
-            "needs_gained",
-            "needs_lost",
-            "needs_moved",
-            "pairings_added",
-            "pairings_removed",
-            "pools_changed",
-            "villages_funding_changed",
-            "providers_hours_changed",
-        )
-    )
     return {
         "diff_version": DIFF_VERSION,
         "scenario": scenario,

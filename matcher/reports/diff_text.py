@@ -5,15 +5,25 @@ Reads only the JSON-ready diff, so a diff written with ``--json`` renders the sa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeGuard, TypeVar
 
+from matcher.reports.diff_shapes import (
+    Capped,
+    GainedNeed,
+    LostNeed,
+    PlanDiff,
+    PoolShift,
+    ValuedCapped,
+    VillageShift,
+)
 from matcher.reports.text import table, yuan
 
 TEXT_SHOWN = 10
+Row = TypeVar("Row")
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -52,8 +62,8 @@ def _cell(value: Any, share: bool) -> str:
 
 def _listing(
     headers: Sequence[str],
-    capped: dict[str, Any],
-    row: Any,
+    capped: Capped[Row],
+    row: Callable[[Row], list[str]],
     right: Sequence[int],
     shown: int,
 ) -> list[str]:
@@ -66,14 +76,15 @@ def _listing(
     return [*table(headers, [row(r) for r in items], right), *more]
 
 
-def _figures(diff: dict[str, Any], kpis: Sequence[tuple[str, str, bool]] | None) -> list[str]:
+def _figures(diff: PlanDiff, kpis: Sequence[tuple[str, str, bool]] | None) -> list[str]:
     """Solver and KPIs side by side: A, B and the change."""
     sa, sb = diff["solver"]["a"], diff["solver"]["b"]
     solvers = [f"{s['name']} / {s['status']}" for s in (sa, sb)]
     rows = [["solver / status", *solvers, ""]]
-    for key in ("bound", "seconds"):
-        change = sb[key] - sa[key] if _is_number(sa[key]) and _is_number(sb[key]) else None
-        rows.append([key, _num(sa[key]), _num(sb[key]), _signed(change)])
+    figures = (("bound", sa["bound"], sb["bound"]), ("seconds", sa["seconds"], sb["seconds"]))
+    for key, a, b in figures:
+        change = b - a if _is_number(a) and _is_number(b) else None
+        rows.append([key, _num(a), _num(b), _signed(change)])
     by_key = {r["kpi"]: r for r in diff["kpis"]}
     chosen = kpis if kpis is not None else [(k, k, False) for k in by_key]
     for key, label, share in chosen:
@@ -85,11 +96,31 @@ def _figures(diff: dict[str, Any], kpis: Sequence[tuple[str, str, bool]] | None)
     return table(["figure", "A", "B", "change"], rows, right=(1, 2, 3))
 
 
-def _needs(diff: dict[str, Any], shown: int) -> list[str]:
+def _changed_need(need: GainedNeed | LostNeed, reason: str | None) -> list[str]:
+    """A gained or lost need's row; ``reason``: its unmet reason in the other plan."""
+    return [
+        need["need"],
+        need["village"] or "?",
+        need["category"] or "?",
+        _one(need["value"]),
+        need["provider"],
+        reason or "",
+    ]
+
+
+def _gained(need: GainedNeed) -> list[str]:
+    return _changed_need(need, need["reason_a"])
+
+
+def _lost(need: LostNeed) -> list[str]:
+    return _changed_need(need, need["reason_b"])
+
+
+def _needs(diff: PlanDiff, shown: int) -> list[str]:
     needs = diff["needs"]
     gained, lost, moved = needs["gained"], needs["lost"], needs["moved"]
 
-    def count(capped: dict[str, Any], word: str) -> str:
+    def count(capped: ValuedCapped[GainedNeed] | ValuedCapped[LostNeed], word: str) -> str:
         value = capped["value"]
         return f"{capped['count']:,} {word}" + (f" (value {value:,.1f})" if value else "")
 
@@ -97,24 +128,13 @@ def _needs(diff: dict[str, Any], shown: int) -> list[str]:
         f"needs: {count(gained, 'gained')}, {count(lost, 'lost')}, {moved['count']:,} moved, "
         f"{needs['unchanged']:,} unchanged"
     ]
-    for title, capped, reason in (("gained", gained, "reason_a"), ("lost", lost, "reason_b")):
-        if capped["count"]:
-            why = "unmet in A" if title == "gained" else "unmet in B"
-            lines.append(f" {title}:")
-            lines += _listing(
-                ["need", "village", "category", "value", "provider", why],
-                capped,
-                lambda r, reason=reason: [
-                    r["need"],
-                    r["village"] or "?",
-                    r["category"] or "?",
-                    _one(r["value"]),
-                    r["provider"],
-                    r[reason] or "",
-                ],
-                (3,),
-                shown,
-            )
+    headers = ["need", "village", "category", "value", "provider"]
+    if gained["count"]:
+        lines.append(" gained:")
+        lines += _listing([*headers, "unmet in A"], gained, _gained, (3,), shown)
+    if lost["count"]:
+        lines.append(" lost:")
+        lines += _listing([*headers, "unmet in B"], lost, _lost, (3,), shown)
     if moved["count"]:
         lines.append(" moved:")
         lines += _listing(
@@ -134,7 +154,7 @@ def _needs(diff: dict[str, Any], shown: int) -> list[str]:
     return lines
 
 
-def _households(diff: dict[str, Any], shown: int) -> list[str]:
+def _households(diff: PlanDiff, shown: int) -> list[str]:
     hh = diff["households"]
     if not hh["available"]:
         return [f"households: {hh['note']}"]
@@ -142,8 +162,7 @@ def _households(diff: dict[str, Any], shown: int) -> list[str]:
         f"households with a served need: A {hh['a']:,}, B {hh['b']:,}; "
         f"{hh['gained']['count']:,} gained, {hh['lost']['count']:,} lost"
     ]
-    for title in ("gained", "lost"):
-        capped = hh[title]
+    for title, capped in (("gained", hh["gained"]), ("lost", hh["lost"])):
         if capped["count"]:
             items = capped["items"][:shown]
             ids = ", ".join(f"{r['household']} ({r['village']})" for r in items)
@@ -152,7 +171,7 @@ def _households(diff: dict[str, Any], shown: int) -> list[str]:
     return lines
 
 
-def _pairings(diff: dict[str, Any], shown: int) -> list[str]:
+def _pairings(diff: PlanDiff, shown: int) -> list[str]:
     p = diff["pairings"]
     lines = [
         f"pairings: {p['added']['count']:,} added, {p['removed']['count']:,} removed, "
@@ -173,30 +192,36 @@ def _pairings(diff: dict[str, Any], shown: int) -> list[str]:
     )
 
 
-def _money(diff: dict[str, Any], shown: int) -> list[str]:
+def _shift_cells(row: PoolShift | VillageShift) -> list[str]:
+    return [yuan(row["a"]), yuan(row["b"]), _signed(row["shift"])]
+
+
+def _pool(row: PoolShift) -> list[str]:
+    return [row["pool"], *_shift_cells(row)]
+
+
+def _village(row: VillageShift) -> list[str]:
+    return [row["village"], *_shift_cells(row)]
+
+
+def _money(diff: PlanDiff, shown: int) -> list[str]:
     money = diff["money"]
     total = money["total"]
-
-    def row(key: str) -> Any:
-        return lambda r: [r[key], yuan(r["a"]), yuan(r["b"]), _signed(r["shift"])]
-
     lines = [f"money (yuan): A {yuan(total['a'])}, B {yuan(total['b'])}"]
     lines[0] += f", change {_signed(total['shift'])}"
-    everything = {"count": len(money["by_pool"]), "items": money["by_pool"]}
+    everything: Capped[PoolShift] = {"count": len(money["by_pool"]), "items": money["by_pool"]}
     lines += _listing(
-        ["pool", "A", "B", "shift"], everything, row("pool"), (1, 2, 3), len(money["by_pool"])
+        ["pool", "A", "B", "shift"], everything, _pool, (1, 2, 3), len(money["by_pool"])
     )
     villages = money["by_village"]
     if villages is None:
         return [*lines, f" {money['note']}"]
     if villages["count"]:
         lines.append(f" {_plural(villages['count'], 'village')} funded differently:")
-    return lines + _listing(
-        ["village", "A", "B", "shift"], villages, row("village"), (1, 2, 3), shown
-    )
+    return lines + _listing(["village", "A", "B", "shift"], villages, _village, (1, 2, 3), shown)
 
 
-def _hours(diff: dict[str, Any], shown: int) -> list[str]:
+def _hours(diff: PlanDiff, shown: int) -> list[str]:
     providers, total = diff["hours"]["providers"], diff["hours"]["total"]
     lines = [
         f"service hours: A {_one(total['a'])}, B {_one(total['b'])}, "
@@ -219,7 +244,7 @@ def _hours(diff: dict[str, Any], shown: int) -> list[str]:
 
 
 def render_diff_text(
-    diff: dict[str, Any],
+    diff: PlanDiff,
     kpis: Sequence[tuple[str, str, bool]] | None = None,
     *,
     shown: int = TEXT_SHOWN,

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from matcher.evaluate.usage import service_hours
 from matcher.plan import Plan
@@ -27,6 +26,21 @@ from matcher.reports.near_duplicates import (
     category_pair,
     near_duplicate_groups,
     windowed_runs,
+)
+from matcher.reports.shapes import (
+    DuplicateAidReport,
+    DuplicateGroup,
+    HeldBackNeed,
+    NearDuplicateGroup,
+    NearDuplicates,
+    NearDuplicateTally,
+    PlanDuplicates,
+    PlanDuplicateService,
+    ProviderKind,
+    RecordDetail,
+    RunFields,
+    ServiceTally,
+    WasteTally,
 )
 from matcher.scenario import AidRecord
 
@@ -47,7 +61,7 @@ def provider_department(index: ScenarioIndex, provider: str) -> str:
     return provider
 
 
-def provider_kind(index: ScenarioIndex, provider: str) -> str:
+def provider_kind(index: ScenarioIndex, provider: str) -> ProviderKind:
     """What a provider is: a "cadre", an "organization" or a "team" named by a ledger."""
     if provider in index.cadres:
         return "cadre"
@@ -62,7 +76,7 @@ def department_pair(a: str, b: str) -> str:
     return f"{first}|{second}"
 
 
-def _record_detail(index: ScenarioIndex, record: AidRecord) -> dict[str, Any]:
+def _record_detail(index: ScenarioIndex, record: AidRecord) -> RecordDetail:
     return {
         "id": record.id,
         "provider": record.provider,
@@ -111,10 +125,9 @@ def duplicate_groups(
     ]
 
 
-def _run_fields(
-    run: list[AidRecord], details: list[dict[str, Any]], needs: list[str]
-) -> dict[str, Any]:
-    """What an exact and a near-duplicate group both say of their run of records."""
+def _run_fields(run: list[AidRecord], details: list[RecordDetail]) -> RunFields:
+    """What an exact and a near-duplicate group both say of their run of records (their
+    ``needs`` come last, after the group's own figures)."""
     first = run[0]
     return {
         "records": [r.id for r in run],
@@ -126,7 +139,6 @@ def _run_fields(
         "details": details,
         "total_yuan": sum(r.cost for r in run),
         "total_hours": round(sum(r.hours for r in run), _DECIMALS),
-        "needs": needs,
     }
 
 
@@ -136,26 +148,25 @@ def _beyond_first(run: list[AidRecord]) -> tuple[int, float]:
     return sum(r.cost for r in later), round(sum(r.hours for r in later), _DECIMALS)
 
 
-def _group(index: ScenarioIndex, run: list[AidRecord], needs: list[str]) -> dict[str, Any]:
+def _group(index: ScenarioIndex, run: list[AidRecord], needs: list[str]) -> DuplicateGroup:
     first = run[0]
     waste_yuan, waste_hours = _beyond_first(run)
-    group: dict[str, Any] = {
+    return {
         "household": first.household,
         "village": first.village,
         "category": first.category.value,
-        **_run_fields(run, [_record_detail(index, r) for r in run], needs),
+        **_run_fields(run, [_record_detail(index, r) for r in run]),
         "waste_yuan": waste_yuan,
         "waste_hours": waste_hours,
+        "needs": needs,  # last, as the report has always listed it
     }
-    group["needs"] = group.pop("needs")  # last, as the report has always listed it
-    return group
 
 
-def _tally() -> dict[str, Any]:
+def _tally() -> WasteTally:
     return {"groups": 0, "records": 0, "waste_yuan": 0, "waste_hours": 0.0}
 
 
-def _sorted_tallies(tallies: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def _sorted_tallies(tallies: dict[str, WasteTally]) -> dict[str, WasteTally]:
     """Biggest waste first; hours rounded."""
     for tally in tallies.values():
         tally["waste_hours"] = round(tally["waste_hours"], _DECIMALS)
@@ -163,7 +174,7 @@ def _sorted_tallies(tallies: dict[str, dict[str, Any]]) -> dict[str, dict[str, A
     return dict(order)
 
 
-def _by_department_pair(index: ScenarioIndex, runs: list[list[AidRecord]]) -> dict[str, Any]:
+def _by_department_pair(index: ScenarioIndex, runs: list[list[AidRecord]]) -> dict[str, WasteTally]:
     """Groups and waste per department pair.
 
     A group counts once for every pair it touches: each pair of distinct departments present in
@@ -171,7 +182,7 @@ def _by_department_pair(index: ScenarioIndex, runs: list[list[AidRecord]]) -> di
     record's, "a|a" when the same department sent two providers). So the pairs' waste adds up
     to the total waste.
     """
-    pairs: dict[str, dict[str, Any]] = defaultdict(_tally)
+    pairs: dict[str, WasteTally] = defaultdict(_tally)
     for run in runs:
         departments = [provider_department(index, r.provider) for r in run]
         distinct = _distinct(departments)
@@ -187,9 +198,11 @@ def _by_department_pair(index: ScenarioIndex, runs: list[list[AidRecord]]) -> di
     return _sorted_tallies(dict(pairs))
 
 
-def _by_field(runs: list[list[AidRecord]], key_of: Callable[[AidRecord], str]) -> dict[str, Any]:
+def _by_field(
+    runs: list[list[AidRecord]], key_of: Callable[[AidRecord], str]
+) -> dict[str, WasteTally]:
     """Groups and waste per key of each group's first record (its village, category, town)."""
-    tallies: dict[str, dict[str, Any]] = defaultdict(_tally)
+    tallies: dict[str, WasteTally] = defaultdict(_tally)
     for run in runs:
         tally = tallies[key_of(run[0])]
         tally["groups"] += 1
@@ -199,9 +212,9 @@ def _by_field(runs: list[list[AidRecord]], key_of: Callable[[AidRecord], str]) -
     return _sorted_tallies(dict(tallies))
 
 
-def _held_back(index: ScenarioIndex) -> list[dict[str, Any]]:
+def _held_back(index: ScenarioIndex) -> list[HeldBackNeed]:
     """The needs H8 held back, each with the records that hold it back (scenario order)."""
-    held = []
+    held: list[HeldBackNeed] = []
     for need in index.scenario.needs:
         records = index.blocked.get(need.id)
         if not records:
@@ -225,14 +238,14 @@ def _held_back(index: ScenarioIndex) -> list[dict[str, Any]]:
     return held
 
 
-def _plan_duplicates(index: ScenarioIndex, plan: Plan) -> dict[str, Any]:
+def _plan_duplicates(index: ScenarioIndex, plan: Plan) -> PlanDuplicates:
     """Aid a (siloed) plan spent on needs already aided or served by another silo."""
-    services: list[dict[str, Any]] = []
-    by_why: dict[str, dict[str, Any]] = {
+    services: list[PlanDuplicateService] = []
+    by_why: dict[str, ServiceTally] = {
         why: {"services": 0, "hours": 0.0, "yuan": 0}
         for why in ("already_aided", "served_by_other")
     }
-    by_department: dict[str, dict[str, Any]] = defaultdict(
+    by_department: dict[str, ServiceTally] = defaultdict(
         lambda: {"services": 0, "hours": 0.0, "yuan": 0}
     )
     for service in plan.duplicate_services:
@@ -284,29 +297,28 @@ def _plan_duplicates(index: ScenarioIndex, plan: Plan) -> dict[str, Any]:
 
 def _near_group(
     index: ScenarioIndex, pair: tuple[str, str], run: list[AidRecord], needs: list[str]
-) -> dict[str, Any]:
+) -> NearDuplicateGroup:
     first = run[0]
     details = [_record_detail(index, r) for r in run]
     for detail, record in zip(details, run, strict=True):
         detail["category"] = record.category.value
     overlap_yuan, overlap_hours = _beyond_first(run)
-    group: dict[str, Any] = {
+    return {
         "household": first.household,
         "village": first.village,
         "category_pair": category_pair(*pair),
         "categories": list(pair),
         "relation": RELATED_CATEGORIES[pair],
-        **_run_fields(run, details, needs),
+        **_run_fields(run, details),
         "overlap_yuan": overlap_yuan,
         "overlap_hours": overlap_hours,
+        "needs": needs,
     }
-    group["needs"] = group.pop("needs")
-    return group
 
 
 def _near_duplicates(
     index: ScenarioIndex, needs_by_key: dict[tuple[str, str, str], list[str]], ledger_yuan: int
-) -> dict[str, Any]:
+) -> NearDuplicates:
     """Records of one household in related categories from different providers in the window.
 
     Flagged, not waste: ``overlap_yuan``/``overlap_hours`` (beyond a group's first record) are
@@ -314,9 +326,9 @@ def _near_duplicates(
     """
     scenario = index.scenario
     window = scenario.policy.duplicate_window_days
-    groups: list[dict[str, Any]] = []
+    groups: list[NearDuplicateGroup] = []
     records: dict[str, AidRecord] = {}
-    by_pair: dict[str, dict[str, Any]] = defaultdict(
+    by_pair: dict[str, NearDuplicateTally] = defaultdict(
         lambda: {
             "groups": 0,
             "records": 0,
@@ -338,8 +350,9 @@ def _near_duplicates(
         tally = by_pair[group["category_pair"]]
         tally["groups"] += 1
         tally["records"] += len(run)
-        for key in ("total_yuan", "overlap_yuan", "overlap_hours"):
-            tally[key] += group[key]
+        tally["total_yuan"] += group["total_yuan"]
+        tally["overlap_yuan"] += group["overlap_yuan"]
+        tally["overlap_hours"] += group["overlap_hours"]
     for tally in by_pair.values():
         tally["overlap_hours"] = round(tally["overlap_hours"], _DECIMALS)
     groups.sort(
@@ -367,7 +380,7 @@ def _near_duplicates(
     }
 
 
-def duplicate_aid_report(index: ScenarioIndex, plan: Plan) -> dict[str, Any]:
+def duplicate_aid_report(index: ScenarioIndex, plan: Plan) -> DuplicateAidReport:
     """The duplicate-aid report of DESIGN §6 as JSON-ready data (biggest waste first)."""
     scenario = index.scenario
     window = scenario.policy.duplicate_window_days
@@ -376,7 +389,7 @@ def duplicate_aid_report(index: ScenarioIndex, plan: Plan) -> dict[str, Any]:
         needs_by_key[aid_key(need.household, need.village, need.category.value)].append(need.id)
 
     runs: list[list[AidRecord]] = []
-    groups: list[dict[str, Any]] = []
+    groups: list[DuplicateGroup] = []
     for key, run in duplicate_groups(scenario.aid_records, window):
         runs.append(run)
         groups.append(_group(index, run, needs_by_key.get(key, [])))

@@ -3,14 +3,13 @@ would close them, its LP-estimated value and, when a re-solve confirmed it, what
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from matcher.reports.shapes import BlindSpotsReport, GroupFix
 
 GROUPS_SHOWN = 10
 FIXES_PER_GROUP = 2
 
 
-def _confirmed(fix: Mapping[str, Any]) -> str:
+def _confirmed(fix: GroupFix) -> str:
     result = fix.get("confirmed")
     if not result:
         return ""
@@ -29,7 +28,7 @@ def _confirmed(fix: Mapping[str, Any]) -> str:
     )
 
 
-def render_fixes(report: Mapping[str, Any]) -> list[str]:
+def render_fixes(report: BlindSpotsReport) -> list[str]:
     """Lines of the fixes in a blind-spot report (none when it has no fixes)."""
     groups = [g for g in report.get("unmet_groups", []) if g.get("fixes")]
     short = [v for v in report.get("short_villages", []) if v.get("fixes")]
@@ -64,6 +63,6 @@ def render_fixes(report: Mapping[str, Any]) -> list[str]:
             f"  village {village.get('village')} ({village.get('why')}, "
             f"{village.get('shortfall', 0)} short):"
         )
-        for fix in village["fixes"]:
-            lines.append(f"    {fix.get('rank')}. {fix.get('description')}")
+        for pairing in village["fixes"]:
+            lines.append(f"    {pairing.get('rank')}. {pairing.get('description')}")
     return lines

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from matcher.evaluate.usage import service_hours
 from matcher.plan import Plan
 from matcher.prepare.merging import REASON as MERGE_REASON
 from matcher.problem.index import ScenarioIndex
+from matcher.reports.shapes import MergedServed, MergedSubmission, MergedSubmissions
 
 _DECIMALS = 4
 
@@ -19,14 +18,14 @@ def town_of(index: ScenarioIndex, village: str) -> str:
     return found.town if found is not None else "?"
 
 
-def merged_submissions(index: ScenarioIndex, plan: Plan) -> dict[str, Any]:
+def merged_submissions(index: ScenarioIndex, plan: Plan) -> MergedSubmissions:
     """The duplicate submissions merged before solving, and any the plan serves anyway.
 
     Serving a merged need breaks no hard rule, but it aids one household twice for one category
     (``served_twice`` when the kept need is served too): the report is where that shows.
     """
     served = {a.need: a for a in plan.assignments}
-    merges: list[dict[str, Any]] = []
+    merges: list[MergedSubmission] = []
     for merge in dict.fromkeys(index.merged.values()):
         merged = [index.needs[n] for n in merge.merged]
         kept_by = served.get(merge.kept)
@@ -44,7 +43,7 @@ def merged_submissions(index: ScenarioIndex, plan: Plan) -> dict[str, Any]:
                 "merged_cost": sum(n.cost for n in merged),
             }
         )
-    in_plan: list[dict[str, Any]] = []
+    in_plan: list[MergedServed] = []
     for a in plan.assignments:
         found = index.merged.get(a.need)
         if found is None:

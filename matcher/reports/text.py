@@ -1,7 +1,8 @@
 """Plain-text rendering of the two reports, for ``matcher report SCENARIO PLAN``.
 
-Reads only the JSON-ready report dicts (so a plan file's stored reports render the same as fresh
-ones), tolerates missing sections, and uses no colours: the CLI may wrap the text with rich.
+Reads only the JSON-ready report dicts (typed in :mod:`matcher.reports.shapes`; a plan file's
+stored reports render the same as fresh ones), tolerates missing sections and keys, and uses no
+colours: the CLI may wrap the text with rich.
 Columns are aligned by display width, so Chinese village names line up too.
 """
 
@@ -12,6 +13,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from matcher.reports.fixes_text import render_fixes
+from matcher.reports.shapes import (
+    BlindSpotsReport,
+    CadreInReach,
+    DuplicateAidReport,
+    MergedSubmissions,
+    NearDuplicates,
+    PlanReports,
+    WasteTally,
+)
 
 TOP = 20
 CANDIDATES_SHOWN = 3
@@ -91,7 +101,7 @@ def _reasons(counts: Mapping[str, int]) -> str:
     return ", ".join(f"{r} {n}" for r, n in counts.items())
 
 
-def _tallies(title: str, key: str, tallies: Mapping[str, Mapping[str, Any]]) -> list[str]:
+def _tallies(title: str, key: str, tallies: Mapping[str, WasteTally]) -> list[str]:
     if not tallies:
         return []
     rows = [
@@ -111,7 +121,7 @@ def _tallies(title: str, key: str, tallies: Mapping[str, Mapping[str, Any]]) -> 
     ]
 
 
-def _near_duplicate_lines(near: Mapping[str, Any]) -> list[str]:
+def _near_duplicate_lines(near: NearDuplicates) -> list[str]:
     """Near-duplicates: related categories, different providers; flagged, not waste."""
     totals = near.get("totals", {})
     groups = near.get("groups", [])
@@ -151,7 +161,7 @@ def _near_duplicate_lines(near: Mapping[str, Any]) -> list[str]:
     return [*lines, *table(headers, rows, right=(6, 7)), *_more(len(groups), TOP)]
 
 
-def _merged_lines(merged: Mapping[str, Any]) -> list[str]:
+def _merged_lines(merged: MergedSubmissions) -> list[str]:
     """Duplicate submissions merged before solving, and any the plan serves anyway."""
     totals = merged.get("totals", {})
     merges = merged.get("merges", [])
@@ -195,7 +205,7 @@ def _merged_lines(merged: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-def render_duplicate_aid(report: Mapping[str, Any]) -> list[str]:
+def render_duplicate_aid(report: DuplicateAidReport) -> list[str]:
     """The duplicate-aid report as lines."""
     totals = report.get("totals", {})
     groups = report.get("groups", [])
@@ -288,7 +298,7 @@ def render_duplicate_aid(report: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-def _candidate(cadre: Mapping[str, Any]) -> str:
+def _candidate(cadre: CadreInReach) -> str:
     """A cadre in reach and what stops (or would not stop) pairing it."""
     name = str(cadre.get("cadre", ""))
     if cadre.get("free"):
@@ -298,7 +308,7 @@ def _candidate(cadre: Mapping[str, Any]) -> str:
     return f"{name}: {hours(cadre.get('hours_left'))} < {hours(cadre.get('pairing_hours'))} h"
 
 
-def render_blind_spots(report: Mapping[str, Any]) -> list[str]:
+def render_blind_spots(report: BlindSpotsReport) -> list[str]:
     """The blind-spot report as lines."""
     totals = report.get("totals", {})
     required = report.get("min_cadres_per_village", "?")
@@ -422,7 +432,7 @@ def render_blind_spots(report: Mapping[str, Any]) -> list[str]:
     return lines + render_fixes(report)
 
 
-def render_text(reports: Mapping[str, Any]) -> str:
+def render_text(reports: PlanReports) -> str:
     """Both reports as readable plain text (top groups first, then totals by kind)."""
     parts: list[list[str]] = []
     if "duplicate_aid" in reports:

@@ -21,10 +21,11 @@ from matcher.reports.html.tables import (
     h3,
     mapping,
     num,
-    rows_of,
+    rows,
     table,
     text,
 )
+from matcher.reports.shapes import BlindSpotsReport, CadreInReach, FixConfirmation
 
 KNOWN_KEYS = frozenset(
     {
@@ -41,7 +42,7 @@ KNOWN_KEYS = frozenset(
 )
 
 
-def _confirmed(confirmed: Mapping[str, Any]) -> str:
+def _confirmed(confirmed: FixConfirmation) -> str:
     """What re-solving with the fix applied showed."""
     bits = []
     if confirmed.get("needs_served_after") is not None:
@@ -84,7 +85,7 @@ def fixes_cell(fixes: Any) -> Cell:
     return Cell(Markup('<ul class="fixes">' + "".join(items) + "</ul>"), sort=sort)
 
 
-def _candidates(cadres: Any) -> Cell:
+def _candidates(cadres: list[CadreInReach] | None) -> Cell:
     if not isinstance(cadres, list) or not cadres:
         return text(None)
     shown = []
@@ -101,8 +102,8 @@ def _candidates(cadres: Any) -> Cell:
     return text("; ".join(shown))
 
 
-def _unmet_groups(report: Mapping[str, Any], names: Names) -> list[str]:
-    groups = rows_of(report, "unmet_groups")
+def _unmet_groups(report: BlindSpotsReport, names: Names) -> list[str]:
+    groups = rows(report.get("unmet_groups"))
     headers = ["Town", "Category", "Needs", "Villages", "Value open", "Hours open", "Yuan open"]
     headers += ["Main reason", "Reasons", "Fixes"]
     return [
@@ -130,7 +131,7 @@ def _unmet_groups(report: Mapping[str, Any], names: Names) -> list[str]:
     ]
 
 
-def _by_reason(report: Mapping[str, Any]) -> list[str]:
+def _by_reason(report: BlindSpotsReport) -> list[str]:
     rows = [
         (str(r), t)
         for r, t in mapping(report.get("unmet_by_reason")).items()
@@ -151,9 +152,9 @@ def _by_reason(report: Mapping[str, Any]) -> list[str]:
     ]
 
 
-def _short_villages(report: Mapping[str, Any], names: Names) -> list[str]:
+def _short_villages(report: BlindSpotsReport, names: Names) -> list[str]:
     required = report.get("min_cadres_per_village", "?")
-    short = rows_of(report, "short_villages")
+    short = rows(report.get("short_villages"))
     headers = ["Village", "Name", "Town", "Households", "Pairings", "Shortfall", "Why"]
     headers += ["Cadres in reach", "Other cadres in reach (first 3)", "Fixes"]
     return [
@@ -184,10 +185,10 @@ def _short_villages(report: Mapping[str, Any], names: Names) -> list[str]:
     ]
 
 
-def blind_spots_section(report: Mapping[str, Any], names: Names) -> str:
+def blind_spots_section(report: BlindSpotsReport, names: Names) -> str:
     """The whole blind-spot section."""
     out = [*_unmet_groups(report, names), *_by_reason(report), *_short_villages(report, names)]
-    unreachable = rows_of(report, "unreachable_villages")
+    unreachable = rows(report.get("unreachable_villages"))
     out += [
         h3("Unreachable villages (no road reaches them)", len(unreachable)),
         table(
@@ -207,7 +208,7 @@ def blind_spots_section(report: Mapping[str, Any], names: Names) -> str:
     ]
     reached = report.get("unreached_households")
     if isinstance(reached, Mapping):
-        villages = rows_of(reached, "villages")
+        villages = rows(reached.get("villages"))
         out += [
             h3("Households unreached: no pairing in the village and no served need"),
             f'<p class="note">{esc(number(reached.get("total")))} of '
@@ -229,7 +230,7 @@ def blind_spots_section(report: Mapping[str, Any], names: Names) -> str:
                 ),
             ),
         ]
-    categories = rows_of(report, "categories_served_by_nobody")
+    categories = rows(report.get("categories_served_by_nobody"))
     out += [
         h3("Need categories served by nobody", len(categories)),
         table(

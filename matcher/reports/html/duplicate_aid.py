@@ -25,9 +25,16 @@ from matcher.reports.html.tables import (
     mapping,
     num,
     records_tip,
-    rows_of,
+    rows,
     table,
     text,
+)
+from matcher.reports.shapes import (
+    DuplicateAidReport,
+    DuplicateGroup,
+    MergedSubmissions,
+    NearDuplicateGroup,
+    NearDuplicates,
 )
 
 KNOWN_KEYS = frozenset(
@@ -57,13 +64,13 @@ def _household(value: Any) -> Cell:
     return text(value or "(village-level)")
 
 
-def _records(group: Mapping[str, Any]) -> Cell:
+def _records(group: DuplicateGroup | NearDuplicateGroup) -> Cell:
     return Cell(
         number(len(group.get("records") or [])), numeric=True, tip=records_tip(group.get("details"))
     )
 
 
-def _summary(report: Mapping[str, Any]) -> str:
+def _summary(report: DuplicateAidReport) -> str:
     totals = mapping(report.get("totals"))
     return (
         f'<p class="note">Window {esc(report.get("window_days", "?"))} days: '
@@ -78,8 +85,8 @@ def _summary(report: Mapping[str, Any]) -> str:
     )
 
 
-def _groups(report: Mapping[str, Any], names: Names) -> list[str]:
-    groups = rows_of(report, "groups")
+def _groups(report: DuplicateAidReport, names: Names) -> list[str]:
+    groups = rows(report.get("groups"))
     headers = ["Household", "Village", "Category", "Records", "Providers", "Departments"]
     headers += ["First", "Last", "Days", "Total yuan", "Waste yuan", "Waste hours", "Needs"]
     return [
@@ -104,7 +111,7 @@ def _groups(report: Mapping[str, Any], names: Names) -> list[str]:
     ]
 
 
-def _who_and_when(group: Mapping[str, Any]) -> list[Cell]:
+def _who_and_when(group: DuplicateGroup | NearDuplicateGroup) -> list[Cell]:
     """The cells exact and near-duplicate groups share: providers, departments, first and last
     date, days between, total yuan."""
     return [
@@ -117,7 +124,7 @@ def _who_and_when(group: Mapping[str, Any]) -> list[Cell]:
     ]
 
 
-def _tallies(report: Mapping[str, Any], names: Names) -> list[str]:
+def _tallies(report: DuplicateAidReport, names: Names) -> list[str]:
     out = []
     for key, title, header in TALLIES:
         tallies = report.get(key)
@@ -148,8 +155,8 @@ def _tallies(report: Mapping[str, Any], names: Names) -> list[str]:
     return out
 
 
-def _near_duplicates(near: Mapping[str, Any], names: Names) -> list[str]:
-    groups = rows_of(near, "groups")
+def _near_duplicates(near: NearDuplicates, names: Names) -> list[str]:
+    groups = rows(near.get("groups"))
     headers = ["Household", "Village", "Categories", "Relation", "Records", "Providers"]
     headers += ["Departments", "First", "Last", "Days", "Total yuan", "Overlap yuan", "Needs"]
     out = [
@@ -183,8 +190,8 @@ def _near_duplicates(near: Mapping[str, Any], names: Names) -> list[str]:
     return out
 
 
-def _merged(merged: Mapping[str, Any], names: Names) -> list[str]:
-    merges = rows_of(merged, "merges")
+def _merged(merged: MergedSubmissions, names: Names) -> list[str]:
+    merges = rows(merged.get("merges"))
     headers = ["Kept", "Merged", "Household", "Village", "Category", "Kept served by"]
     headers += ["Merged value", "Merged hours", "Merged yuan"]
     out = [
@@ -210,15 +217,15 @@ def _merged(merged: Mapping[str, Any], names: Names) -> list[str]:
             ),
         ),
     ]
-    served = rows_of(merged, "served_in_plan")
+    served = rows(merged.get("served_in_plan"))
     if served:
         out += [h3("Merged submissions the plan serves anyway", len(served))]
         out.append(generic_rows("tbl-merged-served", served))
     return out
 
 
-def _held_back(report: Mapping[str, Any], names: Names) -> list[str]:
-    held = rows_of(report, "held_back")
+def _held_back(report: DuplicateAidReport, names: Names) -> list[str]:
+    held = rows(report.get("held_back"))
     return [
         h3("Needs held back by recent aid (H8)", len(held)),
         table(
@@ -246,7 +253,7 @@ def _held_back(report: Mapping[str, Any], names: Names) -> list[str]:
     ]
 
 
-def duplicate_aid_section(report: Mapping[str, Any], names: Names) -> str:
+def duplicate_aid_section(report: DuplicateAidReport, names: Names) -> str:
     """The whole duplicate-aid section."""
     out = [_summary(report), *_groups(report, names), *_tallies(report, names)]
     near = report.get("near_duplicates")
@@ -262,7 +269,7 @@ def duplicate_aid_section(report: Mapping[str, Any], names: Names) -> str:
         out.append(generic_section("merged_submissions", merged, "tbl-duplicate"))
     dup = report.get("plan_duplicates")
     if isinstance(dup, Mapping):
-        services = rows_of(dup, "services")
+        services = rows(dup.get("services"))
         out += [
             h3("Duplicate services in the plan", len(services)),
             f'<p class="note">{esc(dup.get("note", ""))}</p>',

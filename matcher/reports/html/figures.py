@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeVar
 
 from matcher.evaluate.evaluator import Evaluation, evaluate
+from matcher.evaluate.kpis import Kpis, stored_kpis
 from matcher.plan import Plan, Unmet
 from matcher.problem.index import ScenarioIndex
 from matcher.reports.blind_spots import blind_spots_report
 from matcher.reports.duplicate_aid import duplicate_aid_report
+from matcher.reports.shapes import BlindSpotsReport, DuplicateAidReport, stored_reports
 from matcher.scenario import Village
+
+Section = TypeVar("Section", DuplicateAidReport, BlindSpotsReport)
 
 
 @dataclass(frozen=True)
@@ -46,15 +50,15 @@ class VillageCoverage:
 class Figures:
     """Everything the page draws."""
 
-    kpis: dict[str, Any]
+    kpis: Kpis
     unmet: tuple[Unmet, ...]
-    duplicate_aid: dict[str, Any]
-    blind_spots: dict[str, Any]
+    duplicate_aid: DuplicateAidReport
+    blind_spots: BlindSpotsReport
     coverage: dict[str, VillageCoverage]
 
 
-def _section(reports: dict[str, Any], key: str) -> dict[str, Any] | None:
-    section = reports.get(key)
+def _section(section: Section | None) -> Section | None:
+    """A report as the plan stores it, if it is a JSON object (a plan file may hold anything)."""
     return section if isinstance(section, dict) else None
 
 
@@ -96,25 +100,24 @@ def village_coverage(index: ScenarioIndex, plan: Plan) -> dict[str, VillageCover
 def gather(index: ScenarioIndex, plan: Plan, evaluation: Evaluation | None = None) -> Figures:
     """The page's figures: the plan's own KPIs and reports when it has them, else the
     evaluator's (``evaluation`` is computed here when needed and not given)."""
-    reports = dict(plan.reports)
-    duplicate = _section(reports, "duplicate_aid")
-    blind = _section(reports, "blind_spots")
-    complete = "needs_total" in plan.kpis and duplicate is not None and blind is not None
-    if evaluation is None and not complete:
+    reports = stored_reports(plan.reports)
+    duplicate = _section(reports.get("duplicate_aid"))
+    blind = _section(reports.get("blind_spots"))
+    has_kpis = "needs_total" in plan.kpis
+    if evaluation is None and has_kpis and duplicate is not None and blind is not None:
+        return Figures(  # the plan's own figures, as they are
+            kpis=stored_kpis(dict(plan.kpis)),
+            unmet=tuple(plan.unmet),
+            duplicate_aid=duplicate,
+            blind_spots=blind,
+            coverage=village_coverage(index, plan),
+        )
+    if evaluation is None:
         evaluation = evaluate(index, plan)
-    if evaluation is not None:
-        kpis = {**plan.kpis, **evaluation.kpis}
-        unmet = evaluation.unmet
-        if duplicate is None:
-            duplicate = duplicate_aid_report(index, plan)
-        if blind is None:
-            blind = blind_spots_report(index, plan, evaluation)
-    else:
-        kpis, unmet = dict(plan.kpis), tuple(plan.unmet)
     return Figures(
-        kpis=kpis,
-        unmet=tuple(unmet),
-        duplicate_aid=duplicate or {},
-        blind_spots=blind or {},
+        kpis=stored_kpis({**plan.kpis, **evaluation.kpis}),
+        unmet=tuple(evaluation.unmet),
+        duplicate_aid=duplicate if duplicate is not None else duplicate_aid_report(index, plan),
+        blind_spots=blind if blind is not None else blind_spots_report(index, plan, evaluation),
         coverage=village_coverage(index, plan),
     )

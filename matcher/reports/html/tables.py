@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from matcher.reports.html.fmt import DASH, as_float, esc, human, number, share
+
+Row = TypeVar("Row")
 
 
 @dataclass(frozen=True)
@@ -144,9 +146,8 @@ def mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
-def rows_of(report: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
-    """The dict rows of a report's list (an empty list when the key is missing)."""
-    value = report.get(key)
+def rows(value: list[Row] | None) -> list[Row]:
+    """The dict rows of a report's list as stored (none when it is missing or not a list)."""
     return [r for r in value if isinstance(r, Mapping)] if isinstance(value, list) else []
 
 
