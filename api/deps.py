@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Path, Request, Security
 from fastapi.security import APIKeyHeader
 
 from api.keys import KeyRing
@@ -44,13 +44,21 @@ def get_tenant(request: Request, key: Annotated[str | None, Security(_api_key)])
     return tenant
 
 
-def get_optional_tenant(
-    request: Request, key: Annotated[str | None, Security(_api_key)]
-) -> str | None:
-    """The tenant of the presented key, or None without a valid key (no 401)."""
+def get_optional_tenant(request: Request) -> str | None:
+    """The tenant of the ``X-API-Key`` sent, or None without a valid one (no 401). Read from
+    the request, not declared as the security scheme: the route is open to all, and a key
+    only adds to its answer."""
     ring: KeyRing = request.app.state.keys
-    return ring.tenant_of(key)
+    return ring.tenant_of(request.headers.get("x-api-key"))
 
+
+CLEAN_TEXT = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$"
+"""Text with no control or direction character: what the input checks let through
+(:mod:`api.input_checks`), stated in the schema so that clients and fuzzers know it."""
+
+JobId = Annotated[
+    str, Path(max_length=64, pattern=CLEAN_TEXT, description="A job's id, as POST gave it.")
+]
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[JobStore, Depends(get_store)]

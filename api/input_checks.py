@@ -18,16 +18,19 @@ body unchanged to the application.
 from __future__ import annotations
 
 import email.message
+from collections.abc import Sequence
 
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.keys import KeyRing
 from api.limits import BodyTooLarge
 from api.problem_details import problem_response
 from api.schemas import ProblemItem
 from matcher.intake.bounds import printable, text_problem, unsafe_values
 from matcher.intake.issues import Issue, ScenarioInvalid
-from matcher.intake.loading import parse_json_bytes
+from matcher.intake.loading import decode_utf8, parse_json_bytes
 
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
 
@@ -44,7 +47,7 @@ def is_json(content_type: str | None) -> bool:
     )
 
 
-def _items(issues: list[Issue]) -> list[ProblemItem]:
+def _items(issues: Sequence[Issue]) -> list[ProblemItem]:
     return [ProblemItem(path=i.path, message=i.message, id=i.id) for i in issues]
 
 
@@ -69,6 +72,11 @@ def unclean_text(request: Request) -> list[Issue]:
     return found
 
 
+def _has_a_key(request: Request) -> bool:
+    ring: KeyRing = request.app.state.keys
+    return ring.tenant_of(request.headers.get("x-api-key")) is not None
+
+
 class InputCheck:
     """ASGI middleware: refuse unclean text in the path, query or read headers, and a JSON body
     that is not JSON or holds values no field accepts, each located."""
@@ -81,6 +89,11 @@ class InputCheck:
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)
+        if not _has_a_key(request):
+            # Callers without a valid key learn nothing but 401 (or a page's 404): the routes
+            # refuse them before reading anything, so nothing unclean reaches a store.
+            await self.app(scope, receive, send)
+            return
         unclean = unclean_text(request)
         if unclean:
             await problem_response(
@@ -104,30 +117,44 @@ class InputCheck:
             )(scope, receive, send)
             return
         if body:
-            try:
-                document = parse_json_bytes(body, "the request body")
-            except ScenarioInvalid as invalid:
-                await problem_response(
-                    request,
-                    422,  # as FastAPI answers a syntax error: one status for an unusable body
-                    "The body is not valid JSON",
-                    "body-not-json",
-                    invalid.errors[0].message,
-                    errors=_items(list(invalid.errors)),
-                )(scope, receive, send)
-                return
-            unsafe = unsafe_values(document)
-            if unsafe:
-                await problem_response(
-                    request,
-                    422,
-                    "The request is not valid",
-                    "request-invalid",
-                    f"{len(unsafe)} value(s) no field accepts; nothing was stored",
-                    errors=_items(unsafe),
-                )(scope, receive, send)
+            answer = _unreadable(request, body)
+            if answer is not None:
+                await answer(scope, receive, send)
                 return
         await self.app(scope, _replay(body, receive), send)
+
+
+def _unreadable(request: Request, body: bytes) -> Response | None:
+    """The problem answer to a JSON body that cannot be used, or None: 400 when it is not
+    UTF-8 text (FastAPI's status for an undecodable body), 422 when it is not JSON (FastAPI's
+    for a syntax error) or holds values no field accepts; each with its location."""
+    try:
+        decode_utf8(body, "the request body")
+    except ScenarioInvalid as invalid:
+        return _problem(request, 400, "The body is not UTF-8 text", "body-not-json", invalid)
+    try:
+        document = parse_json_bytes(body, "the request body")
+    except ScenarioInvalid as invalid:
+        return _problem(request, 422, "The body is not valid JSON", "body-not-json", invalid)
+    unsafe = unsafe_values(document)
+    if unsafe:
+        return problem_response(
+            request,
+            422,
+            "The request is not valid",
+            "request-invalid",
+            f"{len(unsafe)} value(s) no field accepts; nothing was stored",
+            errors=_items(unsafe),
+        )
+    return None
+
+
+def _problem(
+    request: Request, status: int, title: str, kind: str, invalid: ScenarioInvalid
+) -> Response:
+    return problem_response(
+        request, status, title, kind, invalid.errors[0].message, errors=_items(invalid.errors)
+    )
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

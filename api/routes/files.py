@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api import jobs
-from api.deps import StoreDep, TenantDep
+from api.deps import JobId, StoreDep, TenantDep
 from api.problem_details import ApiProblem, responses
 from api.schemas import Kpis, ProblemItem, ScenarioImport
 from matcher.intake.issues import Issue, ScenarioInvalid
@@ -186,7 +186,7 @@ def _plan_workbook(plan: dict[str, Any]) -> bytes:
         **responses(401, 404, 409, 422),
     },
 )
-def plan_xlsx(job_id: str, tenant: TenantDep, store: StoreDep) -> Response:
+def plan_xlsx(job_id: JobId, tenant: TenantDep, store: StoreDep) -> Response:
     """The plan's tables as an Excel workbook, as ``matcher export --xlsx`` writes it: one
     sheet per table, Chinese and English headers (409 while there is no plan)."""
     data = _plan_workbook(jobs.plan_of(store, tenant, job_id))
@@ -203,7 +203,7 @@ def plan_xlsx(job_id: str, tenant: TenantDep, store: StoreDep) -> Response:
     response_model=Kpis,  # documents them: the KPIs are answered as the plan stores them
     responses=responses(401, 404, 409, 422),
 )
-def kpis(job_id: str, tenant: TenantDep, store: StoreDep) -> Response:
+def kpis(job_id: JobId, tenant: TenantDep, store: StoreDep) -> Response:
     """The plan's KPIs alone (DESIGN §6 ``kpis``): households reached, needs served, funding
     used... without the plan's lists (409 while there is no plan)."""
     return Response(jobs.kpis_json(store, tenant, job_id), media_type="application/json")

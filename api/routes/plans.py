@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Header, Query, Response, status
 from fastapi.responses import HTMLResponse, StreamingResponse
 
 from api import events, jobs
-from api.deps import SettingsDep, StoreDep, TenantDep
+from api.deps import CLEAN_TEXT, JobId, SettingsDep, StoreDep, TenantDep
 from api.problem_details import ApiProblem, responses
 from api.schemas import (
     Accepted,
@@ -54,6 +54,7 @@ def submit(
         str | None,
         Header(
             max_length=255,
+            pattern=CLEAN_TEXT,
             description="Repeat a request with the same key to get the same job back.",
         ),
     ] = None,
@@ -71,7 +72,7 @@ def list_jobs(
     tenant: TenantDep,
     store: StoreDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, Query(max_length=200, pattern=CLEAN_TEXT)] = None,
 ) -> JobPage:
     """This tenant's jobs, newest first, a page at a time."""
     try:
@@ -87,7 +88,7 @@ def list_jobs(
     responses=responses(401, 404, 422),
 )
 def get_job(
-    job_id: str,
+    job_id: JobId,
     tenant: TenantDep,
     store: StoreDep,
     plan: Annotated[bool, Query(description="Include the plan once there is one.")] = True,
@@ -99,7 +100,7 @@ def get_job(
 
 
 @router.delete("/{job_id}", response_model=JobSummary, responses=responses(401, 404, 422))
-def stop_job(job_id: str, tenant: TenantDep, store: StoreDep) -> JobSummary:
+def stop_job(job_id: JobId, tenant: TenantDep, store: StoreDep) -> JobSummary:
     """Stop early. A running job ends ``stopped`` with its best plan; a queued one ends at
     once without a plan; a finished one is unchanged."""
     job = store.request_stop(tenant, job_id)
@@ -118,10 +119,10 @@ def stop_job(job_id: str, tenant: TenantDep, store: StoreDep) -> JobSummary:
     },
 )
 def follow(
-    job_id: str,
+    job_id: JobId,
     tenant: TenantDep,
     store: StoreDep,
-    last_event_id: Annotated[str | None, Header()] = None,
+    last_event_id: Annotated[str | None, Header(max_length=64, pattern=CLEAN_TEXT)] = None,
 ) -> StreamingResponse:
     """Server-sent events: ``status`` changes and each improved plan's ``progress``
     (objective, bound, gap, seconds), ending after the final status. Send ``Last-Event-ID``
@@ -144,7 +145,7 @@ def follow(
     response_model=DuplicateAidReport,
     responses=responses(401, 404, 409, 422),
 )
-def duplicate_aid(job_id: str, tenant: TenantDep, store: StoreDep) -> Response:
+def duplicate_aid(job_id: JobId, tenant: TenantDep, store: StoreDep) -> Response:
     """The plan's duplicate-aid report (DESIGN §6)."""
     report = jobs.report_json(store, tenant, job_id, "duplicate-aid")
     return Response(report, media_type="application/json")
@@ -155,7 +156,7 @@ def duplicate_aid(job_id: str, tenant: TenantDep, store: StoreDep) -> Response:
     response_model=BlindSpotsReport,
     responses=responses(401, 404, 409, 422),
 )
-def blind_spots(job_id: str, tenant: TenantDep, store: StoreDep) -> Response:
+def blind_spots(job_id: JobId, tenant: TenantDep, store: StoreDep) -> Response:
     """The plan's blind-spot report (DESIGN §6)."""
     report = jobs.report_json(store, tenant, job_id, "blind-spots")
     return Response(report, media_type="application/json")
@@ -167,10 +168,12 @@ def blind_spots(job_id: str, tenant: TenantDep, store: StoreDep) -> Response:
     responses=responses(401, 404, 409, 422),
 )
 def diff(
-    job_id: str,
+    job_id: JobId,
     tenant: TenantDep,
     store: StoreDep,
-    against: Annotated[str, Query(max_length=64, description="The other job (plan A).")],
+    against: Annotated[
+        str, Query(max_length=64, pattern=CLEAN_TEXT, description="The other job (plan A).")
+    ],
 ) -> Response:
     """What changes from the ``against`` job's plan to this job's plan: needs gained, lost
     and moved, households, pairings, money per pool and village, KPIs side by side."""
@@ -183,6 +186,6 @@ def diff(
     response_class=HTMLResponse,
     responses=responses(401, 404, 422),
 )
-def report_html(job_id: str, tenant: TenantDep, store: StoreDep) -> HTMLResponse:
+def report_html(job_id: JobId, tenant: TenantDep, store: StoreDep) -> HTMLResponse:
     """The plan's self-contained HTML report, when one was made."""
     return HTMLResponse(jobs.report_html(store, tenant, job_id))

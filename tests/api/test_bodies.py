@@ -46,11 +46,12 @@ UNREADABLE = {
 
 
 @pytest.mark.parametrize("kind", list(UNREADABLE))
-def test_a_body_that_is_not_json_is_a_located_422(any_client: TestClient, kind: str) -> None:
+def test_a_body_that_is_not_json_is_located(any_client: TestClient, kind: str) -> None:
     """Whatever makes a body unreadable, the answer says what and where, never FastAPI's
     bare "There was an error parsing the body"."""
     for route in ("/v1/plans", "/v1/scenarios/validate"):
-        body = _problem(any_client.post(route, content=UNREADABLE[kind], headers=JSON), 422)
+        status = 400 if kind == "not UTF-8" else 422  # FastAPI's statuses, now located
+        body = _problem(any_client.post(route, content=UNREADABLE[kind], headers=JSON), status)
         assert body["type"].endswith("body-not-json")
         assert body["errors"][0]["path"] == "$"
         assert body["detail"] == body["errors"][0]["message"]
@@ -158,3 +159,13 @@ def test_unclean_text_in_path_query_or_headers_is_a_located_422(
     body = _problem(response, 422)
     assert [e["path"] for e in body["errors"]] == [where]
     assert _jobs(any_client) == 0
+
+
+def test_without_a_key_unclean_text_gets_the_same_401_as_anything_else(
+    any_client: TestClient,
+) -> None:
+    """A caller without a valid key learns nothing from the input checks: 401 first."""
+    for headers in ({}, {"X-API-Key": "wrong"}):
+        for url in ("/v1/plans/%00", "/v1/plans?cursor=%E2%80%AE"):
+            response = any_client.get(url, headers=headers)
+            assert _problem(response, 401)["type"].endswith("unauthorised")

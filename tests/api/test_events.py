@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from api.events import stream
-from api.store import Event, JobStore
+from api.store import Event, JobStore, QueueLimits
 from tests.api.test_store import new_job
 
 
@@ -52,7 +52,7 @@ def test_a_stream_resumed_after_the_final_event_ends_at_once(store: JobStore) ->
         "a",
         new_job(),
         None,
-        10,
+        QueueLimits(10, 10),
         1,
     )
     stopped = store.request_stop("a", job.id)

@@ -15,13 +15,15 @@ from typing import Any
 import pytest
 
 import matcher.run
-from api.store import JobStore, NewJob
+from api.store import JobStore, NewJob, QueueLimits
 from api.worker import WorkerConfig, WorkerPool, run_job
 
 
 def queue(store: JobStore, scenario: dict[str, Any], limit: float = 30.0) -> str:
     text = json.dumps(scenario)
-    job, _ = store.submit("a", NewJob(text, "x", "0" * 64, "auto", limit, 0, "1" * 64), None, 10, 1)
+    job, _ = store.submit(
+        "a", NewJob(text, "x", "0" * 64, "auto", limit, 0, "1" * 64), None, QueueLimits(10, 10), 1
+    )
     return job.id
 
 
