@@ -11,11 +11,15 @@ import json
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import TypeAdapter
 
+from api import events
 from api.problem_details import ApiProblem, items_of
 from api.schemas import (
+    Accepted,
     JobLinks,
+    JobPage,
     JobSummary,
     PlanRequest,
     ProblemItem,
@@ -24,7 +28,7 @@ from api.schemas import (
     ValidationReport,
 )
 from api.settings import Settings
-from api.store import IdempotencyConflict, Job, JobStore, NewJob, QueueFull
+from api.store import BadCursor, IdempotencyConflict, Job, JobStore, NewJob, QueueFull
 from matcher.evaluate.kpis import Kpis, stored_kpis
 from matcher.intake.issues import ScenarioInvalid
 from matcher.intake.loading import LoadedScenario, canonical_json, parse_scenario, scenario_sha256
@@ -132,6 +136,57 @@ def submit(
             "Idempotency-Key reused with another request",
             f"the key was first used for job {conflict.job_id} with a different body",
         ) from None
+
+
+def accept(
+    store: JobStore,
+    settings: Settings,
+    tenant: str,
+    request: PlanRequest,
+    idempotency_key: str | None,
+) -> JSONResponse:
+    """POST /v1/plans: the stored (or replayed) job as a 202 with its ``Location``."""
+    job, replayed = submit(store, settings, tenant, request, idempotency_key)
+    headers = {"Location": f"/v1/plans/{job.id}"}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    accepted = Accepted(id=job.id, status=job.status, links=links(job.id))
+    return JSONResponse(accepted.model_dump(mode="json"), status_code=202, headers=headers)
+
+
+def page(store: JobStore, tenant: str, limit: int, cursor: str | None) -> JobPage:
+    """A page of the tenant's jobs, newest first; 422 for a cursor the store never gave."""
+    try:
+        found_page = store.page(tenant, limit, cursor)
+    except BadCursor as bad:
+        raise ApiProblem(422, "request-invalid", "The request is not valid", str(bad)) from None
+    return JobPage(items=[summary(j) for j in found_page.jobs], next_cursor=found_page.next_cursor)
+
+
+def detail(store: JobStore, tenant: str, job_id: str, with_plan: bool) -> Response:
+    """GET /v1/plans/{id}: the job, and its plan when asked for and there is one."""
+    job = found(store, tenant, job_id)
+    text = store.payload(tenant, job_id, "plan") if with_plan else None
+    return Response(detail_json(job, text), media_type="application/json")
+
+
+def stop(store: JobStore, tenant: str, job_id: str) -> JobSummary:
+    """DELETE /v1/plans/{id}: ask the job to stop; 404 for an id the tenant does not have."""
+    job = store.request_stop(tenant, job_id)
+    return summary(job if job is not None else found(store, tenant, job_id))
+
+
+def follow(
+    store: JobStore, tenant: str, job_id: str, last_event_id: str | None
+) -> StreamingResponse:
+    """GET /v1/plans/{id}/events: the job's events from after ``Last-Event-ID``."""
+    found(store, tenant, job_id)
+    after = int(last_event_id) if last_event_id and last_event_id.isdigit() else 0
+    return StreamingResponse(
+        events.stream(store, tenant, job_id, after),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
 
 
 def links(job_id: str) -> JobLinks:

@@ -13,14 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from matcher import __version__
+from matcher.advice.confirm import Resolve, blind_spot_fixes
 from matcher.evaluate.evaluator import Evaluation, evaluate
 from matcher.intake.loading import scenario_sha256
-from matcher.plan import Plan, ScenarioRef, SolverInfo
+from matcher.plan import Plan, PlanStatus, ScenarioRef, SolverInfo
 from matcher.problem.arrays import Problem
 from matcher.problem.assemble import plan_to_solution, solution_to_plan
 from matcher.problem.index import ScenarioIndex
-from matcher.problem.solution import Progress, SolveParams, SolveResult
+from matcher.problem.solution import Progress, Solution, SolveParams, SolveResult
 from matcher.reports import build_reports
+from matcher.reports.shapes import PlanReports
 from matcher.scenario import Scenario
 from solvers import REPLANNING_SOLVERS, SOLVERS, UnknownSolver, get_solver
 
@@ -63,17 +65,14 @@ def solver_budget(time_limit: float | None, started: float, n_needs: int) -> flo
     return max(0.05, time_limit - (time.monotonic() - started) - reserve)
 
 
-def finish_plan(
-    index: ScenarioIndex, problem: Problem, result: SolveResult, seconds: float
-) -> tuple[Plan, Evaluation]:
-    """Evaluate a raw solution and attach the evaluator's figures and the reports."""
-    scenario = index.scenario
-    info = SolverInfo(name=result.solver, status=result.status, seed=result.seed)
-    plan = solution_to_plan(problem, result.solution, info, scenario.policy)
-    evaluation = evaluate(index, plan)
-    status = result.status
-    if evaluation.violations and status in ("optimal", "feasible", "stopped"):
-        status = "error"  # never present a rule-breaking plan as a good one
+def _status(result: SolveResult, evaluation: Evaluation) -> PlanStatus:
+    if evaluation.violations and result.status in ("optimal", "feasible", "stopped"):
+        return "error"  # never present a rule-breaking plan as a good one
+    return result.status
+
+
+def _solver_info(result: SolveResult, evaluation: Evaluation, seconds: float) -> SolverInfo:
+    """The solver's line of the plan, with the evaluator's objective and a bound that is one."""
     objective = evaluation.objective
     stats = dict(result.stats)
     bound = result.bound
@@ -83,9 +82,9 @@ def finish_plan(
         bound = None
     elif bound is not None:
         bound = max(bound, objective)  # float noise on an optimal plan
-    plan.solver = SolverInfo(
+    return SolverInfo(
         name=result.solver,
-        status=status,
+        status=_status(result, evaluation),
         objective=objective,
         bound=bound,
         gap=gap(objective, bound),
@@ -94,12 +93,114 @@ def finish_plan(
         version=__version__,
         stats=stats,
     )
-    plan.scenario = ScenarioRef(name=scenario.name, sha256=scenario_sha256(scenario))
-    plan.unmet = list(evaluation.unmet)
-    plan.kpis = evaluation.kpis
-    plan.violations = [v.to_dict() for v in evaluation.violations]
-    plan.reports = build_reports(index, plan, evaluation)
-    return plan, evaluation
+
+
+def decisions_of(
+    index: ScenarioIndex, problem: Problem, result: SolveResult
+) -> tuple[Plan, Evaluation]:
+    """A raw solution as a plan of its decisions only (pairings, assignments, duplicate
+    services), and the evaluator's judgement of it: what reports and fixes are made from."""
+    info = SolverInfo(name=result.solver, status=result.status, seed=result.seed)
+    decisions = solution_to_plan(problem, result.solution, info, index.scenario.policy)
+    return decisions, evaluate(index, decisions)
+
+
+def assemble_plan(
+    index: ScenarioIndex,
+    decisions: Plan,
+    evaluation: Evaluation,
+    reports: PlanReports,
+    solver: SolverInfo,
+) -> Plan:
+    """The plan, built once from its parts: the decisions, the evaluator's unmet needs, KPIs
+    and violations, the reports (with any fixes) and the solver's line."""
+    scenario = index.scenario
+    return Plan(
+        scenario=ScenarioRef(name=scenario.name, sha256=scenario_sha256(scenario)),
+        solver=solver,
+        pairings=decisions.pairings,
+        assignments=decisions.assignments,
+        unmet=list(evaluation.unmet),
+        kpis=evaluation.kpis,
+        reports=reports,
+        duplicate_services=decisions.duplicate_services,
+        violations=[v.to_dict() for v in evaluation.violations],
+    )
+
+
+def finish_plan(
+    index: ScenarioIndex, problem: Problem, result: SolveResult, seconds: float
+) -> tuple[Plan, Evaluation]:
+    """The evaluated plan of a raw solution with its reports (no fixes): what
+    :func:`solve_scenario` does after the search, for callers that solved by other means."""
+    decisions, evaluation = decisions_of(index, problem, result)
+    reports = build_reports(index, decisions, evaluation)
+    info = _solver_info(result, evaluation, seconds)
+    return assemble_plan(index, decisions, evaluation, reports, info), evaluation
+
+
+def resolver(solver: str, seed: int = 0, workers: int = 2) -> Resolve:
+    """A re-solve with ``solver`` for confirming fixes: from a starting plan, within so many
+    seconds, the evaluated plan."""
+
+    def resolve(index: ScenarioIndex, start: Plan, seconds: float) -> Plan:
+        return solve_scenario(
+            index, solver=solver, time_limit=seconds, seed=seed, workers=workers, previous=start
+        ).plan
+
+    return resolve
+
+
+def with_fixes(
+    index: ScenarioIndex,
+    plan: Plan,
+    evaluation: Evaluation,
+    reports: PlanReports,
+    *,
+    fixes: FixOptions,
+    solution: Solution | None = None,
+    price_seconds: float | None = None,
+    solver: str = "auto",
+    seed: int = 0,
+    workers: int = 2,
+    stop: threading.Event | None = None,
+) -> PlanReports:
+    """``reports`` with ranked blind-spot fixes priced in ``price_seconds`` (and the top ones
+    confirmed by ``solver``) when ``fixes.rank``; the same reports otherwise."""
+    blind = reports.get("blind_spots")
+    if not fixes.rank or blind is None:
+        return reports
+    fixed = blind_spot_fixes(
+        index,
+        plan,
+        evaluation,
+        blind,
+        solution=solution,
+        price_seconds=price_seconds,
+        confirm=fixes.confirm,
+        confirm_seconds=fixes.confirm_seconds,
+        resolve=resolver(solver, seed, workers),
+        solver=solver,
+        stop=stop,
+    )
+    return {**reports, "blind_spots": fixed}
+
+
+def report_plan(
+    index: ScenarioIndex,
+    plan: Plan,
+    evaluation: Evaluation,
+    *,
+    fixes: FixOptions,
+    solver: str = "auto",
+) -> Plan:
+    """A plan read from a file, with its unmet needs and reports (and fixes) recomputed from
+    its ``evaluation``: a new plan, ``plan`` is left as it is (``matcher report``)."""
+    reports = build_reports(index, plan, evaluation)
+    reports = with_fixes(
+        index, plan, evaluation, reports, fixes=fixes, price_seconds=10.0, solver=solver
+    )
+    return plan.model_copy(update={"unmet": list(evaluation.unmet), "reports": reports})
 
 
 @dataclass(frozen=True)
@@ -177,21 +278,22 @@ def solve_scenario(
     if hint is not None:
         result.stats["changes_from_previous"] = result.solution.changes_from(hint)
         result.stats["previous_plan_dropped"] = len(notes)
-    plan, evaluation = finish_plan(index, problem, result, time.monotonic() - started)
-    if fixes.rank and plan.solver.status in ("optimal", "feasible", "stopped"):
-        from matcher.advice.confirm import add_fixes  # advise re-solves through this module
-
-        add_fixes(
+    decisions, evaluation = decisions_of(index, problem, result)
+    reports = build_reports(index, decisions, evaluation)
+    if _status(result, evaluation) in ("optimal", "feasible", "stopped"):
+        reports = with_fixes(
             index,
-            plan,
+            decisions,
             evaluation,
-            result.solution,
+            reports,
+            fixes=fixes,
+            solution=result.solution,
             price_seconds=price_seconds or None,
-            confirm=fixes.confirm,
-            confirm_seconds=fixes.confirm_seconds,
             solver=solver,
             seed=seed,
             workers=workers,
             stop=stop,
         )
+    info = _solver_info(result, evaluation, time.monotonic() - started)
+    plan = assemble_plan(index, decisions, evaluation, reports, info)
     return RunResult(plan, evaluation, result, problem, index)

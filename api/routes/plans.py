@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Header, Query, Response, status
 from fastapi.responses import HTMLResponse, StreamingResponse
 
-from api import events, jobs
+from api import jobs
 from api.deps import CLEAN_TEXT, JobId, SettingsDep, StoreDep, TenantDep
-from api.problem_details import ApiProblem, responses
+from api.problem_details import responses
 from api.schemas import (
     Accepted,
     BlindSpotsReport,
@@ -21,7 +21,6 @@ from api.schemas import (
     PlanRequest,
     example_scenario,
 )
-from api.store import BadCursor
 
 router = APIRouter(prefix="/v1/plans", tags=["plans"])
 
@@ -46,7 +45,6 @@ _EXAMPLES = {
 )
 def submit(
     request: Annotated[PlanRequest, Body(openapi_examples=_EXAMPLES)],
-    response: Response,
     tenant: TenantDep,
     store: StoreDep,
     settings: SettingsDep,
@@ -58,13 +56,9 @@ def submit(
             description="Repeat a request with the same key to get the same job back.",
         ),
     ] = None,
-) -> Accepted:
+) -> Response:
     """Queue a solve. The job is stored before the answer; follow ``Location``."""
-    job, replayed = jobs.submit(store, settings, tenant, request, idempotency_key)
-    response.headers["Location"] = f"/v1/plans/{job.id}"
-    if replayed:
-        response.headers["Idempotent-Replayed"] = "true"
-    return Accepted(id=job.id, status=job.status, links=jobs.links(job.id))
+    return jobs.accept(store, settings, tenant, request, idempotency_key)
 
 
 @router.get("", response_model=JobPage, responses=responses(401, 422))
@@ -75,11 +69,7 @@ def list_jobs(
     cursor: Annotated[str | None, Query(max_length=200, pattern=CLEAN_TEXT)] = None,
 ) -> JobPage:
     """This tenant's jobs, newest first, a page at a time."""
-    try:
-        page = store.page(tenant, limit, cursor)
-    except BadCursor as bad:
-        raise ApiProblem(422, "request-invalid", "The request is not valid", str(bad)) from None
-    return JobPage(items=[jobs.summary(j) for j in page.jobs], next_cursor=page.next_cursor)
+    return jobs.page(store, tenant, limit, cursor)
 
 
 @router.get(
@@ -94,20 +84,14 @@ def get_job(
     plan: Annotated[bool, Query(description="Include the plan once there is one.")] = True,
 ) -> Response:
     """The job: status, progress (incumbent, bound, gap, seconds) and, when done, the plan."""
-    job = jobs.found(store, tenant, job_id)
-    text = store.payload(tenant, job_id, "plan") if plan else None
-    return Response(jobs.detail_json(job, text), media_type="application/json")
+    return jobs.detail(store, tenant, job_id, plan)
 
 
 @router.delete("/{job_id}", response_model=JobSummary, responses=responses(401, 404, 422))
 def stop_job(job_id: JobId, tenant: TenantDep, store: StoreDep) -> JobSummary:
     """Stop early. A running job ends ``stopped`` with its best plan; a queued one ends at
     once without a plan; a finished one is unchanged."""
-    job = store.request_stop(tenant, job_id)
-    if job is None:
-        jobs.found(store, tenant, job_id)  # raises 404
-    assert job is not None
-    return jobs.summary(job)
+    return jobs.stop(store, tenant, job_id)
 
 
 @router.get(
@@ -127,13 +111,7 @@ def follow(
     """Server-sent events: ``status`` changes and each improved plan's ``progress``
     (objective, bound, gap, seconds), ending after the final status. Send ``Last-Event-ID``
     to resume."""
-    jobs.found(store, tenant, job_id)
-    after = int(last_event_id) if last_event_id and last_event_id.isdigit() else 0
-    return StreamingResponse(
-        events.stream(store, tenant, job_id, after),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
-    )
+    return jobs.follow(store, tenant, job_id, last_event_id)
 
 
 # The reports and the diff are answered as the plan stores them (jobs.json_object): the

@@ -2,15 +2,18 @@
 and rank the fixes of every blind spot (:mod:`matcher.advice.fixes`), and confirm the top ones by
 solving the scenario again with the change applied.
 
-Like :mod:`matcher.run`, this module ties the domain to the solvers; the reports themselves
-import no solver. The fixes are attached to ``plan.reports["blind_spots"]``: each unmet group
-and each short village gets a ``fixes`` list, and the report a ``fix_pricing`` summary.
+The LP prices come from :mod:`solvers.pricing`; the re-solves from a :data:`Resolve` the
+caller passes (:mod:`matcher.run` passes its own solve), so this module never imports the
+orchestration that calls it. :func:`blind_spot_fixes` returns a new blind-spot report in which
+each unmet group and each short village carries a ``fixes`` list, and the report a
+``fix_pricing`` summary; the plan is built from it, never edited.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from matcher.advice.fixes import Prices, all_group_fixes, village_fixes
@@ -26,13 +29,18 @@ from matcher.reports.shapes import (
     BlindSpotsReport,
     FixChange,
     FixConfirmation,
+    FixPricing,
     GroupFix,
+    ShortVillage,
     UnmetGroup,
 )
-from matcher.run import solve_scenario
 from solvers.pricing import resource_prices
 
 TRIES_PER_GROUP = 2  # fixes confirmed per group until one keeps its promise
+
+Resolve = Callable[[ScenarioIndex, Plan, float], Plan]
+"""Solve a (changed) scenario from a starting plan within so many seconds: the evaluated plan.
+How fixes are confirmed; :func:`matcher.run.resolver` makes one of any solver."""
 
 
 def _prices(
@@ -71,11 +79,11 @@ def change_of(data: FixChange) -> Change:
     )
 
 
-def group_need_ids(plan: Plan, index: ScenarioIndex, group: UnmetGroup) -> set[str]:
-    """The open needs of an unmet group (its town and category) in ``plan``."""
+def group_need_ids(evaluation: Evaluation, index: ScenarioIndex, group: UnmetGroup) -> set[str]:
+    """The open needs of an unmet group (its town and category) in an evaluated plan."""
     return {
         u.need
-        for u in plan.unmet
+        for u in evaluation.unmet
         if u.reason != "already_aided"
         and not getattr(u, "merged_into", None)
         and (need := index.needs.get(u.need)) is not None
@@ -122,17 +130,17 @@ def extended_plan(index: ScenarioIndex, plan: Plan, pins: dict[str, str | None])
 def confirm_fix(
     index: ScenarioIndex,
     plan: Plan,
+    evaluation: Evaluation,
     group: UnmetGroup,
     fix: GroupFix,
-    solver: str,
     seconds: float,
-    seed: int = 0,
-    workers: int = 2,
+    resolve: Resolve,
+    solver: str,
 ) -> FixConfirmation:
-    """Solve again, from ``plan``, with the fix applied and its promised needs held to the
-    providers it names (``pinned_provider``): a plan that keeps every rule then proves the
-    change serves them, and the objective says what it adds. An infeasible or failed solve
-    breaks the promise."""
+    """Solve again (``resolve``, named ``solver`` in the result), from ``plan`` and its
+    ``evaluation``, with the fix applied and its promised needs held to the providers it names
+    (``pinned_provider``): a plan that keeps every rule then proves the change serves them,
+    and the objective says what it adds. An infeasible or failed solve breaks the promise."""
     started = time.monotonic()
     try:
         changed = apply_changes(index.scenario, [change_of(c) for c in fix["changes"]])
@@ -153,23 +161,16 @@ def confirm_fix(
             )
         }
     )
-    open_ids = group_need_ids(plan, index, group)
+    open_ids = group_need_ids(evaluation, index, group)
     changed_index = ScenarioIndex.build(scenario)
     start = extended_plan(changed_index, plan, pins)
     start_objective = evaluate(changed_index, start).objective
-    after = solve_scenario(
-        changed_index,
-        solver=solver,
-        time_limit=seconds,
-        seed=seed,
-        workers=workers,
-        previous=start,
-    )
-    served_after = sum(1 for a in after.plan.assignments if a.need in open_ids)
-    before = plan.solver.objective or 0.0
-    objective = after.plan.solver.objective or 0.0
-    status = after.plan.solver.status
-    usable = status in ("optimal", "feasible") and not after.plan.violations
+    after = resolve(changed_index, start, seconds)
+    served_after = sum(1 for a in after.assignments if a.need in open_ids)
+    before = evaluation.objective
+    objective = after.solver.objective or 0.0
+    status = after.solver.status
+    usable = status in ("optimal", "feasible") and not after.violations
     return {
         "method": "re-solve with the change and the promised needs pinned to its providers",
         "solver": solver,
@@ -187,53 +188,72 @@ def confirm_fix(
     }
 
 
-def add_fixes(
+def _largest_first(groups: list[UnmetGroup]) -> list[int]:
+    """Indices of the unmet groups, most needs (then most value open) first."""
+    return sorted(
+        range(len(groups)),
+        key=lambda i: (
+            -groups[i]["needs"],
+            -groups[i]["value_open"],
+            groups[i]["town"],
+            groups[i]["category"],
+        ),
+    )
+
+
+def blind_spot_fixes(
     index: ScenarioIndex,
     plan: Plan,
     evaluation: Evaluation,
-    solution: Solution | None = None,
-    price_seconds: float | None = 10.0,
-    confirm: int = 0,
-    confirm_seconds: float = 10.0,
-    solver: str = "auto",
-    seed: int = 0,
-    workers: int = 2,
+    report: BlindSpotsReport,
+    *,
+    solution: Solution | None,
+    price_seconds: float | None,
+    confirm: int,
+    confirm_seconds: float,
+    resolve: Resolve,
+    solver: str,
     stop: threading.Event | None = None,
-) -> None:
-    """Attach ranked fixes to ``plan``'s blind-spot report; confirm the top fix of the
-    ``confirm`` largest unmet groups (most needs) by re-solving."""
-    report: BlindSpotsReport | None = (plan.reports or {}).get("blind_spots")
-    if report is None:
-        return
+) -> BlindSpotsReport:
+    """``report`` (the blind-spot report of ``plan``) with ranked fixes for every unmet group
+    and short village, the top fix of the ``confirm`` largest groups (most needs) confirmed by
+    re-solving, and a ``fix_pricing`` summary: a new report, ``report`` is left as it is."""
     if solution is None:
         solution, _ = plan_to_solution(index.problem, plan)
     prices = _prices(index, solution, price_seconds, stop)
-    groups: list[UnmetGroup] = report.get("unmet_groups", [])
-    for group, fixes in zip(
-        groups, all_group_fixes(index, evaluation, prices, groups), strict=True
-    ):
-        group["fixes"] = fixes
-    for village in report.get("short_villages", []):
-        village["fixes"] = village_fixes(index, evaluation, prices, village)
+    groups = report.get("unmet_groups", [])
+    ranked = all_group_fixes(index, evaluation, prices, groups)
     confirmed = 0
-    largest = sorted(
-        groups, key=lambda g: (-g["needs"], -g["value_open"], g["town"], g["category"])
-    )
-    for group in largest[:confirm]:
-        for fix in [f for f in group["fixes"] if f["changes"]][:TRIES_PER_GROUP]:
+    for i in _largest_first(groups)[:confirm]:
+        tried = [j for j, f in enumerate(ranked[i]) if f["changes"]][:TRIES_PER_GROUP]
+        for j in tried:
             if stop is not None and stop.is_set():
                 break
-            fix["confirmed"] = confirm_fix(
-                index, plan, group, fix, solver, confirm_seconds, seed, workers
+            outcome = confirm_fix(
+                index, plan, evaluation, groups[i], ranked[i][j], confirm_seconds, resolve, solver
             )
+            ranked[i][j] = {**ranked[i][j], "confirmed": outcome}
             confirmed += 1
-            if fix["confirmed"]["kept"]:  # type: ignore[index]  # just set: not None
+            if outcome["kept"]:
                 break
-    report["fix_pricing"] = {
+    fixed_groups: list[UnmetGroup] = [
+        {**group, "fixes": fixes} for group, fixes in zip(groups, ranked, strict=True)
+    ]
+    villages: list[ShortVillage] = [
+        {**village, "fixes": village_fixes(index, evaluation, prices, village)}
+        for village in report.get("short_villages", [])
+    ]
+    pricing: FixPricing = {
         "method": "LP relaxation dual prices (column generation, HiGHS)",
         "lp_converged": prices.converged,
         "lp_seconds": round(prices.seconds, 3),
-        "groups_with_fixes": sum(1 for g in groups if g["fixes"]),
+        "groups_with_fixes": sum(1 for fixes in ranked if fixes),
         "fixes_confirmed": confirmed,
         "confirm_solver": solver if confirmed else None,
+    }
+    return {
+        **report,
+        "unmet_groups": fixed_groups,
+        "short_villages": villages,
+        "fix_pricing": pricing,
     }

@@ -186,25 +186,19 @@ def report(
 ) -> None:
     """Print the duplicate-aid and blind-spot reports of a plan (recomputed), with ranked
     fixes for its blind spots, or write them as an HTML page with --html."""
-    from matcher.advice.confirm import add_fixes
-    from matcher.reports import build_reports, render_text
+    from matcher.reports import render_text
+    from matcher.reports.shapes import stored_reports
+    from matcher.run import FixOptions, report_plan
 
     index, read, evaluation = evaluate_files(scenario, plan)
-    read.unmet = list(evaluation.unmet)
-    read.reports = build_reports(index, read, evaluation)
-    if fixes or confirm_fixes:
-        add_fixes(
-            index,
-            read,
-            evaluation,
-            confirm=confirm_fixes,
-            confirm_seconds=confirm_seconds,
-            solver=solver,
-        )
+    options = FixOptions(
+        rank=fixes or confirm_fixes > 0, confirm=confirm_fixes, confirm_seconds=confirm_seconds
+    )
+    reported = report_plan(index, read, evaluation, fixes=options, solver=solver)
     if html is not None:
-        write_html(html, index, read, evaluation)
+        write_html(html, index, reported, evaluation)
         return
-    out.print(render_text(read.reports), soft_wrap=True, markup=False)
+    out.print(render_text(stored_reports(reported.reports)), soft_wrap=True, markup=False)
 
 
 def compare(

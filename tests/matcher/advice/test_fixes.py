@@ -8,25 +8,21 @@ from typing import Any
 
 import pytest
 
-from matcher.advice.confirm import add_fixes, change_of, confirm_fix
+from matcher.advice.confirm import change_of, confirm_fix
 from matcher.advice.whatif import Change, apply_changes
 from matcher.problem.index import ScenarioIndex
-from matcher.run import RunResult, solve_scenario
+from matcher.run import FixOptions, RunResult, resolver, solve_scenario
 from matcher.scenario import Scenario
 from solvers.pricing import resource_prices
 
 
 def solved(raw: dict[str, Any], confirm: int = 0) -> RunResult:
-    run = solve_scenario(Scenario.model_validate(raw), solver="auto", time_limit=10)
-    add_fixes(
-        run.index,
-        run.plan,
-        run.evaluation,
-        run.result.solution,
-        confirm=confirm,
-        confirm_seconds=10,
+    return solve_scenario(
+        Scenario.model_validate(raw),
+        solver="auto",
+        time_limit=10,
+        fixes=FixOptions(rank=True, confirm=confirm, confirm_seconds=10),
     )
-    return run
 
 
 def group(run: RunResult, town: str, category: str) -> dict[str, Any]:
@@ -65,9 +61,13 @@ def test_a_team_an_hour_short_breaks_its_promise(tiny_raw: dict[str, Any]) -> No
     medical = group(run, "T2", "medical")
     fix = medical["fixes"][0]
     short = dict(fix, changes=[dict(fix["changes"][0], amount=fix["changes"][0]["amount"] - 1)])
-    broken = confirm_fix(run.index, run.plan, medical, short, "auto", 10)
+    broken = confirm_fix(
+        run.index, run.plan, run.evaluation, medical, short, 10, resolver("auto"), "auto"
+    )
     assert not broken["kept"] and broken["needs_served_after"] == 0
-    kept = confirm_fix(run.index, run.plan, medical, fix, "auto", 10)
+    kept = confirm_fix(
+        run.index, run.plan, run.evaluation, medical, fix, 10, resolver("auto"), "auto"
+    )
     assert kept["kept"]
 
 
@@ -90,9 +90,16 @@ def test_a_provider_with_hours_just_out_of_reach_gets_a_longer_travel_limit(
         "unit": "minutes",
     }
     assert travel[0]["served_by"] == ["C4"]
-    assert confirm_fix(run.index, run.plan, group(run, "T2", "medical"), travel[0], "auto", 10)[
-        "kept"
-    ]
+    assert confirm_fix(
+        run.index,
+        run.plan,
+        run.evaluation,
+        group(run, "T2", "medical"),
+        travel[0],
+        10,
+        resolver("auto"),
+        "auto",
+    )["kept"]
 
 
 def test_every_fixable_group_gets_a_fix_and_held_back_needs_none(
