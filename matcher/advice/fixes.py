@@ -35,6 +35,7 @@ from matcher.prepare.eligibility import (
     in_area,
     is_available,
     pool_limit_per_need,
+    travel_hours,
 )
 from matcher.prepare.eligibility import pairing_hours as pairing_hours_of
 from matcher.problem.index import ScenarioIndex
@@ -107,12 +108,11 @@ class _State:
             v: index.village_cap(v) - usage.village_funded.get(v, 0) for v in index.villages
         }
 
-    def travel(self, minutes: float) -> float:
-        return (2.0 if self.policy.round_trip else 1.0) * minutes / 60.0
-
     def gain(self, need: Need, minutes: float) -> float:
         """Value less the travel penalty of serving ``need`` from ``minutes`` away."""
-        return self.index.value(need) - self.policy.travel_penalty_per_hour * self.travel(minutes)
+        return self.index.value(need) - self.policy.travel_penalty_per_hour * travel_hours(
+            minutes, self.policy
+        )
 
     def funding(self, needs: list[Need], group_category: str) -> tuple[list[Change], float]:
         """Money changes that pay for ``needs`` beyond what pools and caps have left (a missing
@@ -162,7 +162,7 @@ class _State:
 
 
 def _hours_of(state: _State, need: Need, minutes: float) -> float:
-    return need.hours + state.travel(minutes)
+    return need.hours + travel_hours(minutes, state.policy)
 
 
 def _describe(changes: Iterable[Change], index: ScenarioIndex) -> str:

@@ -11,6 +11,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Protocol, TypeVar
 
+import numpy as np
+import numpy.typing as npt
+
 from matcher.scenario import AidRecord, Cadre, Need, Organization, Policy, Pool, Scenario, Village
 
 Provider = Cadre | Organization
@@ -41,12 +44,16 @@ def within_travel(provider: Provider, minutes: float) -> bool:
     return minutes <= provider.max_travel_minutes + 1e-9
 
 
-def travel_hours(minutes: float, policy: Policy) -> float:
+Minutes = TypeVar("Minutes", float, npt.NDArray[np.float64])
+"""One figure of minutes, or an array of them: the rules below apply element-wise."""
+
+
+def travel_hours(minutes: Minutes, policy: Policy) -> Minutes:
     """Hours of travel for one visit: the round trip, or one way when ``round_trip`` is false."""
     return (2.0 if policy.round_trip else 1.0) * minutes / 60.0
 
 
-def pairing_hours(minutes: float, policy: Policy) -> float:
+def pairing_hours(minutes: Minutes, policy: Policy) -> Minutes:
     """Hours a pairing costs its cadre over the horizon (H4)."""
     return policy.visits_per_pairing * (policy.visit_hours + travel_hours(minutes, policy))
 

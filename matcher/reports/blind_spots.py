@@ -18,7 +18,7 @@ import numpy as np
 
 from matcher.evaluate.evaluator import Evaluation
 from matcher.plan import UNMET_REASONS, Plan
-from matcher.prepare.eligibility import HOURS_TOLERANCE
+from matcher.prepare.eligibility import HOURS_TOLERANCE, pairing_hours
 from matcher.problem.index import ScenarioIndex
 from matcher.reports.shapes import (
     BlindSpotsReport,
@@ -70,9 +70,7 @@ class _CadreReach:
             [c.max_villages - usage.pairings_of_cadre.get(c.id, 0) for c in self.cadres],
             dtype=np.int64,
         )
-        # pairing_hours of eligibility.py, vectorised.
-        self.trip_factor = (2.0 if policy.round_trip else 1.0) / 60.0
-        self.visits, self.visit_hours = policy.visits_per_pairing, policy.visit_hours
+        self.policy = policy
 
     def candidates(
         self, village_id: str, paired: set[str], shown: int
@@ -88,7 +86,7 @@ class _CadreReach:
         if len(others) == 0:
             return len(reach), 0, False, []
         minutes = self.minutes[others, col]
-        cost = self.visits * (self.visit_hours + minutes * self.trip_factor)
+        cost = pairing_hours(minutes, self.policy)
         hours_left, slots_left = self.hours_left[others], self.slots_left[others]
         free = (slots_left > 0) & (hours_left + HOURS_TOLERANCE >= cost)
         # Free cadres first (they would close the gap), then those short only of hours, by how
