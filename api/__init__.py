@@ -1,1 +1,2 @@
-"""The HTTP API (DESIGN §7): a thin FastAPI app over matcher.run; built in its own issue."""
+"""The HTTP API (DESIGN §7): a thin FastAPI app whose routes call :mod:`api.jobs`,
+:mod:`api.documents` and :mod:`matcher`, over a durable job store."""
