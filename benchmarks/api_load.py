@@ -192,7 +192,9 @@ class LocalServer:
     def _wait_ready(self) -> bool:
         assert self.process is not None
         deadline = time.monotonic() + self.start_timeout
-        with httpx.Client(base_url=self.url, timeout=5.0) as client:
+        # The workers' figures are shown to a key holder only.
+        keyed = {"X-API-Key": self.api_key}
+        with httpx.Client(base_url=self.url, timeout=5.0, headers=keyed) as client:
             while time.monotonic() < deadline:
                 if self.process.poll() is not None:
                     return False
@@ -490,9 +492,9 @@ def judge(result: Result, job: dict[str, Any]) -> str:
     return "ok"
 
 
-def health(url: str) -> dict[str, Any]:
-    """The service's health answer."""
-    response = httpx.get(f"{url}/v1/health", timeout=30.0)
+def health(url: str, api_key: str) -> dict[str, Any]:
+    """The service's health answer as the tenant sees it (its jobs, the workers)."""
+    response = httpx.get(f"{url}/v1/health", timeout=30.0, headers={"X-API-Key": api_key})
     response.raise_for_status()
     answer: dict[str, Any] = response.json()
     return answer
@@ -699,7 +701,7 @@ def measure(
     """Warm up, run the load, verify; the CSV row (and the results, for the plot)."""
     load = Load(url, api_key, bodies, args.solver, args.time_limit, args.request_timeout)
     warm_up(load, args.warmup if args.warmup is not None else args.workers)
-    before = health(url)
+    before = health(url, api_key)
     results = [Result(i) for i in range(args.requests)]
     print(
         f"# {args.requests} requests from {args.clients} clients, {args.solver} "
@@ -710,7 +712,7 @@ def measure(
     stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     wall = asyncio.run(run_clients(load, args.clients, results, args.progress))
     asyncio.run(verify(load, results, args.grace))
-    after = health(url)
+    after = health(url, api_key)
     added = sum(after["jobs"].values()) - sum(before["jobs"].values())
     row: dict[str, Any] = {
         "started": stamp,

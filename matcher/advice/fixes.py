@@ -335,18 +335,24 @@ def _money_only(state: _State, needs: list[Need], category: str) -> Fix | None:
     return replace(fix, kind=fix.changes[0].kind)
 
 
-def _group_fixes(state: _State, evaluation: Evaluation, group: UnmetGroup) -> list[GroupFix]:
+def _fixable_by_group(
+    index: ScenarioIndex, evaluation: Evaluation
+) -> dict[tuple[str, str], list[Need]]:
+    """The open needs a change could serve, by (town, category), in the plan's unmet order:
+    one pass for all groups, so a county of many groups and needs stays linear."""
+    groups: dict[tuple[str, str], list[Need]] = {}
+    for u in evaluation.unmet:
+        need = index.needs.get(u.need)
+        if need is None or u.reason in _NOT_FIXABLE or getattr(u, "merged_into", None):
+            continue
+        key = (index.villages[need.village].town, need.category.value)
+        groups.setdefault(key, []).append(need)
+    return groups
+
+
+def _group_fixes(state: _State, needs: list[Need], group: UnmetGroup) -> list[GroupFix]:
     index = state.index
     town, category = group["town"], group["category"]
-    needs = [
-        index.needs[u.need]
-        for u in evaluation.unmet
-        if u.reason not in _NOT_FIXABLE
-        and not getattr(u, "merged_into", None)
-        and u.need in index.needs
-        and index.needs[u.need].category.value == category
-        and index.villages[index.needs[u.need].village].town == town
-    ]
     if not needs:
         return []
     candidates = [
@@ -390,7 +396,8 @@ def all_group_fixes(
     """Ranked fixes (best estimated value first) for every unmet group of the blind-spot
     report, sized against the plan's free resources (one sizing state for all)."""
     state = _State(index, evaluation, prices)
-    return [_group_fixes(state, evaluation, g) for g in groups]
+    fixable = _fixable_by_group(index, evaluation)
+    return [_group_fixes(state, fixable.get((g["town"], g["category"]), []), g) for g in groups]
 
 
 def village_fixes(

@@ -26,7 +26,9 @@ def merged_submissions(index: ScenarioIndex, plan: Plan) -> MergedSubmissions:
     """
     served = {a.need: a for a in plan.assignments}
     merges: list[MergedSubmission] = []
-    for merge in dict.fromkeys(index.merged.values()):
+    # One entry per merge, in first-seen order, keyed by its kept need: hashing the merge
+    # itself would hash its list of merged needs once per need (quadratic in a household).
+    for merge in {m.kept: m for m in index.merged.values()}.values():
         merged = [index.needs[n] for n in merge.merged]
         kept_by = served.get(merge.kept)
         merges.append(
