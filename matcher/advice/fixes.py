@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+import numpy.typing as npt
 
 from matcher.advice.whatif import Change
 from matcher.evaluate.evaluator import Evaluation
@@ -31,7 +32,6 @@ from matcher.prepare.departments import CATEGORY_DEPARTMENT
 from matcher.prepare.eligibility import (
     HOURS_TOLERANCE,
     Provider,
-    holds_skill,
     in_area,
     is_available,
     pool_limit_per_need,
@@ -40,7 +40,7 @@ from matcher.prepare.eligibility import (
 from matcher.prepare.eligibility import pairing_hours as pairing_hours_of
 from matcher.problem.index import ScenarioIndex
 from matcher.reports.shapes import GroupFix, PairingFix, ShortVillage, UnmetGroup
-from matcher.scenario import Need
+from matcher.scenario import CATEGORIES, Category, Need
 
 FIXES_SHOWN = 3  # per group, best first
 _DECIMALS = 2
@@ -107,6 +107,7 @@ class _State:
         self.cap_left = {
             v: index.village_cap(v) - usage.village_funded.get(v, 0) for v in index.villages
         }
+        self.reach = _Reach(index)
 
     def gain(self, need: Need, minutes: float) -> float:
         """Value less the travel penalty of serving ``need`` from ``minutes`` away."""
@@ -271,25 +272,54 @@ def _new_team(state: _State, needs: list[Need], town: str, category: str) -> Fix
     return _fix(state, "extra_hours", [team], served, category)
 
 
+class _Reach:
+    """Every provider against every village as arrays: minutes from its base, whether it may
+    work there (available, in area) and its skill levels, so that one group's candidates for
+    a longer travel limit are one mask, not a loop over providers times needs."""
+
+    def __init__(self, index: ScenarioIndex) -> None:
+        providers, villages = index.providers, index.scenario.villages
+        self.village_col = {v.id: j for j, v in enumerate(villages)}
+        self.minutes = np.array(
+            [[index.minutes(p, v.id) for v in villages] for p in providers], dtype=np.float64
+        ).reshape(len(providers), len(villages))
+        self.may_work = np.array(
+            [[is_available(p) and in_area(p, v) for v in villages] for p in providers],
+            dtype=np.bool_,
+        ).reshape(len(providers), len(villages))
+        self.limit = np.array([p.max_travel_minutes for p in providers], dtype=np.float64)
+        self.skill_col = {c: k for k, c in enumerate(CATEGORIES)}
+        self.levels = np.array(
+            [[p.skills.get(Category(c), 0) for c in CATEGORIES] for p in providers], np.int64
+        ).reshape(len(providers), len(CATEGORIES))
+
+    def beyond_limit(self, needs: list[Need]) -> npt.NDArray[np.bool_]:
+        """Providers × needs: holds the skill, may work in the village, and the village is
+        reachable but beyond the provider's travel limit (H2 and H3's area kept, H3's
+        limit broken)."""
+        cols = np.array([self.village_col[n.village] for n in needs], dtype=np.int64)
+        skills = np.array([self.skill_col[n.required_skill] for n in needs], dtype=np.int64)
+        levels = np.array([n.level for n in needs], dtype=np.int64)
+        minutes = self.minutes[:, cols]
+        with np.errstate(invalid="ignore"):
+            far = np.isfinite(minutes) & (minutes > self.limit[:, None])
+        return far & self.may_work[:, cols] & (self.levels[:, skills] >= levels[None, :])
+
+
 def _longer_travel(state: _State, needs: list[Need], category: str) -> list[Fix]:
     """Providers with hours to spare that hold the skill but stop short of the villages."""
     index = state.index
     fixes: list[Fix] = []
-    for provider in index.providers:
+    candidates = state.reach.beyond_limit(needs) if needs else None
+    for row, provider in enumerate(index.providers):
         left = state.hours_left[provider.id]
-        if not is_available(provider) or left <= HOURS_TOLERANCE:
+        if candidates is None or not candidates[row].any() or left <= HOURS_TOLERANCE:
             continue
         options = []
-        for need in needs:
-            village = index.villages[need.village]
+        for k in np.flatnonzero(candidates[row]):
+            need = needs[int(k)]
             minutes = index.minutes(provider, need.village)
-            if (
-                holds_skill(provider, need)
-                and in_area(provider, village)
-                and math.isfinite(minutes)
-                and minutes > provider.max_travel_minutes
-            ):
-                options.append((state.gain(need, minutes) / _hours_of(state, need, minutes), need))
+            options.append((state.gain(need, minutes) / _hours_of(state, need, minutes), need))
         if not options:
             continue
         served: list[tuple[Need, float, Provider | None]] = []
