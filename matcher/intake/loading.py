@@ -24,7 +24,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from matcher.intake.bounds import printable, unsafe_values
+from matcher.intake.bounds import MAX_DEPTH, printable, unsafe_values
 from matcher.intake.issues import Issue, ScenarioInvalid, json_path
 from matcher.intake.validation import (
     describe_value,
@@ -241,25 +241,75 @@ def _yaml_message(error: yaml.MarkedYAMLError) -> str:
     return message
 
 
-def _string_keys(value: object, memo: dict[int, object] | None = None) -> object:
+MAX_EXPANDED_VALUES = 5_000_000
+"""Values a YAML document may hold once its aliases are expanded (a county of 100,000 needs
+holds about 1.5 million): past it, a few hundred bytes of nested aliases would make every
+later stage walk billions of values."""
+
+
+class _Shape:
+    """What :func:`_string_keys` learns of a YAML document while converting it."""
+
+    def __init__(self) -> None:
+        self.memo: dict[int, tuple[object, int]] = {}  # node id -> (converted, expanded size)
+        self.open: set[int] = set()  # nodes being converted: met again, the node holds itself
+
+
+def _string_keys(value: object, shape: _Shape | None = None, depth: int = 0) -> object:
     """YAML reads ``1: 2.0`` with a number key; JSON keys are always text, so make them text.
 
-    A node that YAML anchors and aliases is converted once and stays shared (``memo``), so a
-    document of nested aliases costs its own size, not the size of its expansion.
+    A node that YAML anchors and aliases is converted once and stays shared, so converting
+    costs the document's own size. But a node that contains itself, a document nested past
+    :data:`~matcher.intake.bounds.MAX_DEPTH`, or aliases that expand past
+    :data:`MAX_EXPANDED_VALUES` are refused: what comes after walks the expansion.
     """
+    shape = _Shape() if shape is None else shape
+    converted, size = _convert(value, shape, depth)
+    if size > MAX_EXPANDED_VALUES:
+        raise ScenarioInvalid(
+            [
+                Issue(
+                    "$",
+                    f"the file's aliases expand to {size:,} values, more than any county "
+                    f"holds (at most {MAX_EXPANDED_VALUES:,}); write the values out",
+                )
+            ]
+        )
+    return converted
+
+
+def _convert(value: object, shape: _Shape, depth: int) -> tuple[object, int]:
     if not isinstance(value, dict | list):
-        return value
-    memo = {} if memo is None else memo
-    done = memo.get(id(value))
+        return value, 1
+    key = id(value)
+    done = shape.memo.get(key)
     if done is not None:
         return done
+    if key in shape.open:
+        raise ScenarioInvalid(
+            [Issue("$", "the file holds a YAML alias inside its own anchor: it refers to itself")]
+        )
+    if depth > MAX_DEPTH:
+        raise ScenarioInvalid([_TOO_DEEP])
+    shape.open.add(key)
+    size = 1
     converted: object
     if isinstance(value, dict):
-        converted = {_text_key(key): _string_keys(entry, memo) for key, entry in value.items()}
+        entries = {}
+        for name, entry in value.items():
+            entries[_text_key(name)], entry_size = _convert(entry, shape, depth + 1)
+            size = min(size + entry_size, MAX_EXPANDED_VALUES + 1)
+        converted = entries
     else:
-        converted = [_string_keys(entry, memo) for entry in value]
-    memo[id(value)] = converted
-    return converted
+        items = []
+        for entry in value:
+            item, entry_size = _convert(entry, shape, depth + 1)
+            items.append(item)
+            size = min(size + entry_size, MAX_EXPANDED_VALUES + 1)
+        converted = items
+    shape.open.discard(key)
+    shape.memo[key] = (converted, size)
+    return converted, size
 
 
 def _text_key(key: object) -> object:

@@ -19,15 +19,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from matcher.intake.issues import Issue, json_path
-from matcher.prepare.eligibility import (
-    blocking_records,
-    holds_skill,
-    in_area,
-    is_available,
-    within_travel,
-)
-from matcher.prepare.network import travel_times
-from matcher.scenario import AidRecord, Cadre, Need, Organization, Scenario, Village
+from matcher.intake.pinned import check_pinned_can_serve, check_pins_fit
+from matcher.scenario import Scenario
 
 RawScenario = Mapping[str, Any]
 
@@ -491,105 +484,10 @@ def validate_references(raw: RawScenario) -> list[Issue]:
 # ----------------------------------------------------------------------------- service checks
 
 
-def check_pinned_can_serve(scenario: Scenario) -> list[Issue]:
-    """A pinned provider can serve its need: available, skilled, in area, within reach, and the
-    need is not held back by recent aid (the rules H2, H3, H4 and H8 that bind every plan).
-
-    Needs whose provider or village is unknown are skipped: the reference checks report them.
-    """
-    pinned = [(i, n) for i, n in enumerate(scenario.needs) if n.pinned_provider is not None]
-    if not pinned:
-        return []
-    villages: dict[str, Village] = {}
-    for village in scenario.villages:
-        villages.setdefault(village.id, village)
-    nodes = {p.id for p in scenario.places} | villages.keys()
-    providers: dict[str, Cadre | Organization] = {}
-    for cadre in scenario.cadres:
-        providers.setdefault(cadre.id, cadre)
-    for organization in scenario.organizations:
-        providers.setdefault(organization.id, organization)
-    wanted = {
-        pid
-        for _, need in pinned
-        if (pid := need.pinned_provider) in providers and providers[pid].base in nodes
-    }
-    # Travel times only from the bases of pinned providers; unknown bases would not resolve.
-    reduced = scenario.model_copy(
-        update={
-            "cadres": tuple(c for c in scenario.cadres if c.id in wanted and providers[c.id] is c),
-            "organizations": tuple(
-                o for o in scenario.organizations if o.id in wanted and providers[o.id] is o
-            ),
-        }
-    )
-    times = travel_times(reduced)
-    base_row = {base: row for row, base in enumerate(times.base_ids)}
-    village_column: dict[str, int] = {}
-    for column, village_id in enumerate(times.village_ids):
-        village_column.setdefault(village_id, column)
-    blocked = blocking_records(scenario)
-
-    problems: list[Issue] = []
-    for index, need in pinned:
-        pid = need.pinned_provider
-        need_village = villages.get(need.village)
-        if pid is None or pid not in wanted or need_village is None:
-            continue
-        provider = providers[pid]
-        minutes = float(times.minutes[base_row[provider.base], village_column[need_village.id]])
-        reasons = _pinned_reasons(provider, need, need_village, minutes, blocked.get(need.id, ()))
-        path = json_path(("needs", index, "pinned_provider"))
-        problems.extend(Issue(path, reason, need.id) for reason in reasons)
-    return problems
-
-
-def _pinned_reasons(
-    provider: Cadre | Organization,
-    need: Need,
-    village: Village,
-    minutes: float,
-    blocking: Sequence[AidRecord],
-) -> list[str]:
-    """Why a pinned provider cannot serve its need, one plain sentence per reason."""
-    who = f'pinned_provider "{provider.id}"'
-    reasons = []
-    if not is_available(provider):
-        reasons.append(f"{who} is a cadre marked unavailable, so cannot serve this need")
-    if not holds_skill(provider, need):
-        skill = need.required_skill.value
-        level = provider.skills.get(need.required_skill, 0)
-        if level == 0:
-            reasons.append(f"{who} does not hold the skill {skill} that this need asks for")
-        else:
-            reasons.append(
-                f"{who} holds {skill} at level {level}, below the level {need.level} "
-                "this need asks for"
-            )
-    if not in_area(provider, village):
-        towns = ", ".join(provider.towns or ()) if isinstance(provider, Organization) else ""
-        area = f"serves only the towns {towns}" if towns else "has an empty list of towns"
-        reasons.append(f"{who} {area}, and village {village.id} lies in town {village.town}")
-    if math.isinf(minutes):
-        reasons.append(
-            f"{who} cannot reach village {village.id} by road from its base {provider.base}"
-        )
-    elif not within_travel(provider, minutes):
-        reasons.append(
-            f"{who} is {minutes:.1f} minutes from village {village.id}, beyond its travel "
-            f"limit of {provider.max_travel_minutes:g} minutes"
-        )
-    if blocking:
-        records = ", ".join(record.id for record in blocking)
-        reasons.append(
-            "this need is held back by recent aid to the same household and category "
-            f"(aid records {records}), so {who} cannot serve it; unpin it or set "
-            "policy.allow_repeat_aid"
-        )
-    return reasons
-
-
-SERVICE_CHECKS: tuple[Callable[[Scenario], list[Issue]], ...] = (check_pinned_can_serve,)
+SERVICE_CHECKS: tuple[Callable[[Scenario], list[Issue]], ...] = (
+    check_pinned_can_serve,
+    check_pins_fit,
+)
 
 
 def validate_service(scenario: Scenario) -> list[Issue]:

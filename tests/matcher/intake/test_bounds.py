@@ -199,9 +199,11 @@ def test_the_largest_accepted_values_compile_and_hash() -> None:
 
     data = contract_dict()
     for pool in data["pools"]:
-        pool["amount"] = MAX_YUAN
+        pool.update(amount=MAX_YUAN, max_per_need=None)
+    for village in data["villages"]:
+        village["funding_cap"] = MAX_YUAN
     for need in data["needs"]:
-        need["cost"] = MAX_YUAN
+        need.update(cost=MAX_YUAN, pinned_provider=None)
     loaded = parse_scenario(data)
     assert canonical_json(data)
     problem = ScenarioIndex.build(loaded.scenario).problem

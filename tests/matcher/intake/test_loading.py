@@ -315,3 +315,26 @@ def test_sha256_changes_when_a_value_changes() -> None:
     hashes = {_sha(data) for data in changes}
     assert reference not in hashes and len(hashes) == 3
     assert len(reference) == 64 and int(reference, 16) >= 0
+
+
+@pytest.mark.parametrize("text", ["x: &a [*a]\n", "x: &b {y: *b}\n"])
+def test_a_yaml_alias_inside_its_own_anchor_is_refused(text: str, tmp_path: Path) -> None:
+    """A node that contains itself is one located refusal, not a RecursionError."""
+    path = tmp_path / "scenario.yaml"
+    path.write_text("schema_version: 1\n" + text, encoding="utf-8")
+    with pytest.raises(ScenarioInvalid) as refused:
+        load_scenario(path)
+    assert "refers to itself" in refused.value.errors[0].message
+
+
+def test_yaml_aliases_that_expand_past_any_county_are_refused(tmp_path: Path) -> None:
+    """Nine levels of ten aliases each (10^9 values from 300 bytes) are refused at once,
+    where walking the expansion would take hours."""
+    lines = ["a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"]
+    for level in range(1, 10):
+        lines.append(f"a{level}: &a{level} [" + ", ".join([f"*a{level - 1}"] * 10) + "]")
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ScenarioInvalid) as refused:
+        load_scenario(path)
+    assert "expand to" in refused.value.errors[0].message

@@ -464,6 +464,8 @@ def _big_county(n_needs: int = 5000, n_cadres: int = 500, n_orgs: int = 100) -> 
             }
             for o in range(n_orgs)
         ],
+        # Enough money for every need: a pinned need no pool could pay would be refused.
+        "pools": [{"id": "P-all", "department": "agriculture", "amount": 100 * n_needs}],
         "needs": [
             {
                 "id": f"N{n}",
