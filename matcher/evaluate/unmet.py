@@ -6,6 +6,8 @@ hours they have left, which pools or caps ran short), so a planner knows what wo
 
 from __future__ import annotations
 
+import numpy as np
+
 from matcher.evaluate.usage import PlanUsage
 from matcher.plan import Plan, Unmet
 from matcher.prepare.eligibility import (
@@ -107,17 +109,33 @@ def _unfundable(index: ScenarioIndex, need: Need) -> Unmet | None:
     return None
 
 
-def _capacity(index: ScenarioIndex, need: Need, usage: PlanUsage) -> Unmet | None:
+class HoursLeft:
+    """Each provider's hours left in a plan, as an array over the compiled problem's
+    providers, so that a need's providers in reach are checked in one vectorised step over its
+    arcs (whose hours are the need's plus the round trip: what H4 charges)."""
+
+    def __init__(self, index: ScenarioIndex, usage: PlanUsage) -> None:
+        problem = index.problem
+        self.problem = problem
+        self.position = {need_id: n for n, need_id in enumerate(problem.need_ids)}
+        used = np.array([usage.provider_hours.get(p, 0.0) for p in problem.provider_ids])
+        self.left = problem.provider_capacity - used.reshape(len(problem.provider_ids))
+
+    def of(self, need: Need) -> tuple[bool, float]:
+        """Whether a provider in reach still has the hours of ``need`` with its travel, and
+        the most hours any of them has left."""
+        n = self.position[need.id]
+        arcs = slice(int(self.problem.need_arc_start[n]), int(self.problem.need_arc_start[n + 1]))
+        left = self.left[self.problem.arc_provider[arcs]]
+        fits = bool(np.any(left + HOURS_TOLERANCE >= self.problem.arc_hours[arcs]))
+        return fits, float(left.max())
+
+
+def _capacity(index: ScenarioIndex, need: Need, hours: HoursLeft) -> Unmet | None:
     in_reach = index.servers(need.id)
-    fits = [
-        p
-        for p in in_reach
-        if p.hours - usage.provider_hours.get(p.id, 0.0) + HOURS_TOLERANCE
-        >= need.hours + index.travel_hours(p, need.village)
-    ]
+    fits, most_left = hours.of(need)
     if fits:
         return None
-    most_left = max(p.hours - usage.provider_hours.get(p.id, 0.0) for p in in_reach)
     return Unmet(
         need=need.id,
         reason="capacity_exhausted",
@@ -151,16 +169,21 @@ def _funding_left(index: ScenarioIndex, need: Need, usage: PlanUsage) -> Unmet |
     return None
 
 
-def unmet_reason(index: ScenarioIndex, need: Need, usage: PlanUsage) -> Unmet:
-    """The most structural reason a need is not served in a plan of this usage."""
+def unmet_reason(
+    index: ScenarioIndex, need: Need, usage: PlanUsage, hours: HoursLeft | None = None
+) -> Unmet:
+    """The most structural reason a need is not served in a plan of this usage (``hours``:
+    the plan's hours left, shared by the calls of one plan)."""
     for structural in (_already_aided, _merged, _no_provider, _no_eligible_funding, _unfundable):
         found = structural(index, need)
         if found is not None:
             return found
-    for residual in (_capacity, _funding_left):
-        found = residual(index, need, usage)
-        if found is not None:
-            return found
+    found = _capacity(index, need, hours or HoursLeft(index, usage))
+    if found is not None:
+        return found
+    found = _funding_left(index, need, usage)
+    if found is not None:
+        return found
     return Unmet(
         need=need.id,
         reason="not_chosen",
@@ -172,8 +195,9 @@ def unmet_reason(index: ScenarioIndex, need: Need, usage: PlanUsage) -> Unmet:
 def unmet_needs(index: ScenarioIndex, plan: Plan, usage: PlanUsage) -> list[Unmet]:
     """A reason for every need the plan leaves open, in scenario order."""
     served = {a.need for a in plan.assignments}
+    hours = HoursLeft(index, usage)
     return [
-        unmet_reason(index, need, usage).model_copy(
+        unmet_reason(index, need, usage, hours).model_copy(
             update={"village": need.village, "category": need.category.value}
         )
         for need in index.scenario.needs
