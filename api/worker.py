@@ -143,6 +143,7 @@ def run_job(store: JobStore, claim: Claim, threads: int, shutdown: Flag) -> str:
                 stop=watcher.stop,
                 started=started,
                 fixes=FixOptions(rank=True, confirm=int(claim.options.get("confirm_fixes", 0))),
+                html=True,  # the job's HTML report is rendered within its time limit too
             )
         except ScenarioInvalid as invalid:
             failure = {

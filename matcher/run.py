@@ -14,6 +14,13 @@ from dataclasses import dataclass
 
 from matcher import __version__
 from matcher.advice.confirm import Resolve, blind_spot_fixes
+from matcher.budget import (
+    Budget,
+    after_search_seconds,
+    fix_pricing_budget,
+    fix_sizing_seconds,
+    writing_seconds,
+)
 from matcher.evaluate.evaluator import Evaluation, evaluate
 from matcher.intake.loading import scenario_sha256
 from matcher.plan import Plan, PlanStatus, ScenarioRef, SolverInfo
@@ -25,11 +32,6 @@ from matcher.reports import build_reports
 from matcher.reports.shapes import PlanReports
 from matcher.scenario import Scenario
 from solvers import REPLANNING_SOLVERS, SOLVERS, UnknownSolver, get_solver
-
-# Seconds kept back from the solver for evaluation, reports and writing, per 1,000 needs;
-# measured on generated counties (evaluation and reports run at about 0.1 s per 1,000 needs).
-_RESERVE_PER_1000_NEEDS = 0.25
-_MIN_RESERVE = 0.5
 
 
 @dataclass(frozen=True)
@@ -48,21 +50,6 @@ def gap(objective: float, bound: float | None) -> float | None:
     if bound is None:
         return None
     return max(0.0, (bound - objective) / max(1.0, abs(bound)))
-
-
-def fix_pricing_budget(time_limit: float | None) -> float:
-    """Seconds of the time limit kept for pricing the plan's resources (blind-spot fixes)."""
-    if time_limit is None:
-        return 60.0
-    return max(0.5, min(15.0, 0.1 * time_limit))
-
-
-def solver_budget(time_limit: float | None, started: float, n_needs: int) -> float | None:
-    """Seconds the solver may search so that the whole run ends near ``time_limit``."""
-    if time_limit is None:
-        return None
-    reserve = max(_MIN_RESERVE, _RESERVE_PER_1000_NEEDS * n_needs / 1000)
-    return max(0.05, time_limit - (time.monotonic() - started) - reserve)
 
 
 def _status(result: SolveResult, evaluation: Evaluation) -> PlanStatus:
@@ -233,6 +220,31 @@ def check_options(solver: str, *, previous: bool, max_changes: int | None) -> No
         raise ValueError("max_changes (--max-changes) must be 0 or more")
 
 
+def _why_no_fixes(
+    budget: Budget, fix_seconds: float, n_needs: int, html: bool, stop: threading.Event | None
+) -> str | None:
+    """Why ranking fixes must not start now, or None when it may: the run was asked to stop,
+    or pricing and sizing them would take it past its time limit."""
+    if stop is not None and stop.is_set():
+        return "the run was stopped before its fixes were ranked"
+    still = fix_seconds + writing_seconds(n_needs, html=html)
+    if budget.fits(still):
+        return None
+    left = max(0.0, budget.left() or 0.0)
+    return (
+        f"ranking the fixes takes about {fix_seconds:.1f} s here and the time limit left "
+        f"{left:.1f} s; `matcher report` ranks them without a limit"
+    )
+
+
+def _without_fixes(reports: PlanReports, why: str) -> PlanReports:
+    """The reports with a note in the blind-spot report of why it has no fixes."""
+    blind = reports.get("blind_spots")
+    if blind is None:
+        return reports
+    return {**reports, "blind_spots": {**blind, "fixes_skipped": why}}
+
+
 def solve_scenario(
     scenario: Scenario | ScenarioIndex,
     *,
@@ -247,6 +259,7 @@ def solve_scenario(
     max_changes: int | None = None,
     rounds: int | None = None,
     fixes: FixOptions = FixOptions(),
+    html: bool = False,
 ) -> RunResult:
     """Solve a validated scenario with a named solver and return the evaluated plan.
 
@@ -256,16 +269,19 @@ def solve_scenario(
     from it (solvers ``auto`` and ``highs``). ``rounds`` bounds ``auto``'s search by work rather
     than time, for plans that repeat exactly on any machine. ``fixes`` says whether to price the
     plan's resources and attach ranked blind-spot fixes to its report (within the time limit)
-    and how many to confirm by re-solving (:class:`FixOptions`)."""
+    and how many to confirm by re-solving (:class:`FixOptions`). ``html``: the caller will
+    also render the HTML report, whose time the limit must hold too (:mod:`matcher.budget`)."""
     check_options(solver, previous=previous is not None, max_changes=max_changes)
     started = time.monotonic() if started is None else started
     index = scenario if isinstance(scenario, ScenarioIndex) else ScenarioIndex.build(scenario)
     problem = index.problem
     hint, notes = (None, []) if previous is None else plan_to_solution(problem, previous)
+    budget = Budget(started, time_limit)
     price_seconds = fix_pricing_budget(time_limit) if fixes.rank else 0.0
-    budget = None if time_limit is None else time_limit - price_seconds
+    fix_seconds = price_seconds + fix_sizing_seconds(problem.n_needs) if fixes.rank else 0.0
+    after = after_search_seconds(problem.n_needs, html=html)
     params = SolveParams(
-        time_limit=solver_budget(budget, started, problem.n_needs),
+        time_limit=budget.for_search(after + fix_seconds),
         seed=seed,
         workers=workers,
         on_progress=on_progress,
@@ -280,19 +296,24 @@ def solve_scenario(
         result.stats["previous_plan_dropped"] = len(notes)
     decisions, evaluation = decisions_of(index, problem, result)
     reports = build_reports(index, decisions, evaluation)
-    if _status(result, evaluation) in ("optimal", "feasible", "stopped"):
-        reports = with_fixes(
-            index,
-            decisions,
-            evaluation,
-            reports,
-            fixes=fixes,
-            solution=result.solution,
-            price_seconds=price_seconds or None,
-            solver=solver,
-            seed=seed,
-            workers=workers,
-            stop=stop,
+    if fixes.rank and _status(result, evaluation) in ("optimal", "feasible", "stopped"):
+        skipped = _why_no_fixes(budget, fix_seconds, problem.n_needs, html, stop)
+        reports = (
+            with_fixes(
+                index,
+                decisions,
+                evaluation,
+                reports,
+                fixes=fixes,
+                solution=result.solution,
+                price_seconds=price_seconds or None,
+                solver=solver,
+                seed=seed,
+                workers=workers,
+                stop=stop,
+            )
+            if skipped is None
+            else _without_fixes(reports, skipped)
         )
     info = _solver_info(result, evaluation, time.monotonic() - started)
     plan = assemble_plan(index, decisions, evaluation, reports, info)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +13,7 @@ from matcher.cli.common import (
     SUMMARY_ROWS,
     PlanArg,
     ScenarioArg,
+    command_started,
     err,
     evaluate_files,
     fmt,
@@ -93,7 +93,7 @@ def solve(
     """Solve a scenario, print the evaluator's summary and write the plan."""
     from matcher.run import FixOptions, check_options, solve_scenario
 
-    started = time.monotonic()
+    started = command_started()
     try:
         check_options(solver, previous=previous is not None, max_changes=max_changes)
     except ValueError as refused:
@@ -127,6 +127,7 @@ def solve(
                 confirm=confirm_fixes,
                 confirm_seconds=confirm_seconds,
             ),
+            html=html is not None,
         )
     write_plan(run.plan, out_path)
     out.print(summary_table(run.plan, f"{loaded.scenario.name or scenario}"))

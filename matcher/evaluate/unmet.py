@@ -20,9 +20,11 @@ from matcher.problem.index import ScenarioIndex
 from matcher.scenario import Need
 
 
-def _names(ids: list[str], limit: int = 4) -> str:
+def _names(ids: list[str], limit: int = 4, total: int | None = None) -> str:
+    """The first ``limit`` ids, and how many more of ``total`` (default: all ``ids``)."""
+    total = len(ids) if total is None else total
     shown = ", ".join(ids[:limit])
-    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+    return shown + (f" and {total - limit} more" if total > limit else "")
 
 
 def _already_aided(index: ScenarioIndex, need: Need) -> Unmet | None:
@@ -44,7 +46,7 @@ def _merged(index: ScenarioIndex, need: Need) -> Unmet | None:
 
 
 def _no_provider(index: ScenarioIndex, need: Need) -> Unmet | None:
-    if index.servers(need.id):
+    if index.server_count(need.id):
         return None
     skill, level = need.required_skill.value, need.level
     holders = [p for p in index.providers if holds_skill(p, need)]
@@ -132,15 +134,16 @@ class HoursLeft:
 
 
 def _capacity(index: ScenarioIndex, need: Need, hours: HoursLeft) -> Unmet | None:
-    in_reach = index.servers(need.id)
     fits, most_left = hours.of(need)
     if fits:
         return None
+    count, nearest = index.server_count(need.id), index.servers(need.id, first=4)
     return Unmet(
         need=need.id,
         reason="capacity_exhausted",
-        detail=f"{len(in_reach)} providers with {need.required_skill.value} >= {need.level} "
-        f"within reach ({_names([p.id for p in in_reach])}); all have too few hours left "
+        detail=f"{count} providers with {need.required_skill.value} >= {need.level} "
+        f"within reach ({_names([p.id for p in nearest], total=count)}); all have too few "
+        "hours left "
         f"(most: {max(0.0, most_left):.1f} h; {need.hours:g} h plus travel needed)",
     )
 

@@ -150,19 +150,27 @@ class ScenarioIndex:
         return compile_problem(self.scenario, self.times)
 
     @cached_property
-    def _servers(self) -> dict[str, tuple[Provider, ...]]:
-        # The compiled problem's arcs are exactly the (need, provider) pairs that can_serve
-        # admits, computed vectorised; nearest provider first.
-        problem = self.problem
-        providers = self.providers
-        return {
-            need_id: tuple(providers[int(problem.arc_provider[a])] for a in problem.arcs_of(n))
-            for n, need_id in enumerate(problem.need_ids)
-        }
+    def need_position(self) -> dict[str, int]:
+        """Each need's position in the scenario's list and the compiled problem's arrays."""
+        return {need_id: n for n, need_id in enumerate(self.problem.need_ids)}
 
-    def servers(self, need_id: str) -> tuple[Provider, ...]:
-        """Providers that can serve a need (H2, H3, available), nearest first."""
-        return self._servers.get(need_id, ())
+    def servers(self, need_id: str, first: int | None = None) -> tuple[Provider, ...]:
+        """Providers that can serve a need (H2, H3, available), nearest first; only the
+        ``first`` ones when given. The compiled problem's arcs are exactly the (need,
+        provider) pairs that can_serve admits, computed vectorised; read on demand, since a
+        county of 50,000 needs has millions."""
+        n = self.need_position.get(need_id)
+        if n is None:
+            return ()
+        problem, providers = self.problem, self.providers
+        arcs = problem.arcs_of(n)
+        shown = arcs if first is None else arcs[:first]
+        return tuple(providers[int(problem.arc_provider[a])] for a in shown)
+
+    def server_count(self, need_id: str) -> int:
+        """How many providers can serve a need."""
+        n = self.need_position.get(need_id)
+        return 0 if n is None else len(self.problem.arcs_of(n))
 
     @cached_property
     def _admitting(self) -> dict[str, tuple[Pool, ...]]:

@@ -237,6 +237,7 @@ class BlindSpotsReport(TypedDict):
     categories_served_by_nobody: list[UnservedCategory]
     totals: BlindSpotTotals
     fix_pricing: NotRequired[FixPricing]  # when fixes were ranked
+    fixes_skipped: NotRequired[str]  # when they were asked for but not ranked, and why
 
 
 # The duplicate-aid report (matcher.reports.duplicate_aid, merged_submissions)
