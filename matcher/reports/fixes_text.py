@@ -30,6 +30,9 @@ def _confirmed(fix: GroupFix) -> str:
 
 def render_fixes(report: BlindSpotsReport) -> list[str]:
     """Lines of the fixes in a blind-spot report (none when it has no fixes)."""
+    skipped = report.get("fixes_skipped")
+    if skipped:
+        return ["", f"Fixes: not ranked ({skipped})"]
     groups = [g for g in report.get("unmet_groups", []) if g.get("fixes")]
     short = [v for v in report.get("short_villages", []) if v.get("fixes")]
     if not groups and not short:

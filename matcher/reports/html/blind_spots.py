@@ -38,6 +38,7 @@ KNOWN_KEYS = frozenset(
         "categories_served_by_nobody",
         "totals",
         "fix_pricing",
+        "fixes_skipped",
     }
 )
 
@@ -102,6 +103,12 @@ def _candidates(cadres: list[CadreInReach] | None) -> Cell:
     return text("; ".join(shown))
 
 
+def _skipped(report: BlindSpotsReport) -> str:
+    """Why the report has no fixes, when they were asked for and not ranked."""
+    why = report.get("fixes_skipped")
+    return f'<p class="note">Fixes not ranked: {esc(why)}</p>' if why else ""
+
+
 def _unmet_groups(report: BlindSpotsReport, names: Names) -> list[str]:
     groups = rows(report.get("unmet_groups"))
     headers = ["Town", "Category", "Needs", "Villages", "Value open", "Hours open", "Yuan open"]
@@ -109,6 +116,7 @@ def _unmet_groups(report: BlindSpotsReport, names: Names) -> list[str]:
     return [
         h3("Unmet needs by town × category, with the changes that would close them", len(groups)),
         facts(mapping(report.get("fix_pricing"))),
+        _skipped(report),
         table(
             "tbl-unmet-groups",
             headers,
