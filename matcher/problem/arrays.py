@@ -88,7 +88,7 @@ class Problem:
     village_town: IntArray
     village_region: IntArray  # index into scenario.REGIONS
     village_reachable: BoolArray
-    village_servable_value: FloatArray  # total_value(v): value of needs H8 leaves servable
+    village_servable_value: FloatArray  # total_value(v): needs H8 leaves and a provider reaches
 
     # categories (13): the department index owning each (matcher.prepare.departments), -1 if absent
     category_department: IntArray

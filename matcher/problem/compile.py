@@ -109,8 +109,12 @@ def compile_problem(scenario: Scenario, times: TravelTimes | None = None) -> Pro
 
     need_blocked = np.array([n.id in blocked for n in scenario.needs], dtype=np.bool_)
     need_village = np.array([village_index[n.village] for n in scenario.needs], dtype=np.int64)
+    # total_value(v) of DESIGN §5: needs H8 leaves servable and some provider could serve (an
+    # arc): a village no road or no skilled provider reaches adds no unavoidable penalty.
+    has_arc = np.diff(need_arc_start) > 0
+    servable_need = ~need_blocked & has_arc
     servable = np.bincount(
-        need_village[~need_blocked], weights=value[~need_blocked], minlength=len(villages)
+        need_village[servable_need], weights=value[servable_need], minlength=len(villages)
     ).astype(np.float64)
 
     return Problem(

@@ -132,12 +132,10 @@ class ScenarioIndex:
 
     @cached_property
     def village_servable_value(self) -> dict[str, float]:
-        """total_value(v): the value of the village's needs that H8 leaves servable."""
-        totals = {v: 0.0 for v in self.villages}
-        for need in self.scenario.needs:
-            if need.id not in self.blocked:
-                totals[need.village] += self.value(need)
-        return totals
+        """total_value(v) of DESIGN §5: the value of the village's needs that H8 leaves
+        servable and that some provider could serve (the compiled problem's, one figure)."""
+        values = self.problem.village_servable_value
+        return {v: float(values[j]) for j, v in enumerate(self.problem.village_ids)}
 
     @cached_property
     def village_reachable(self) -> dict[str, bool]:

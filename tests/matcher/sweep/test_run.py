@@ -48,7 +48,8 @@ def test_row_objective_is_the_evaluators_of_the_written_plan(
     assert not evaluation.violations
     assert float(row["objective"]) == evaluation.objective
     assert float(row["kpi.needs_served"]) == evaluation.kpis["needs_served"]
-    assert float(row["kpi.objective_terms.fairness_penalty"]) > 0
+    fairness = evaluation.kpis["objective_terms"]["fairness_penalty"]
+    assert float(row["kpi.objective_terms.fairness_penalty"]) == fairness
     assert row["scenario"] == "county" and row["policy"] == "fair" and row["error"] == ""
 
 
