@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from matcher.evaluate.kpis import stored_kpis
+from matcher.i18n import MESSAGES, codes
+from matcher.i18n.codes import zh
 from matcher.plan import FundingLine, Plan
 from matcher.reports.shapes import BlindSpotsReport, DuplicateAidReport, stored_reports
 
@@ -59,64 +61,11 @@ class Table:
         return [c.key for c in self.columns]
 
 
-REASON_ZH: dict[str, str] = {
-    "already_aided": "近期已获帮扶（避免重复）",
-    "no_provider_in_reach": "可及范围内无服务者",
-    "no_eligible_funding": "无适用资金",
-    "capacity_exhausted": "服务者工时不足",
-    "funding_exhausted": "资金或村上限不足",
-    "not_chosen": "未被选中（统筹取舍）",
-}
+REASON_ZH = zh(codes.UNMET_REASON)
 
 _KPI_ZH: dict[str, str] = {
-    "objective": "目标函数值",
-    "objective_terms": "目标函数分项",
-    "needs_total": "需求总数",
-    "needs_servable": "可服务需求数",
-    "needs_served": "已满足需求数",
-    "needs_served_share": "需求满足率",
-    "needs_held_back_by_recent_aid": "因近期已帮扶暂缓的需求数",
-    "value_served": "已满足需求价值",
-    "value_servable": "可服务需求价值",
-    "value_served_share": "需求价值满足率",
-    "households_total": "总户数",
-    "households_reached": "覆盖户数",
-    "households_reached_share": "户覆盖率",
-    "villages_total": "村总数",
-    "villages_with_min_cadres": "达到最少包村干部数的村",
-    "villages_with_min_cadres_share": "包村干部达标率",
-    "unreachable_villages": "道路不通的村",
-    "pairings": "包村结对数",
-    "social_share_of_served_hours": "社会力量服务工时占比",
-    "social_share_target": "社会力量占比目标",
-    "providers_used": "参与服务者数",
-    "organizations_used": "参与社会组织数",
-    "service_hours": "服务工时",
-    "travel_hours": "服务路途工时",
-    "pairing_travel_hours": "包村走访路途工时",
-    "funding_used": "已用资金（元）",
-    "funding_total": "资金总额（元）",
-    "funding_by_pool": "资金池",
-    "village_funding_gini": "村间资金基尼系数",
-    "min_village_value_share": "最低村需求价值满足率",
-    "duplicates_in_plan": "方案内重复帮扶",
-    "duplicate_service_hours": "重复服务工时",
-    "duplicate_service_yuan": "重复服务资金（元）",
-    "unmet_by_reason": "未满足需求（按原因）",
-    "organization_kinds": "社会组织类型",
-    "violations": "违反硬约束数",
-    # children of objective_terms and funding_by_pool
-    "value": "需求价值",
-    "travel_penalty": "路途扣分",
-    "pairing_shortfall_penalty": "包村不足扣分",
-    "pairing_change_penalty": "结对变动扣分",
-    "fairness_penalty": "公平性扣分",
-    "total": "合计",
-    "amount": "总额",
-    "used": "已用",
-    "left": "余额",
-    **REASON_ZH,
-}
+    key.removeprefix("kpi."): names[0] for key, names in MESSAGES.items() if key.startswith("kpi.")
+} | REASON_ZH
 
 
 def _funding_text(lines: Iterable[FundingLine]) -> str:

@@ -17,6 +17,8 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from matcher.i18n import codes
+from matcher.i18n.codes import zh
 from matcher.prepare.departments import CATEGORY_DEPARTMENT
 
 
@@ -86,41 +88,13 @@ def without_unit(text: str) -> str:
 
 # ----------------------------------------------------------------------------- codes
 
-CATEGORY_ZH: dict[str, str] = {
-    "agri_tech": "农业技术",
-    "e_commerce": "农村电商",
-    "employment": "就业帮扶",
-    "infrastructure": "基础设施",
-    "child_care": "儿童关爱",
-    "education": "教育帮扶",
-    "elderly_care": "养老服务",
-    "medical": "医疗卫生",
-    "mental_health": "心理健康",
-    "culture": "文化服务",
-    "dispute_mediation": "矛盾调解",
-    "policy_service": "政策咨询",
-    "hardship_relief": "困难救助",
-}
-REGION_ZH: dict[str, str] = {"east": "东部", "central": "中部", "west": "西部"}
-PLACE_KIND_ZH: dict[str, str] = {"county_seat": "县城", "town": "乡镇"}
-ORGANIZATION_KIND_ZH: dict[str, str] = {
-    "enterprise": "企业",
-    "ngo": "社会组织",
-    "volunteer": "志愿服务队",
-    "cooperative": "合作社",
-}
+CATEGORY_ZH = zh(codes.CATEGORY)
+REGION_ZH = zh(codes.REGION)
+PLACE_KIND_ZH = zh(codes.PLACE_KIND)
+ORGANIZATION_KIND_ZH = zh(codes.ORGANIZATION_KIND)
 # The departments that own need categories, then the two that pay without owning one.
 DEPARTMENTS: tuple[str, ...] = (*dict.fromkeys(CATEGORY_DEPARTMENT.values()), "finance", "charity")
-DEPARTMENT_ZH: dict[str, str] = {
-    "agriculture": "农业农村局",
-    "human_resources": "人力资源和社会保障局",
-    "education": "教育局",
-    "civil_affairs": "民政局",
-    "health": "卫生健康委员会",
-    "culture": "文化广电旅游局",
-    "finance": "财政局",
-    "charity": "慈善总会",
-}
+DEPARTMENT_ZH = zh(codes.DEPARTMENT)
 # Other common names of the same bodies, and ledger providers outside the drop-down list.
 _DEPARTMENT_OTHER_NAMES: dict[str, str] = {
     "农业农村": "agriculture",
@@ -136,12 +110,7 @@ _DEPARTMENT_OTHER_NAMES: dict[str, str] = {
     "商务局": "commerce",
     "司法局": "justice",
 }
-VULNERABLE_ZH: dict[str, str] = {
-    "left_behind_child": "留守儿童",
-    "elderly_alone": "独居老人",
-    "disabled": "残疾",
-    "low_income": "低收入",
-}
+VULNERABLE_ZH = zh(codes.VULNERABLE)
 YES, NO = "是", "否"
 
 
