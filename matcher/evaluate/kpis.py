@@ -13,6 +13,7 @@ import numpy as np
 from typing_extensions import TypedDict
 
 from matcher.evaluate.objective import ObjectiveTerms, served_value_by_village
+from matcher.evaluate.policy import PolicyFigure, policy_figures
 from matcher.evaluate.usage import PlanUsage, service_hours
 from matcher.plan import Plan, Unmet
 from matcher.problem.index import ScenarioIndex
@@ -71,6 +72,7 @@ class Kpis(TypedDict):
     duplicate_service_yuan: int
     unmet_by_reason: dict[str, int]  # zero counts left out
     organization_kinds: list[str]
+    policy_figures: NotRequired[list[PolicyFigure]]  # first on every surface; older plans lack it
     violations: NotRequired[int]  # set by evaluate(), not by compute_kpis()
 
 
@@ -195,6 +197,7 @@ def compute_kpis(
     wasted_yuan = sum(line.amount for d in plan.duplicate_services for line in d.funding)
     reasons = Counter(u.reason for u in unmet)
     by_region = served_by_region(index, served_ids)
+    unmet_by_reason: dict[str, int] = {r: reasons.get(r, 0) for r in sorted(reasons)}
     return {
         "objective": terms.total,
         "objective_terms": terms.to_dict(),
@@ -243,8 +246,16 @@ def compute_kpis(
         "duplicates_in_plan": plan_duplicates(index, plan) + len(plan.duplicate_services),
         "duplicate_service_hours": wasted_hours,
         "duplicate_service_yuan": wasted_yuan,
-        "unmet_by_reason": {r: reasons.get(r, 0) for r in sorted(reasons)},
+        "unmet_by_reason": unmet_by_reason,
         "organization_kinds": sorted(
             {p.kind for p in index.organizations.values() if isinstance(p, Organization)}
+        ),
+        "policy_figures": policy_figures(
+            index,
+            usage,
+            households_reached_share=_share(reached, households_total),
+            villages_with_min_cadres_share=_share(enough, len(s.villages)),
+            social_share=_share(social, service_total),
+            unmet_by_reason=unmet_by_reason,
         ),
     }
