@@ -188,6 +188,8 @@ class Cadre(_Frozen):
     """A government staff member who serves needs and is paired with villages."""
 
     id: Id
+    name: Name | None = None
+    title: Name | None = None  # the post, e.g. 乡镇干部 or 驻村第一书记
     department: Id
     base: Id
     skills: Skills
@@ -237,6 +239,7 @@ class Need(_Frozen):
     cost: Yuan = 0
     priority: Annotated[int, Field(ge=1, le=5)] = 1
     vulnerable: tuple[Tag, ...] = ()
+    household_label: Name | None = None  # the county's own label (三组12号); no personal data
     submitted: IsoDate | None = None
     pinned_provider: Id | None = None
 
@@ -251,7 +254,7 @@ class Need(_Frozen):
             return {**data, "skill": data["category"]}
         return data
 
-    @field_validator("household")
+    @field_validator("household", "household_label")
     @classmethod
     def _household_is_pseudonymous(cls, value: str | None) -> str | None:
         return check_pseudonymous(value)

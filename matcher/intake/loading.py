@@ -63,7 +63,7 @@ _MODELS: dict[str, type[BaseModel]] = {
 }
 
 # Fields whose values are never repeated in a message: they may hold personal data.
-_PRIVATE_FIELDS = frozenset({"household"})
+_PRIVATE_FIELDS = frozenset({"household", "household_label"})
 
 
 @dataclass(frozen=True)

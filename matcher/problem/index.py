@@ -25,7 +25,16 @@ from matcher.prepare.merging import Merge, duplicate_submissions, merged_needs
 from matcher.prepare.network import TravelTimes, travel_times
 from matcher.problem.arrays import Problem
 from matcher.problem.compile import compile_problem
-from matcher.scenario import AidRecord, Cadre, Need, Organization, Pool, Scenario, Village
+from matcher.scenario import (
+    AidRecord,
+    Cadre,
+    Need,
+    Organization,
+    Place,
+    Pool,
+    Scenario,
+    Village,
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,6 +91,23 @@ class ScenarioIndex:
     @cached_property
     def _village_col(self) -> dict[str, int]:
         return {v: j for j, v in enumerate(self.times.village_ids)}
+
+    @cached_property
+    def _names(self) -> dict[str, str]:
+        s = self.scenario
+        named: list[Place | Village | Cadre | Organization | Pool] = [
+            *s.places,
+            *s.villages,
+            *s.cadres,
+            *s.organizations,
+            *s.pools,
+        ]
+        return {item.id: item.name for item in named if item.name}
+
+    def name_of(self, item_id: str) -> str | None:
+        """The name of a place, village, cadre, organisation or pool, when the scenario gives
+        one: what people read beside the id."""
+        return self._names.get(item_id)
 
     def provider(self, provider_id: str) -> Provider | None:
         """A cadre or organisation by id."""

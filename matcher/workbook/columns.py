@@ -250,6 +250,8 @@ SHEETS: tuple[Sheet, ...] = (
     ), required=False),
     Sheet("cadres", "干部", (
         _id(),
+        Column("name", "姓名"),
+        Column("title", "职务"),
         _department(),
         *_provider_columns(),
         Column("max_villages", "最多包村数", Kind.INT),
@@ -284,6 +286,7 @@ SHEETS: tuple[Sheet, ...] = (
         _yuan("cost", "费用(元)"),
         Column("priority", "优先级", Kind.INT, unit="1-5"),
         Column("vulnerable", "困难标签", Kind.LIST, aliases=_aliases(VULNERABLE_ZH)),
+        Column("household_label", "户标签(组别门牌)", Kind.HOUSEHOLD),
         Column("submitted", "提交日期", Kind.DATE),
         Column("pinned_provider", "指定服务方"),
     ), required=True),

@@ -293,16 +293,16 @@ def test_unknown_columns_and_sheets_are_ignored_with_a_warning(tmp_path: Path) -
     export_scenario_xlsx(contract_dict(), path)
 
     def extra(book: openpyxl.Workbook) -> None:
-        book["needs"]["M1"] = "备注"
-        book["needs"]["M3"] = "电话联系过"
-        book["needs"]["M12"] = "共8条"  # a remark alone on a row is not an item
+        book["needs"]["N1"] = "备注"  # the column after the last of the needs sheet
+        book["needs"]["N3"] = "电话联系过"
+        book["needs"]["N12"] = "共8条"  # a remark alone on a row is not an item
         book.create_sheet("统计")["A1"] = "合计"
 
     _edit(path, extra)
     result = import_scenario(path)
     assert result.ok
     assert [(p.path, p.severity) for p in result.problems] == [
-        ("needs!M1", "warning"),
+        ("needs!N1", "warning"),
         ("统计", "warning"),
     ]
 
@@ -483,8 +483,8 @@ def test_a_file_that_is_not_a_workbook_is_one_problem(tmp_path: Path) -> None:
 
 _TEXT = Column("id", "编号")
 _LIST = Column("towns", "服务乡镇", Kind.LIST, nullable=True)
-_SKILLS = BY_NAME["cadres"].columns[3]
-_CATEGORY = BY_NAME["needs"].columns[3]
+_SKILLS = next(c for c in BY_NAME["cadres"].columns if c.field == "skills")
+_CATEGORY = next(c for c in BY_NAME["needs"].columns if c.field == "category")
 
 
 @pytest.mark.parametrize(
