@@ -16,7 +16,7 @@ from api.database import make_engine, migrate
 from api.input_checks import InputCheck
 from api.keys import load_key_ring
 from api.limits import BodyLimit
-from api.routes import files, plans, scenarios, service
+from api.routes import docs, files, plans, scenarios, service
 from api.settings import Settings
 from api.store import JobStore
 from api.web import install as install_pages
@@ -67,9 +67,14 @@ def create_app(settings: Settings | None = None, start_workers: bool = True) -> 
             "Solve county 包村联户 matching scenarios as durable jobs, follow their progress, "
             "and read the plans' duplicate-aid and blind-spot reports. Every route but "
             "/v1/health needs an `X-API-Key`; each key sees only its county's jobs. Errors "
-            "are RFC 9457 `application/problem+json`."
+            "are RFC 9457 `application/problem+json`, whose `type` is a page of this "
+            "service saying what the problem means and what to do (`/problems` lists them)."
         ),
         lifespan=lifespan,
+        # FastAPI's own /docs and /redoc load their scripts from a CDN; api.routes.docs
+        # serves both with local assets (api.docs_pages).
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.keys = keys
@@ -93,6 +98,7 @@ def create_app(settings: Settings | None = None, start_workers: bool = True) -> 
     ):
         app.include_router(router)
     install_pages(app)  # the planners' pages at /app/ (no data in them: no key to load)
+    app.include_router(docs.router)  # /docs, /redoc and /problems: no key, not in the document
     _problem_documents_only(app)
     return app
 

@@ -7,10 +7,13 @@ from typing import Annotated
 from fastapi import Depends, Path, Request, Security
 from fastapi.security import APIKeyHeader
 
+from api.input_checks import is_json
 from api.keys import KeyRing
 from api.problem_details import ApiProblem
+from api.schemas import CLEAN_TEXT as CLEAN_TEXT  # the routes' pattern, with the wire shapes
 from api.settings import Settings
 from api.store import JobStore
+from matcher.intake.bounds import printable
 
 _api_key = APIKeyHeader(
     name="X-API-Key", auto_error=False, description="The county's key (one tenant per key)."
@@ -44,6 +47,22 @@ def get_tenant(request: Request, key: Annotated[str | None, Security(_api_key)])
     return tenant
 
 
+def require_json(request: Request, _tenant: Annotated[str, Depends(get_tenant)]) -> None:
+    """415 unless the body is sent as JSON (``application/json``, ``application/*+json``):
+    the dependency of the routes that read a JSON body, rather than FastAPI's 422 for "no
+    object". It depends on the key, so a caller without one still learns only 401; a route
+    that reads the raw bytes (the import) does not use it and takes any content type."""
+    sent = request.headers.get("content-type")
+    if not is_json(sent):
+        raise ApiProblem(
+            415,
+            "unsupported-media-type",
+            "Unsupported media type",
+            "this route reads a JSON body: send it with Content-Type application/json (or "
+            f"application/*+json), not {printable(sent[:100]) if sent else 'no Content-Type'}",
+        )
+
+
 def get_optional_tenant(request: Request) -> str | None:
     """The tenant of the ``X-API-Key`` sent, or None without a valid one (no 401). Read from
     the request, not declared as the security scheme: the route is open to all, and a key
@@ -51,10 +70,6 @@ def get_optional_tenant(request: Request) -> str | None:
     ring: KeyRing = request.app.state.keys
     return ring.tenant_of(request.headers.get("x-api-key"))
 
-
-CLEAN_TEXT = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$"
-"""Text with no control or direction character: what the input checks let through
-(:mod:`api.input_checks`), stated in the schema so that clients and fuzzers know it."""
 
 JobId = Annotated[
     str, Path(max_length=64, pattern=CLEAN_TEXT, description="A job's id, as POST gave it.")
@@ -64,3 +79,5 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[JobStore, Depends(get_store)]
 TenantDep = Annotated[str, Depends(get_tenant)]
 OptionalTenantDep = Annotated[str | None, Depends(get_optional_tenant)]
+JSON_BODY = Depends(require_json)
+"""In a route's ``dependencies``: its body must be sent as JSON (else 415)."""

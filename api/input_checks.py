@@ -13,6 +13,9 @@ stores and renderers that then fail with a 500. This middleware parses the body 
 :func:`matcher.intake.bounds.unsafe_values`, so each of those is a problem document with a
 location (422, as FastAPI answers a JSON syntax error), then replays the
 body unchanged to the application.
+
+A body sent as another media type passes on untouched: the JSON routes answer it 415
+(:func:`api.deps.require_json`), a route that reads the bytes itself takes it.
 """
 
 from __future__ import annotations
@@ -113,7 +116,7 @@ class InputCheck:
             body = await request.body()
         except BodyTooLarge as too_large:  # BodyLimit counts what is read here
             await problem_response(
-                request, 413, "Request body too large", None, str(too_large.detail)
+                request, 413, "Request body too large", "body-too-large", str(too_large.detail)
             )(scope, receive, send)
             return
         if body:

@@ -20,11 +20,11 @@ from api.schemas import (
     Accepted,
     JobLinks,
     JobPage,
+    JobScenario,
     JobSummary,
     PlanRequest,
     ProblemItem,
     Progress,
-    ScenarioRef,
     ValidationReport,
 )
 from api.settings import Settings
@@ -102,13 +102,15 @@ def submit(
     loaded = _loaded(scenario, "$.scenario")
     scenario_json = canonical_json(scenario).decode("utf-8")
     options = {"confirm_fixes": request.confirm_fixes}
-    fingerprint = {
+    fingerprint: dict[str, Any] = {
         "scenario": hashlib.sha256(scenario_json.encode("utf-8")).hexdigest(),
         "solver": request.solver,
         "time_limit": time_limit,
         "seed": request.seed,
         "options": options,
     }
+    if request.label is not None:  # absent, the fingerprint stays what it was before labels
+        fingerprint["label"] = request.label
     new = NewJob(
         scenario_json=scenario_json,
         scenario_name=loaded.scenario.name or "",
@@ -118,6 +120,8 @@ def submit(
         seed=request.seed,
         request_sha256=hashlib.sha256(canonical_json(fingerprint)).hexdigest(),
         options=options,
+        label=request.label,
+        policy_overrides=request.policy,
     )
     try:
         return store.submit(tenant, new, idempotency_key, settings.queue_limits, settings.workers)
@@ -164,16 +168,27 @@ def page(store: JobStore, tenant: str, limit: int, cursor: str | None) -> JobPag
 
 
 def detail(store: JobStore, tenant: str, job_id: str, with_plan: bool) -> Response:
-    """GET /v1/plans/{id}: the job, and its plan when asked for and there is one."""
+    """GET /v1/plans/{id}: the job, and its plan when asked for and there is one: the final
+    plan, or while the job runs its plan so far (:mod:`api.plan_so_far`)."""
     job = found(store, tenant, job_id)
-    text = store.payload(tenant, job_id, "plan") if with_plan else None
+    text = store.plan_or_plan_so_far(tenant, job_id) if with_plan else None
     return Response(detail_json(job, text), media_type="application/json")
 
 
 def stop(store: JobStore, tenant: str, job_id: str) -> JobSummary:
-    """DELETE /v1/plans/{id}: ask the job to stop; 404 for an id the tenant does not have."""
+    """Ask the job to stop; the job as it is after the request (404 for an id the tenant
+    does not have)."""
     job = store.request_stop(tenant, job_id)
     return summary(job if job is not None else found(store, tenant, job_id))
+
+
+def stop_answer(store: JobStore, tenant: str, job_id: str) -> JSONResponse:
+    """DELETE /v1/plans/{id}: 202 while the job still runs (the stop is asked, the solver
+    ends at its next check: follow the events or poll), 200 when it is over: a queued job is
+    stopped at once, a finished one is left as it is."""
+    job = stop(store, tenant, job_id)
+    status = 202 if job.status == "running" else 200
+    return JSONResponse(job.model_dump(mode="json"), status_code=status)
 
 
 def follow(
@@ -209,7 +224,9 @@ def summary(job: Job) -> JobSummary:
         solver=job.solver,
         time_limit_seconds=job.time_limit,
         seed=job.seed,
-        scenario=ScenarioRef(name=job.scenario_name, sha256=job.scenario_sha256),
+        scenario=JobScenario(name=job.scenario_name, sha256=job.scenario_sha256),
+        label=job.label,
+        policy_overrides=job.policy_overrides,
         created_at=job.created_at,
         started_at=job.started_at,
         finished_at=job.finished_at,

@@ -35,7 +35,7 @@ class BodyLimit:
                 Request(scope),
                 413,
                 "Request body too large",
-                None,
+                "body-too-large",
                 f"the request body is over the limit of {self.limit:,} bytes",
             )
             await response(scope, receive, send)

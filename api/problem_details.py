@@ -1,4 +1,9 @@
-"""Every error as RFC 9457 ``application/problem+json``, with every problem's JSON path."""
+"""Every error as RFC 9457 ``application/problem+json``, with every problem's JSON path.
+
+A problem's ``type`` is ``/problems/{kind}``, a page of this service that explains the kind
+(:mod:`api.problem_types`, where every kind is registered); ``about:blank`` when the HTTP
+status says it all (an unknown path, a method not served).
+"""
 
 from __future__ import annotations
 
@@ -12,13 +17,13 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from api.problem_types import type_uri
 from api.schemas import ProblemDetails, ProblemItem
 from matcher.intake.issues import Issue, json_path
 
 log = logging.getLogger("matcher.api")
 
 MEDIA_TYPE = "application/problem+json"
-_TYPE_BASE = "urn:baolian-matcher:problem:"
 
 
 class ApiProblem(Exception):
@@ -56,7 +61,7 @@ def problem_response(
 ) -> JSONResponse:
     """The problem document of an error."""
     body = ProblemDetails(
-        type=_TYPE_BASE + kind if kind else "about:blank",
+        type=type_uri(kind) if kind else "about:blank",
         title=title,
         status=status,
         detail=detail,
@@ -104,6 +109,10 @@ _PHRASES = {
     503: "Service unavailable",
 }
 
+
+_KINDS = {413: "body-too-large"}
+"""Kinds of the framework's HTTP errors that are more than their status: the body limit is
+the service's own setting (raised while a route reads the body)."""
 
 _METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
 
@@ -165,7 +174,8 @@ def install(app: FastAPI) -> None:
             allow = _allowed_methods(request)
             if allow:
                 headers["Allow"] = allow
-        return problem_response(request, error.status_code, title, None, detail, headers=headers)
+        kind = _KINDS.get(error.status_code)
+        return problem_response(request, error.status_code, title, kind, detail, headers=headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:

@@ -6,19 +6,28 @@ import json
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, field_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 # A plan's reports, KPIs and diffs are served as matcher makes them: their shapes are
 # matcher's own typed dicts, named here as the responses' documented schemas.
 from matcher.evaluate.kpis import Kpis as Kpis
+from matcher.intake.bounds import text_problem
+from matcher.plan import Plan
 from matcher.reports.diff_shapes import PlanDiff as PlanDiff
 from matcher.reports.shapes import BlindSpotsReport as BlindSpotsReport
 from matcher.reports.shapes import DuplicateAidReport as DuplicateAidReport
+from matcher.scenario import Scenario
 from solvers import SolverName
 
 JobStatusName = Literal["queued", "running", "succeeded", "failed", "stopped"]
+
+CLEAN_TEXT = r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$"
+"""Text with no control or direction character: what the input checks let through
+(:mod:`api.input_checks`), stated in the schema so that clients and fuzzers know it."""
 
 
 @cache
@@ -29,12 +38,51 @@ def example_scenario() -> dict[str, Any]:
     return data
 
 
+class DocumentedAs:
+    """Annotation: document a field or body with ``model``'s JSON schema while validating it
+    as the annotated type. A scenario is received as a plain JSON object and checked by
+    :func:`matcher.intake.loading.parse_scenario`, which reports every problem at its JSON path
+    (pydantic here would refuse or coerce it first, with other paths); the OpenAPI document
+    still shows the real :class:`matcher.scenario.Scenario`, as a component clients can
+    generate types from, with ``example`` as its example."""
+
+    def __init__(self, model: type[BaseModel], example: Any = None) -> None:
+        self.model = model
+        self.example = example
+
+    def __get_pydantic_json_schema__(
+        self, _schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """A ``$ref`` to the model's own component, not an inline copy per use."""
+        model = self.model.__pydantic_core_schema__
+        reference = core_schema.definition_reference_schema(model["ref"])
+        found = handler(core_schema.definitions_schema(reference, [model]))
+        if self.example is not None:
+            handler.resolve_ref_schema(found)["examples"] = [self.example]
+        return found
+
+
+ScenarioObject = Annotated[dict[str, Any], DocumentedAs(Scenario, example_scenario())]
+"""A scenario as a request carries it: any JSON object (checked by matcher, every problem
+located), documented as :class:`matcher.scenario.Scenario`."""
+
+LABEL_MAX_LENGTH = 100
+
+
 class PlanRequest(BaseModel):
     """A solve to run: a scenario (DESIGN §3) and how to solve it."""
 
     model_config = ConfigDict(extra="forbid")
 
-    scenario: dict[str, Any] = Field(description="A scenario, schema_version 1 (DESIGN §3).")
+    scenario: ScenarioObject = Field(description="A scenario, schema_version 1 (DESIGN §3).")
+    label: str | None = Field(
+        None,
+        max_length=LABEL_MAX_LENGTH,
+        pattern=CLEAN_TEXT,
+        description="Your own words for the job (at most 100 characters of clean text: no "
+        "control or direction characters), shown with it in the job list.",
+        examples=["Spring round, draft 2"],
+    )
     solver: SolverName = Field("auto", description="See GET /v1/solvers.")
     time_limit_seconds: float | None = Field(
         None, gt=0, description="Seconds for the whole run; default and maximum are settings."
@@ -52,6 +100,16 @@ class PlanRequest(BaseModel):
         description="Re-solve the top blind-spot fix of this many of the largest unmet groups "
         "to confirm it (each adds about 10 s after the time limit).",
     )
+
+    @field_validator("label")
+    @classmethod
+    def _clean_label(cls, value: str | None) -> str | None:
+        """Clean text (the input checks refuse unclean text anywhere in a body first; this
+        keeps the rule with the field)."""
+        problem = None if value is None else text_problem(value)
+        if problem is not None:
+            raise ValueError(f"the label {problem}")
+        return value
 
     @field_validator("time_limit_seconds", "seed", "confirm_fixes", mode="before")
     @classmethod
@@ -84,7 +142,13 @@ class ProblemItem(BaseModel):
 class ProblemDetails(BaseModel):
     """An error, RFC 9457 ``application/problem+json``."""
 
-    type: str = "about:blank"
+    type: str = Field(
+        "about:blank",
+        description="What kind of problem: a URI reference ``/problems/{kind}`` on this "
+        "service, a page that says what the problem means and what to do (JSON with "
+        "``Accept: application/json``); ``about:blank`` when the status says it all.",
+        examples=["/problems/scenario-invalid"],
+    )
     title: str
     status: int
     detail: str | None = None
@@ -103,7 +167,7 @@ class Progress(BaseModel):
     message: str = ""
 
 
-class ScenarioRef(BaseModel):
+class JobScenario(BaseModel):
     """Which scenario a job solves."""
 
     name: str
@@ -128,7 +192,11 @@ class JobSummary(BaseModel):
     solver: str
     time_limit_seconds: float
     seed: int
-    scenario: ScenarioRef
+    scenario: JobScenario
+    label: str | None = Field(None, description="The label the job was submitted with.")
+    policy_overrides: dict[str, Any] | None = Field(
+        None, description="The request's ``policy``: overrides merged over the scenario's own."
+    )
     created_at: datetime
     started_at: datetime | None = None
     finished_at: datetime | None = None
@@ -142,9 +210,11 @@ class JobSummary(BaseModel):
 
 
 class JobDetail(JobSummary):
-    """A job and, once it has one, its plan (DESIGN §6)."""
+    """A job and its plan (DESIGN §6): while it runs, its plan so far (the run's first plan,
+    which keeps every rule; ``solver.stats.provisional`` is true), then the final plan; null
+    before the first plan, for a job without a plan, or with ``?plan=false``."""
 
-    plan: dict[str, Any] | None = None
+    plan: Plan | None = Field(None, description="The plan file (DESIGN §6), or null.")
 
 
 class Accepted(BaseModel):
@@ -171,7 +241,7 @@ class ValidationReport(BaseModel):
     warnings: list[ProblemItem]
 
 
-class SolverInfo(BaseModel):
+class SolverOffer(BaseModel):
     """A solver the service offers."""
 
     name: str

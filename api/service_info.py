@@ -4,7 +4,7 @@ figures for a key holder) and the solvers on offer."""
 from __future__ import annotations
 
 from api.problem_details import ApiProblem
-from api.schemas import Health, SolverInfo
+from api.schemas import Health, SolverOffer
 from api.store import JobStore
 from api.worker import WorkerPool
 from matcher import __version__
@@ -33,6 +33,6 @@ def health(store: JobStore, pool: WorkerPool | None, tenant: str | None) -> Heal
     )
 
 
-def solver_list() -> list[SolverInfo]:
+def solver_list() -> list[SolverOffer]:
     """The solvers on offer (DESIGN §7) as the API shows them."""
-    return [SolverInfo(**entry) for entry in describe_solvers()]
+    return [SolverOffer(**entry) for entry in describe_solvers()]

@@ -2,9 +2,9 @@
 
 The API writes a job (row, scenario, first event) in one transaction before it answers, so an
 accepted job is never lost. Workers claim queued jobs with a conditional update (two workers
-never claim the same job), heartbeat while they run, and write progress and the result
-*fenced by the attempt number*: once a job is re-queued (its worker died), the old attempt's
-writes change nothing. :meth:`JobStore.requeue_stale` puts jobs whose worker stopped
+never claim the same job), heartbeat while they run, and write progress, the plan so far and
+the result *fenced by the attempt number*: once a job is re-queued (its worker died), the old
+attempt's writes change nothing. :meth:`JobStore.requeue_stale` puts jobs whose worker stopped
 heartbeating back in the queue, and fails them after ``max_attempts`` runs.
 """
 
@@ -85,6 +85,8 @@ class NewJob:
     seed: int
     request_sha256: str
     options: Mapping[str, Any] = field(default_factory=dict)
+    label: str | None = None
+    policy_overrides: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,8 @@ class Job:
     progress: dict[str, Any] | None
     outcome: dict[str, Any] | None
     idempotency_key: str | None
+    label: str | None = None
+    policy_overrides: dict[str, Any] | None = None
 
     @staticmethod
     def of(row: Mapping[str, Any] | sa.RowMapping) -> Job:
@@ -128,6 +132,8 @@ class Job:
             progress=_loads(row["progress"]),
             outcome=_loads(row["outcome"]),
             idempotency_key=row["idempotency_key"],
+            label=row["label"],
+            policy_overrides=_loads(row["policy_overrides"]),
         )
 
 
@@ -172,6 +178,13 @@ def _event(connection: sa.Connection, job_id: str, kind: str, data: Mapping[str,
 
 def _status_event(connection: sa.Connection, job_id: str, status: str, **extra: Any) -> None:
     _event(connection, job_id, "status", {"status": status, **extra})
+
+
+def _clear_plan_so_far(connection: sa.Connection, job_id: str) -> None:
+    """Drop an attempt's plan so far: it belongs to a run that no longer goes on."""
+    connection.execute(
+        job_payloads.update().where(job_payloads.c.job_id == job_id).values(plan_so_far=None)
+    )
 
 
 def _check_queue(connection: sa.Connection, tenant: str, limits: QueueLimits, workers: int) -> None:
@@ -271,6 +284,12 @@ class JobStore:
                     idempotency_key=idempotency_key,
                     request_sha256=new.request_sha256,
                     options=json.dumps(dict(new.options)),
+                    label=new.label,
+                    policy_overrides=(
+                        None
+                        if new.policy_overrides is None
+                        else json.dumps(dict(new.policy_overrides), ensure_ascii=False)
+                    ),
                     created_at=now(),
                 )
             )
@@ -321,6 +340,18 @@ class JobStore:
                 .join(jobs, jobs.c.id == job_payloads.c.job_id)
                 .where(jobs.c.id == job_id, jobs.c.tenant == tenant)
             ).scalar_one_or_none()
+
+    def plan_or_plan_so_far(self, tenant: str, job_id: str) -> str | None:
+        """The job's plan text: the final plan once there is one, else the running attempt's
+        best plan so far (:meth:`record_plan_so_far`), else None."""
+        text = sa.func.coalesce(job_payloads.c.plan, job_payloads.c.plan_so_far)
+        with self.engine.connect() as connection:
+            found: str | None = connection.execute(
+                sa.select(text)
+                .join(jobs, jobs.c.id == job_payloads.c.job_id)
+                .where(jobs.c.id == job_id, jobs.c.tenant == tenant)
+            ).scalar_one_or_none()
+            return found
 
     def request_stop(self, tenant: str, job_id: str) -> Job | None:
         """Stop a job: a queued one stops at once (no plan), a running one is asked to stop
@@ -465,6 +496,23 @@ class JobStore:
             _event(connection, job_id, "progress", progress)
             return True
 
+    def record_plan_so_far(self, job_id: str, attempt: int, plan_json: str) -> bool:
+        """Store the running attempt's best plan so far; False (nothing written) when the
+        claim was lost or the job has ended. The job's row is locked first (PostgreSQL), so a
+        snapshot can never land after :meth:`finish` or :meth:`release` committed."""
+        with writing(self.engine) as connection:
+            mine = connection.execute(
+                sa.select(jobs.c.id).where(self._mine(job_id, attempt)).with_for_update()
+            ).first()
+            if mine is None:
+                return False
+            connection.execute(
+                job_payloads.update()
+                .where(job_payloads.c.job_id == job_id)
+                .values(plan_so_far=plan_json)
+            )
+            return True
+
     def finish(
         self,
         job_id: str,
@@ -492,7 +540,7 @@ class JobStore:
             connection.execute(
                 job_payloads.update()
                 .where(job_payloads.c.job_id == job_id)
-                .values(plan=plan_json, report_html=report_html)
+                .values(plan=plan_json, report_html=report_html, plan_so_far=None)
             )
             if progress is not None:
                 # The final plan's figures: progress writes are throttled, so the stream's
@@ -511,6 +559,7 @@ class JobStore:
                 .values(status="queued", attempts=attempt - 1, heartbeat_at=None, progress=None)
             ).rowcount
             if updated == 1:
+                _clear_plan_so_far(connection, job_id)
                 _status_event(connection, job_id, "queued", reason="service shutting down")
             return updated == 1
 
@@ -542,6 +591,7 @@ class JobStore:
                         .values(status=status, finished_at=now(), outcome=json.dumps(outcome))
                     ).rowcount
                     if done:
+                        _clear_plan_so_far(connection, job_id)
                         _status_event(connection, job_id, status, **outcome)
                         failed += 1
                     continue
@@ -549,6 +599,7 @@ class JobStore:
                     jobs.update().where(mine).values(status="queued", progress=None)
                 ).rowcount
                 if done:
+                    _clear_plan_so_far(connection, job_id)
                     _status_event(connection, job_id, "queued", reason="its worker was lost")
                     requeued += 1
         return requeued, failed

@@ -1,8 +1,9 @@
 """The job store's tables (SQLAlchemy Core). Migrations in ``api/migrations`` create them.
 
-``jobs`` holds one row per accepted solve with its state and latest progress; the large
-texts (scenario, plan, HTML report) live in ``job_payloads`` so that listing jobs never reads
-them; ``job_events`` is the append-only history that server-sent events replay.
+``jobs`` holds one row per accepted solve with its state, latest progress, the caller's label
+and policy overrides; the large texts (scenario, plan, the plan so far of a running job, HTML
+report) live in ``job_payloads`` so that listing jobs never reads them; ``job_events`` is the
+append-only history that server-sent events replay.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ jobs = sa.Table(
     sa.Column("progress", sa.Text, nullable=True),
     sa.Column("outcome", sa.Text, nullable=True),
     sa.Column("options", sa.Text, nullable=True),  # JSON: how to solve beyond the solver
+    sa.Column("label", sa.String(100), nullable=True),  # the caller's own words for the job
+    sa.Column("policy_overrides", sa.Text, nullable=True),  # JSON: the request's ``policy``
     sa.UniqueConstraint("tenant", "idempotency_key", name="uq_jobs_tenant_idempotency_key"),
 )
 sa.Index("ix_jobs_tenant_created", jobs.c.tenant, jobs.c.created_at, jobs.c.id)
@@ -46,6 +49,8 @@ job_payloads = sa.Table(
     sa.Column("scenario", sa.Text, nullable=False),
     sa.Column("plan", sa.Text, nullable=True),
     sa.Column("report_html", sa.Text, nullable=True),
+    # A running attempt's best plan so far; cleared when the job ends or is given back.
+    sa.Column("plan_so_far", sa.Text, nullable=True),
 )
 
 job_events = sa.Table(

@@ -3,7 +3,8 @@
 A worker is a loop over :meth:`JobStore.claim`; it runs in a child process (the default:
 solves then use their own interpreter, and a crashing solver takes only its worker down) or
 in a thread. While a job runs, a watcher thread heartbeats the claim once a second, passes a
-caller's stop (DELETE) to the solver, and notices a lost claim. :class:`WorkerPool` starts the
+caller's stop (DELETE) to the solver, and notices a lost claim; another makes and stores the
+job's first plan as its plan so far (:mod:`api.plan_so_far`). :class:`WorkerPool` starts the
 workers, restarts any that die, and re-queues jobs whose worker stopped heartbeating.
 Child processes die with the server (``PR_SET_PDEATHSIG``), so after a crash nobody but the
 re-queued attempt works on a job. Nothing here logs scenario content: only job ids and
@@ -109,9 +110,11 @@ class _Watcher:
 
 def run_job(store: JobStore, claim: Claim, threads: int, shutdown: Flag) -> str:
     """Solve one claimed job and store its result; the status written (or ``lost``)."""
+    from api.plan_so_far import PlanSoFar
     from matcher.intake.issues import ScenarioInvalid
     from matcher.intake.loading import parse_scenario
     from matcher.plan import plan_to_json
+    from matcher.problem.index import ScenarioIndex
     from matcher.problem.solution import Progress
     from matcher.reports.html import render_html
     from matcher.run import FixOptions, solve_scenario
@@ -133,18 +136,21 @@ def run_job(store: JobStore, claim: Claim, threads: int, shutdown: Flag) -> str:
     with _Watcher(store, claim, shutdown) as watcher:
         try:
             loaded = parse_scenario(json.loads(claim.scenario_json))
-            run = solve_scenario(
-                loaded.scenario,
-                solver=claim.solver,
-                time_limit=claim.time_limit,
-                seed=claim.seed,
-                workers=threads,
-                on_progress=on_progress,
-                stop=watcher.stop,
-                started=started,
-                fixes=FixOptions(rank=True, confirm=int(claim.options.get("confirm_fixes", 0))),
-                html=True,  # the job's HTML report is rendered within its time limit too
-            )
+            index = ScenarioIndex.build(loaded.scenario)
+            _ = index.problem  # compiled here, once, before two threads read it
+            with PlanSoFar(store, claim, index, started):
+                run = solve_scenario(
+                    index,
+                    solver=claim.solver,
+                    time_limit=claim.time_limit,
+                    seed=claim.seed,
+                    workers=threads,
+                    on_progress=on_progress,
+                    stop=watcher.stop,
+                    started=started,
+                    fixes=FixOptions(rank=True, confirm=int(claim.options.get("confirm_fixes", 0))),
+                    html=True,  # the job's HTML report is rendered within its time limit too
+                )
         except ScenarioInvalid as invalid:
             failure = {
                 "reason": "the scenario is not valid",

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Header, Query, Response, status
 from fastapi.responses import HTMLResponse, StreamingResponse
 
 from api import jobs
-from api.deps import CLEAN_TEXT, JobId, SettingsDep, StoreDep, TenantDep
+from api.deps import CLEAN_TEXT, JSON_BODY, JobId, SettingsDep, StoreDep, TenantDep
 from api.problem_details import responses
 from api.schemas import (
     Accepted,
@@ -41,7 +41,8 @@ _EXAMPLES = {
     "",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=Accepted,
-    responses=responses(400, 401, 413, 422, 429),
+    responses=responses(400, 401, 413, 415, 422, 429),
+    dependencies=[JSON_BODY],
 )
 def submit(
     request: Annotated[PlanRequest, Body(openapi_examples=_EXAMPLES)],
@@ -83,15 +84,30 @@ def get_job(
     store: StoreDep,
     plan: Annotated[bool, Query(description="Include the plan once there is one.")] = True,
 ) -> Response:
-    """The job: status, progress (incumbent, bound, gap, seconds) and, when done, the plan."""
+    """The job: status, progress (incumbent, bound, gap, seconds) and its plan: the final
+    plan, or while the job runs its plan so far (the run's first plan, which keeps every rule;
+    ``solver.stats.provisional`` is true), or null before there is one."""
     return jobs.detail(store, tenant, job_id, plan)
 
 
-@router.delete("/{job_id}", response_model=JobSummary, responses=responses(401, 404, 422))
-def stop_job(job_id: JobId, tenant: TenantDep, store: StoreDep) -> JobSummary:
-    """Stop early. A running job ends ``stopped`` with its best plan; a queued one ends at
-    once without a plan; a finished one is unchanged."""
-    return jobs.stop(store, tenant, job_id)
+@router.delete(
+    "/{job_id}",
+    response_model=JobSummary,
+    responses={
+        200: {"description": "The job is over: stopped now (it was queued), or it had ended."},
+        202: {
+            "model": JobSummary,
+            "description": "The job runs and is asked to stop (``stop_requested``); it ends "
+            "``stopped`` with its best plan shortly after: follow its events or poll it.",
+        },
+        **responses(401, 404, 422),
+    },
+)
+def stop_job(job_id: JobId, tenant: TenantDep, store: StoreDep) -> Response:
+    """Stop early. 200 when the job is over: a queued one is ``stopped`` at once, without a
+    plan; a finished one is unchanged. 202 when it runs: the stop is asked, and the job ends
+    ``stopped`` with its best plan at the solver's next check (about a second)."""
+    return jobs.stop_answer(store, tenant, job_id)
 
 
 @router.get(

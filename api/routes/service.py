@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 
 from api.deps import OptionalTenantDep, StoreDep, TenantDep
 from api.problem_details import responses
-from api.schemas import Health, SolverInfo
+from api.schemas import Health, SolverOffer
 from api.service_info import health as service_health
 from api.service_info import solver_list
 
@@ -22,7 +22,7 @@ def health(request: Request, store: StoreDep, tenant: OptionalTenantDep) -> Heal
     return service_health(store, request.app.state.pool, tenant)
 
 
-@router.get("/solvers", response_model=list[SolverInfo], responses=responses(401))
-def solvers(_tenant: TenantDep) -> list[SolverInfo]:
+@router.get("/solvers", response_model=list[SolverOffer], responses=responses(401))
+def solvers(_tenant: TenantDep) -> list[SolverOffer]:
     """The solvers this service offers (DESIGN §7)."""
     return solver_list()

@@ -52,11 +52,12 @@ solved_app = create_app(
 
 # Checks whose defaults assume a schema can say which inputs the server accepts. Here it
 # cannot for three operations, so 422 is an expected answer to a schema-valid request there:
-# - POST /v1/plans, POST /v1/scenarios/validate: the scenario is a free-form object in the
-#   schema (DESIGN §3 is checked by matcher.intake.loading, with every problem's JSON path in
-#   the 422);
-#   a generated object is essentially never a valid county. POST /v1/plans also answers 422 to
-#   a time limit over MATCHER_MAX_TIME_LIMIT and to an Idempotency-Key reused with another body.
+# - POST /v1/plans, POST /v1/scenarios/validate: the scenario is documented with its real
+#   schema (matcher.scenario.Scenario), but a county is valid only when its lists refer to one
+#   another (bases, towns, villages, pinned providers: matcher.intake.validation, every
+#   problem's JSON path in the 422), which a schema cannot say; a generated object is
+#   essentially never a valid county. POST /v1/plans also answers 422 to a time limit over
+#   MATCHER_MAX_TIME_LIMIT and to an Idempotency-Key reused with another body.
 # - GET /v1/plans: ``cursor`` is an opaque token only this service issues; any other string is
 #   422 whatever its shape.
 _SEMANTIC_422 = [("POST", "/v1/plans"), ("POST", "/v1/scenarios/validate"), ("GET", "/v1/plans")]
@@ -170,7 +171,7 @@ def test_a_missing_or_wrong_key_is_a_401_problem(case: schemathesis.Case, key: s
     assert response.headers["www-authenticate"] == ['ApiKey header="X-API-Key"']
     problem = response.json()
     assert problem["status"] == 401
-    assert problem["type"] == "urn:baolian-matcher:problem:unauthorised"
+    assert problem["type"] == "/problems/unauthorised"
     # The path as Starlette rebuilds it (generated ids may hold any character): just the start.
     assert problem["instance"].startswith(case.operation.path.split("{")[0])
     assert ("missing" in problem["detail"]) is (key is None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 import sqlalchemy as sa
@@ -300,3 +301,55 @@ def test_concurrent_submissions_keep_the_queue_limit_and_the_key(store: JobStore
     for thread in threads:
         thread.join()
     assert len(set(outcomes)) == 1 and "full" not in outcomes
+
+
+def test_a_label_and_policy_overrides_round_trip(store: JobStore) -> None:
+    """What the caller named the job and the policy it overrode come back as given, in the
+    job and in the list; a job without them has neither."""
+    label = "春季第二轮 · draft 2 — 100% ✓"
+    policy = {"fairness_floor_share": 0.3, "min_cadres_per_village": 1}
+    labelled = replace(new_job(), label=label, policy_overrides=policy)
+    job, _ = store.submit("a", labelled, None, ROOMY, 1)
+    plain = submit(store)
+    found = store.get("a", job.id)
+    assert found is not None and found.label == label and found.policy_overrides == policy
+    listed = {j.id: j for j in store.page("a", 10).jobs}
+    assert listed[job.id].label == label and listed[job.id].policy_overrides == policy
+    assert listed[plain].label is None and listed[plain].policy_overrides is None
+    longest, _ = store.submit("a", replace(new_job(), label="x" * 100), None, ROOMY, 1)
+    assert longest.label == "x" * 100  # the column holds the API's longest label
+
+
+def test_the_plan_so_far_is_the_running_attempts_own(store: JobStore) -> None:
+    """A running attempt's plan so far is answered until its final plan replaces it; a lost
+    attempt cannot write one, and a job given back to the queue loses it."""
+    job_id = submit(store)
+    assert store.plan_or_plan_so_far("a", job_id) is None
+    claim = store.claim()
+    assert claim is not None
+    assert store.record_plan_so_far(job_id, claim.attempt, '{"so_far": 1}')
+    assert store.plan_or_plan_so_far("a", job_id) == '{"so_far": 1}'
+    assert store.plan_or_plan_so_far("b", job_id) is None  # another county's
+    assert store.payload("a", job_id, "plan") is None  # the reports still see no plan
+    assert not store.record_plan_so_far(job_id, claim.attempt + 1, '{"other": 1}')
+    assert store.release(job_id, claim.attempt)
+    assert store.plan_or_plan_so_far("a", job_id) is None
+    again = store.claim()
+    assert again is not None
+    assert not store.record_plan_so_far(job_id, claim.attempt + 5, '{"late": 1}')
+    assert store.record_plan_so_far(job_id, again.attempt, '{"so_far": 2}')
+    assert store.finish(job_id, again.attempt, "succeeded", {}, plan_json='{"final": 1}')
+    assert store.plan_or_plan_so_far("a", job_id) == '{"final": 1}'
+    assert not store.record_plan_so_far(job_id, again.attempt, '{"after": 1}')
+    assert store.plan_or_plan_so_far("a", job_id) == '{"final": 1}'
+    with store.engine.connect() as connection:
+        left = connection.execute(sa.text("SELECT plan_so_far FROM job_payloads")).scalar_one()
+    assert left is None
+
+
+def test_a_requeued_job_loses_its_plan_so_far(store: JobStore) -> None:
+    job_id = submit(store)
+    claim = store.claim()
+    assert claim is not None and store.record_plan_so_far(job_id, claim.attempt, "{}")
+    assert store.requeue_stale(lease_seconds=0.0, max_attempts=3) == (1, 0)
+    assert store.plan_or_plan_so_far("a", job_id) is None

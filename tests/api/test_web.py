@@ -186,8 +186,8 @@ def test_a_broken_workbook_gets_every_problem_at_its_cell(
     idle_client: TestClient, demo_xlsx: Path, tmp_path: Path
 ) -> None:
     book = openpyxl.load_workbook(demo_xlsx)
-    assert book["cadres"]["E2"].value == "hours"
-    book["cadres"]["E3"] = -5
+    col = next(c.column_letter for c in book["cadres"][2] if c.value == "hours")
+    book["cadres"][f"{col}3"] = -5
     needs = book["needs"]
     village = next(c.column_letter for c in needs[2] if c.value == "village")
     needs[f"{village}5"] = "V999"
@@ -198,9 +198,9 @@ def test_a_broken_workbook_gets_every_problem_at_its_cell(
     problem = answer.json()
     assert problem["type"].endswith("workbook-invalid")
     located = {(e["sheet"], e["row"], e["column"]): e for e in problem["errors"]}
-    assert ("cadres", 3, "E") in located and ("needs", 5, village) in located
-    hours = located[("cadres", 3, "E")]
-    assert hours["path"] == "cadres!E3" and hours["id"] and "-5" in hours["message"]
+    assert ("cadres", 3, col) in located and ("needs", 5, village) in located
+    hours = located[("cadres", 3, col)]
+    assert hours["path"] == f"cadres!{col}3" and hours["id"] and "-5" in hours["message"]
     assert "V999" in located[("needs", 5, village)]["message"]
     assert idle_client.get("/v1/plans", headers=A).json()["items"] == []
 
