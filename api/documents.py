@@ -9,6 +9,7 @@ themselves are :mod:`matcher`'s (:func:`matcher.workbook.read_workbook`,
 from __future__ import annotations
 
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,6 +22,7 @@ from api.store import JobStore
 from matcher.intake.issues import Issue, ScenarioInvalid
 from matcher.scenario import Scenario
 from matcher.workbook import Location
+from matcher.workbook.limits import UploadLimits
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -61,13 +63,18 @@ def _located(problem: Issue, where: Location, folder: str) -> ProblemItem:
     )
 
 
-def _import_workbook(body: bytes) -> ScenarioImport:
+# One import at a time per process: each is bounded (UploadLimits keeps it under 1 GB), so
+# the server's memory is bounded by the imports it runs at once.
+_IMPORTS = threading.BoundedSemaphore(1)
+
+
+def _import_workbook(body: bytes, limits: UploadLimits) -> ScenarioImport:
     from matcher.workbook import read_workbook
 
-    with tempfile.TemporaryDirectory(prefix="matcher-import-") as folder:
+    with _IMPORTS, tempfile.TemporaryDirectory(prefix="matcher-import-") as folder:
         upload = Path(folder) / "upload.xlsx"
         upload.write_bytes(body)
-        result = read_workbook(upload)
+        result = read_workbook(upload, limits=limits)
         items = [
             _located(p, w, folder) for p, w in zip(result.problems, result.locations, strict=True)
         ]
@@ -121,9 +128,10 @@ def _import_document(body: bytes, kind: Literal["json", "yaml"]) -> ScenarioImpo
     )
 
 
-def imported(body: bytes, declared: Format) -> ScenarioImport:
-    """A scenario read from an uploaded file's bytes, as ``matcher import`` reads it: the
-    scenario and its warnings, or 422 with every problem located."""
+def imported(body: bytes, declared: Format, limits: UploadLimits) -> ScenarioImport:
+    """A scenario read from an uploaded file's bytes, as ``matcher import`` reads it, within
+    the service's upload ``limits``: the scenario and its warnings, or 422 with every problem
+    located (the first ones and a count, past the limit)."""
     if not body:
         raise ApiProblem(
             422,
@@ -132,7 +140,7 @@ def imported(body: bytes, declared: Format) -> ScenarioImport:
             "the body is empty: send the workbook (.xlsx) or the scenario file itself",
         )
     kind = _sniffed(body, declared)
-    return _import_workbook(body) if kind == "xlsx" else _import_document(body, kind)
+    return _import_workbook(body, limits) if kind == "xlsx" else _import_document(body, kind)
 
 
 def _plan_workbook(plan: dict[str, Any]) -> bytes:

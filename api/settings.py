@@ -2,16 +2,21 @@
 
 Every variable is ``MATCHER_`` + the field name in capitals: ``MATCHER_DATABASE_URL``,
 ``MATCHER_API_KEYS``, ``MATCHER_API_KEYS_FILE``, ``MATCHER_WORKERS``, ``MATCHER_MAX_BODY_MB``...
+The ``MATCHER_MAX_UPLOAD_*`` variables bound an imported workbook (issue 15); their defaults
+are :class:`matcher.workbook.limits.UploadLimits`'s, under which an import stays below 1 GB.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from matcher.workbook.limits import UploadLimits
 
 from api.store import QueueLimits
 
@@ -41,6 +46,39 @@ class Settings(BaseSettings):
         16, ge=1, description="Queued jobs of one county beyond which its POST gets 429."
     )
     max_body_mb: float = Field(64.0, gt=0, description="Largest request body, in MB.")
+    max_upload_entries: int = Field(
+        1_000, gt=0, description="Parts (zip entries) of an uploaded workbook; one has ~30."
+    )
+    max_upload_inflated_mb: float = Field(
+        256.0, gt=0, description="Uncompressed MB of all parts of an uploaded workbook."
+    )
+    max_upload_part_mb: float = Field(
+        160.0, gt=0, description="Uncompressed MB of any one part (a sheet) of a workbook."
+    )
+    max_upload_whole_part_mb: float = Field(
+        8.0, gt=0, description="Uncompressed MB of a part read whole (styles, relationships)."
+    )
+    max_upload_shared_strings_mb: float = Field(
+        32.0, gt=0, description="Uncompressed MB of a workbook's shared strings (kept in memory)."
+    )
+    max_upload_ratio: float = Field(
+        100.0, gt=0, description="Uncompressed / compressed size of any part over 1 MB."
+    )
+    max_upload_rows: int = Field(
+        200_000, gt=0, description="Rows of any one sheet of an uploaded workbook."
+    )
+    max_upload_total_rows: int = Field(
+        400_000, gt=0, description="Rows with values in all sheets of an uploaded workbook."
+    )
+    max_upload_cells: int = Field(
+        3_000_000, gt=0, description="Cells read from all sheets of an uploaded workbook."
+    )
+    max_upload_chars: int = Field(
+        30_000_000, gt=0, description="Characters of text read from all sheets of a workbook."
+    )
+    max_upload_problems: int = Field(
+        200, gt=0, description="Problems of an upload listed one by one; the rest are counted."
+    )
     default_time_limit: float = Field(30.0, gt=0)
     max_time_limit: float = Field(3600.0, gt=0)
     lease_seconds: float = Field(
@@ -65,6 +103,24 @@ class Settings(BaseSettings):
     def max_body_bytes(self) -> int:
         """The body limit in bytes."""
         return int(self.max_body_mb * 1024 * 1024)
+
+    def upload_limits(self) -> UploadLimits:
+        """The bounds of an uploaded workbook, for :func:`matcher.workbook.read_workbook`."""
+        from matcher.workbook.limits import UploadLimits
+
+        return UploadLimits(
+            max_entries=self.max_upload_entries,
+            max_inflated_mb=self.max_upload_inflated_mb,
+            max_part_mb=self.max_upload_part_mb,
+            max_whole_part_mb=self.max_upload_whole_part_mb,
+            max_shared_strings_mb=self.max_upload_shared_strings_mb,
+            max_ratio=self.max_upload_ratio,
+            max_rows=self.max_upload_rows,
+            max_total_rows=self.max_upload_total_rows,
+            max_cells=self.max_upload_cells,
+            max_chars=self.max_upload_chars,
+            max_problems=self.max_upload_problems,
+        )
 
     @property
     def threads_per_solve(self) -> int:

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api import documents, jobs
-from api.deps import JobId, StoreDep, TenantDep
+from api.deps import JobId, SettingsDep, StoreDep, TenantDep
 from api.documents import XLSX, Format
 from api.problem_details import responses
 from api.schemas import Kpis, ScenarioImport
@@ -41,6 +41,7 @@ plans_router = APIRouter(prefix="/v1/plans", tags=["plans"])
 async def import_scenario(
     request: Request,
     _tenant: TenantDep,
+    settings: SettingsDep,
     format: Annotated[
         Format,
         Query(description="How to read the body; ``auto`` tells a workbook by its bytes."),
@@ -51,7 +52,7 @@ async def import_scenario(
     ``sheet``, ``row`` and ``column`` (``path`` names the cell, ``needs!G8``); a JSON or YAML
     file's carry their JSON path. Nothing is stored."""
     body = await request.body()
-    return await run_in_threadpool(documents.imported, body, format)
+    return await run_in_threadpool(documents.imported, body, format, settings.upload_limits())
 
 
 @plans_router.get(

@@ -32,9 +32,24 @@ def import_command(
     crs: Annotated[
         Crs, typer.Option(help="Coordinate system of the source's lon/lat (gcj02 for 高德/腾讯).")
     ] = "wgs84",
+    max_rows: Annotated[
+        int | None, typer.Option(min=1, help="Rows of any one sheet (default 200,000).")
+    ] = None,
+    max_cells: Annotated[
+        int | None, typer.Option(min=1, help="Cells of all sheets (default 3,000,000).")
+    ] = None,
+    max_problems: Annotated[
+        int | None, typer.Option(min=1, help="Problems listed one by one (default 200).")
+    ] = None,
 ) -> None:
-    """Build a scenario from planners' sheets; every problem located, nothing written on error."""
+    """Build a scenario from planners' sheets; every problem located, nothing written on error.
+
+    The file is read within bounds (matcher.workbook.limits.UploadLimits, as the API does);
+    --max-rows, --max-cells and --max-problems raise or lower three of them."""
+    from dataclasses import replace
+
     from matcher.workbook import import_scenario
+    from matcher.workbook.limits import DEFAULT_LIMITS
 
     problems: list[Issue] = []
     extra: dict[str, list[dict[str, Any]]] = {}
@@ -46,9 +61,14 @@ def import_command(
         problems += geo_problems
         extra = {"places": places, "villages": villages}
     # The sheets' own coordinates come in the same system; GeoJSON points are converted as read.
-    result = import_scenario(
-        source, extra=extra, convert=None if crs == "wgs84" else _converter(crs)
+    limits = replace(
+        DEFAULT_LIMITS,
+        max_rows=max_rows or DEFAULT_LIMITS.max_rows,
+        max_cells=max_cells or DEFAULT_LIMITS.max_cells,
+        max_problems=max_problems or DEFAULT_LIMITS.max_problems,
     )
+    convert = None if crs == "wgs84" else _converter(crs)
+    result = import_scenario(source, extra=extra, convert=convert, limits=limits)
     problems += result.problems
 
     print_problems(problems)

@@ -163,12 +163,19 @@ def _read_household(column: Column, cell: CellText) -> object:
     return _read_text(column, cell)
 
 
+_LONGEST_NUMBER = 30  # digits: more than any field takes, less than Python's int() refuses
+_LEVEL = re.compile(r"\d{1,%d}" % _LONGEST_NUMBER)  # noqa: UP031 (a regex's braces)
+
+
 def _read_int(column: Column, cell: CellText) -> object:
     text = _folded(cell.text).replace(" ", "")
     if _THOUSANDS.fullmatch(text):
         text = text.replace(",", "")
     if _INTEGER.fullmatch(text):
-        return int(text.split(".", 1)[0])
+        digits = text.split(".", 1)[0]
+        if len(digits.lstrip("+-")) > _LONGEST_NUMBER:  # past any field's range (and int())
+            return CellError(f"{column.field} is too large: {_shown(cell.text)}", cell.text)
+        return int(digits)
     return CellError(f"{column.field} must be a whole number, not {_shown(cell.text)}", cell.text)
 
 
@@ -239,7 +246,7 @@ def _read_skills(column: Column, cell: CellText) -> object:
     if text.startswith("{"):
         try:
             table = json.loads(text)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError, ValueError):  # too deep, too long a number
             return wrong
         return table if isinstance(table, dict) else wrong
     skills: dict[str, int] = {}
@@ -248,7 +255,7 @@ def _read_skills(column: Column, cell: CellText) -> object:
             continue
         name, colon, level = part.partition(":")
         name = _alias(column, name.strip())
-        if not colon or not name or not re.fullmatch(r"\d+", level.strip()):
+        if not colon or not name or not _LEVEL.fullmatch(level.strip()):
             return wrong
         if name in skills:
             return CellError(f"{column.field} lists the skill {name} twice", cell.text)
@@ -261,7 +268,7 @@ def _read_json(column: Column, cell: CellText) -> object:
     if text.startswith("{"):
         try:
             table = json.loads(text)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError, ValueError):  # too deep, too long a number
             table = None
         if isinstance(table, dict):
             return table

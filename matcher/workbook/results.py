@@ -6,14 +6,16 @@ shows them (``needs!G8``), which can be typed into Excel's Name Box to jump to t
 
 from __future__ import annotations
 
+import heapq
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from openpyxl.utils import column_index_from_string
 
-from matcher.intake.issues import Issue, errors_of, warnings_of
+from matcher.intake.issues import Issue, Severity, errors_of, warnings_of
 from matcher.scenario import Scenario
 from matcher.workbook.columns import SHEETS, sheet_for_title
 
@@ -88,7 +90,93 @@ def path_tokens(path: str) -> Key:
 
 def problem_order(where: Location) -> tuple[int, int, int]:
     """Problems in the order of the file: sheet by sheet, row by row, column by column."""
-    found = sheet_for_title(Path(where.sheet).stem)
-    sheet = -1 if where == WORKBOOK else SHEETS.index(found) if found else len(SHEETS)
+    sheet = -1 if where == WORKBOOK else _sheet_position(where.sheet)
     column = column_index_from_string(where.column) if where.column else 0
     return (sheet, where.row or 0, column)
+
+
+@lru_cache(maxsize=1024)
+def _sheet_position(title: str) -> int:
+    found = sheet_for_title(Path(title).stem)
+    return SHEETS.index(found) if found else len(SHEETS)
+
+
+MAX_MESSAGE = 1_000
+"""Characters of a message; a longer one (a header of a thousand characters quoted in it) is
+cut."""
+
+
+class Problems:
+    """The problems of one import in bounded memory: the first ``limit`` in the order of the
+    file (:func:`problem_order`, then the order found) are kept, the others only counted, so a
+    sheet of a million wrong rows costs no more than one of two hundred. A problem added with
+    ``pinned`` (the reason an upload was refused) is always listed, first."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.errors = 0  # errors added, listed or not (the pinned ones aside)
+        self._pinned: list[tuple[Location, Issue]] = []
+        # A max-heap of the kept problems by (order, sequence), as negated keys.
+        self._kept: list[tuple[tuple[int, int, int], int, Location, Issue]] = []
+        self._added = 0
+        self._more: dict[Severity, int] = {"error": 0, "warning": 0}
+
+    def admits(self, where: Location) -> bool:
+        """Whether a problem at ``where`` would be kept (else :meth:`count` it): a caller
+        can then skip writing the message of one that would not."""
+        if len(self._kept) < self.limit:
+            return True
+        sheet, row, column = problem_order(where)
+        return (-sheet, -row, -column) > self._kept[0][0]
+
+    def count(self, severity: Severity) -> None:
+        """Count a problem that is not kept (:meth:`admits` said no)."""
+        self._more[severity] += 1
+        if severity == "error":
+            self.errors += 1
+
+    def add(self, where: Location, problem: Issue, *, pinned: bool = False) -> None:
+        """Keep ``problem`` at ``where`` if it is among the first, else count it."""
+        if len(problem.message) > MAX_MESSAGE:
+            problem = replace(problem, message=problem.message[: MAX_MESSAGE - 1] + "…")
+        if pinned:
+            self._pinned.append((where, problem))
+            return
+        if problem.severity == "error":
+            self.errors += 1
+        sheet, row, column = problem_order(where)
+        entry = ((-sheet, -row, -column), -self._added, where, problem)
+        self._added += 1
+        if len(self._kept) < self.limit:
+            heapq.heappush(self._kept, entry)
+            return
+        dropped = heapq.heappushpop(self._kept, entry)
+        self._more[dropped[3].severity] += 1
+
+    def merge(self, other: Problems) -> None:
+        """Add the problems of ``other``: those it kept, in their order, and its count."""
+        for _, _, where, problem in sorted(other._kept, reverse=True):
+            self.add(where, problem)
+        for severity, count in other._more.items():
+            self._more[severity] += count
+        self.errors += other._more["error"]
+
+    @property
+    def unlisted(self) -> int:
+        """Problems counted but not kept."""
+        return sum(self._more.values())
+
+    def listed(self, note: str = "") -> tuple[tuple[Issue, ...], tuple[Location, ...]]:
+        """The problems and their locations: the pinned ones, the first in the order of the
+        file, then one counting the rest (``note`` added to it)."""
+        pairs = list(self._pinned)
+        pairs += [(where, problem) for _, _, where, problem in sorted(self._kept, reverse=True)]
+        if self.unlisted:
+            errors, warnings = self._more["error"], self._more["warning"]
+            message = (
+                f"… and {self.unlisted:,} more problems ({errors:,} errors, {warnings:,} "
+                f"warnings): only the first {self.limit:,} are listed{note}"
+            )
+            severity: Severity = "error" if errors else "warning"
+            pairs.append((WORKBOOK, Issue(str(WORKBOOK), message, severity=severity)))
+        return tuple(p for _, p in pairs), tuple(w for w, _ in pairs)

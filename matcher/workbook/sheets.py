@@ -12,15 +12,31 @@ repeated by the schema check of the same cell.
 from __future__ import annotations
 
 import difflib
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from openpyxl.utils import get_column_letter
+from pydantic import BaseModel, ValidationError, create_model
 
+from matcher.intake.bounds import unsafe_values
 from matcher.intake.issues import Issue, ScenarioInvalid, Severity
-from matcher.intake.loading import parse_scenario
+from matcher.intake.loading import parse_scenario, pydantic_problems
+from matcher.intake.validation import validate_references
+from matcher.scenario import (
+    AidRecord,
+    Cadre,
+    Need,
+    Organization,
+    Place,
+    Pool,
+    Road,
+    Scenario,
+    Village,
+)
 from matcher.workbook.cells import CellError, cell_text, read_cell
 from matcher.workbook.columns import (
     IGNORED_SHEETS,
@@ -32,14 +48,15 @@ from matcher.workbook.columns import (
     normalized,
     sheet_for_title,
 )
+from matcher.workbook.limits import DEFAULT_LIMITS, Budget, UploadLimits, UploadRefused
 from matcher.workbook.results import (
     JSON_PATH,
     WORKBOOK,
     ImportResult,
     Key,
     Location,
+    Problems,
     path_tokens,
-    problem_order,
 )
 
 Rows = Iterator[tuple[int, Sequence[object]]]
@@ -47,6 +64,27 @@ Rows = Iterator[tuple[int, Sequence[object]]]
 Extra = Mapping[str, Sequence[Mapping[str, Any]]]
 # A lon/lat converter to WGS-84 (for sheets whose coordinates come from a Chinese map service).
 Convert = Callable[[float, float], tuple[float, float]]
+
+# The model of each list's items, checked by chunks of this many items before the whole.
+_ITEMS: dict[str, type[BaseModel]] = {
+    "places": Place,
+    "villages": Village,
+    "roads": Road,
+    "cadres": Cadre,
+    "organizations": Organization,
+    "pools": Pool,
+    "needs": Need,
+    "aid_records": AidRecord,
+}
+_CHUNK = 1_000
+
+
+@cache
+def _chunk_model(name: str) -> type[BaseModel]:
+    """A model of some items of the list ``name`` by their index in it: its errors are
+    located as in the whole scenario (``needs``, 5, ``level``)."""
+    fields: dict[str, Any] = {name: (dict[int, _ITEMS[name]], ...)}  # type: ignore[valid-type]
+    return create_model(f"_{name.title()}Chunk", **fields)
 
 
 @dataclass(frozen=True)
@@ -68,17 +106,33 @@ class Table:
 
 
 class SheetReader:
-    """One import: the raw scenario, where each value came from, and the problems found."""
+    """One import: the raw scenario, where each value came from, and the problems found.
+
+    Where each value came from is kept per row, not per cell: the row of each item and, per
+    sheet, the column letter and header of each field (:meth:`where` builds the location), so
+    a county of 100,000 needs does not hold a million locations. The problems are kept
+    within ``limits.max_problems`` (:class:`~matcher.workbook.results.Problems`).
+    """
 
     def __init__(
-        self, *, csv: bool = False, extra: Extra | None = None, convert: Convert | None = None
+        self,
+        *,
+        csv: bool = False,
+        extra: Extra | None = None,
+        convert: Convert | None = None,
+        limits: UploadLimits = DEFAULT_LIMITS,
     ) -> None:
         self.csv = csv
         self.extra = dict(extra or {})
         self.convert = convert
+        self.limits = limits
         self.raw: dict[str, Any] = {"schema_version": 1}  # the template's form is version 1
-        self.cells: dict[Key, Location] = {}
-        self.found: list[tuple[Location, Issue]] = []
+        self.cells: dict[Key, Location] = {}  # settings, by their target
+        self.rows: dict[str, array[int]] = {}  # list name -> the row of each item
+        self.fields: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {}  # list name ->
+        # (title, field -> (column letter, header as written))
+        self.problems = Problems(limits.max_problems)
+        self.budget = Budget(limits)  # rows, cells and characters read
         self.reported: set[tuple[str, int | None, str | None]] = set()
         self.missing_fields: set[tuple[str, str]] = set()
         self.titles: dict[str, str] = {}  # sheet name -> title in the file
@@ -87,11 +141,40 @@ class SheetReader:
     # -- problems
 
     def report(
-        self, where: Location, message: str, item: str | None = None, severity: Severity = "error"
+        self,
+        where: Location,
+        message: str,
+        item: str | None = None,
+        severity: Severity = "error",
+        *,
+        pinned: bool = False,
     ) -> None:
-        self.found.append((where, Issue(str(where), _with_header(message, where), item, severity)))
-        if severity == "error":
-            self.reported.add(where.key)
+        """Note a problem at ``where``; ``pinned`` for the reason an upload is refused."""
+        if pinned or self.problems.admits(where):
+            problem = Issue(str(where), _with_header(message, where), item, severity)
+            self.problems.add(where, problem, pinned=pinned)
+        else:
+            self.problems.count(severity)  # not listed: its message is not even written
+        if severity == "error" and self.problems.errors <= self.limits.max_problems:
+            self.reported.add(where.key)  # past the limit, finish() checks nothing more
+
+    def where(self, key: Key) -> Location | None:
+        """Where the value at ``key`` came from: a setting's cell, an item's cell
+        (``("needs", 5, "level")``) or its id cell, else its row (``("needs", 5)``)."""
+        found = self.cells.get(key)
+        if found is not None or len(key) not in (2, 3):
+            return found
+        name, index = str(key[0]), key[1]
+        numbers, layout = self.rows.get(name), self.fields.get(name)
+        if numbers is None or layout is None or type(index) is not int:
+            return None
+        if not 0 <= index < len(numbers):
+            return None  # an item from another source
+        title, fields = layout
+        spot = fields.get(str(key[2]) if len(key) == 3 else "id")
+        if spot is not None:
+            return Location(title, numbers[index], *spot)
+        return Location(title, numbers[index]) if len(key) == 2 else None
 
     # -- sheets
 
@@ -213,32 +296,42 @@ class SheetReader:
 
     def _read_items(self, sheet: Sheet, table: Table, layout: _Layout, rows: Rows) -> None:
         columns = layout.columns
+        letters = {position: get_column_letter(position + 1) for position in columns}
+        self.fields[sheet.name] = (
+            table.title,
+            {column.field: (letters[i], header) for i, (column, header) in columns.items()},
+        )
+        numbers = self.rows[sheet.name] = array("q")
         items: list[dict[str, Any]] = []
         headerless: set[int] = set()
+        named = layout.named
         for number, row in rows:
             headerless.update(
-                i for i, v in enumerate(row) if i not in layout.named and cell_text(v) is not None
+                i
+                for i, v in enumerate(row)
+                if v is not None and i not in named and cell_text(v) is not None
             )
             if all(cell_text(_cell(row, position)) is None for position in columns):
                 continue  # a blank row, or one with remarks in unknown columns only
-            index = len(items)
             item: dict[str, Any] = {}
             errors: list[tuple[Location, str]] = []
-            self.cells[(sheet.name, index)] = Location(table.title, number)
+            entries = 0
             for position, (column, header) in columns.items():
-                where = Location(table.title, number, get_column_letter(position + 1), header)
-                self.cells[(sheet.name, index, column.field)] = where
-                if column.field == "id":
-                    self.cells[(sheet.name, index)] = where
                 value = read_cell(column, row[position] if position < len(row) else None)
                 if isinstance(value, CellError):
+                    where = Location(table.title, number, letters[position], header)
                     errors.append((where, value.message))
                     item[column.field] = value.text
                 elif value is not None:
                     item[column.field] = value
+                    if type(value) is list or type(value) is dict:
+                        entries += len(value)
+            if entries:
+                self.budget.entries(entries, table.title, number)
             identity = item.get("id")
             for where, message in errors:
                 self.report(where, message, identity if isinstance(identity, str) else None)
+            numbers.append(number)
             items.append(item)
         self.raw[sheet.name] = items
         for index in sorted(headerless):
@@ -299,6 +392,8 @@ class SheetReader:
             if isinstance(value, CellError):
                 self.report(where, value.message)
                 value = value.text
+            if type(value) is list or type(value) is dict:
+                self.budget.entries(len(value), title, number)
             if value is not None:
                 _put(self.raw, target, value)
 
@@ -306,32 +401,116 @@ class SheetReader:
 
     def finish(self) -> ImportResult:
         """Check the raw scenario with the schema and the reference checks, locate their
-        problems at the cells, and give the result with every problem in the file's order."""
-        try:
-            loaded = parse_scenario(self.raw)
-            checked, scenario = loaded.warnings, loaded.scenario
-        except ScenarioInvalid as invalid:
-            checked, scenario = invalid.problems, None
+        problems at the cells, and give the result with every problem in the file's order.
+
+        :func:`parse_scenario` holds every problem it finds in memory (a sheet of 200,000
+        wrong rows has a million), so the same checks run first part by part
+        (:meth:`_checked_by_parts`), each part's problems kept within the limit; the whole
+        runs only when its errors are few enough to be listed, and gives the scenario."""
+        note = ""
+        checked: Sequence[Issue] = ()
+        scenario = None
+        if self._many_errors():
+            # The reader's errors are more than are listed: their cells hold text where the
+            # checks expect values, so they would only repeat them.
+            note = "; the sheets are checked as a whole once these are corrected"
+        elif (parts := self._checked_by_parts()) is not None:
+            self.problems.merge(parts)
+        else:
+            try:
+                loaded = parse_scenario(self.raw)
+                checked, scenario = loaded.warnings, loaded.scenario
+            except ScenarioInvalid as invalid:
+                checked, scenario = invalid.problems, None
         for problem in checked:
-            tokens = path_tokens(problem.path)
-            where = self._locate(tokens)
-            if where.key in self.reported or self._column_missing(tokens):
+            self._add_checked(self.problems, problem)
+        problems, locations = self.problems.listed(note)
+        errors = any(p.severity == "error" for p in problems)
+        return ImportResult(self.raw, problems, locations, None if errors else scenario)
+
+    def _many_errors(self) -> bool:
+        return self.problems.errors > self.limits.max_problems
+
+    def _add_checked(self, problems: Problems, problem: Issue) -> None:
+        """Add a problem of the scenario checks to ``problems`` at its cell, unless the reader
+        reported that cell already (or the column is missing); its message, with the JSON
+        paths in it written as cells, only when it is kept."""
+        tokens = path_tokens(problem.path)
+        where = self._locate(tokens)
+        if where.key in self.reported or self._column_missing(tokens):
+            return
+        if not problems.admits(where):
+            problems.count(problem.severity)
+            return
+        message = JSON_PATH.sub(lambda m: str(self._locate(path_tokens(m[0]))), problem.message)
+        message = _with_header(message, where)
+        problems.add(where, Issue(str(where), message, problem.id, problem.severity))
+
+    def _checked_by_parts(self) -> Problems | None:
+        """The problems :func:`parse_scenario` finds in a scenario with errors, found part by
+        part in bounded memory: the schema of the list items a chunk at a time, of the rest
+        without the lists, and the reference checks on views of the scenario
+        (:func:`_reference_views`). None when the whole would find no more errors than are
+        listed (then it runs, and gives the scenario), counting those at cells the reader
+        reported (the whole finds them too before they are left out), when the scenario
+        holds unsafe values (which the whole reports alone, at most 200), or when it is so
+        small that the whole cannot find many problems."""
+        lists = [v for k, v in self.raw.items() if k in _ITEMS and isinstance(v, list)]
+        if sum(_weight(item, fields=True) for items in lists for item in items) <= _VIEW_WEIGHT:
+            return None
+        found = Problems(self.limits.max_problems)
+        errors = 0  # of the whole, listed or not
+        for problem in self._schema_problems():
+            errors += problem.severity == "error"
+            self._add_checked(found, problem)
+        for view, real, first in _reference_views(self.raw):
+            for problem in validate_references(view):
+                tokens = path_tokens(problem.path)
+                if len(tokens) >= 2 and tokens[0] in view and type(tokens[1]) is int:
+                    span = real.get(str(tokens[0]))
+                    if span is None or not span[0] <= tokens[1] < span[1]:
+                        continue  # an item that is a stub in this view
+                elif not first:
+                    continue  # a problem of the top level, found in the first view
+                errors += problem.severity == "error"
+                self._add_checked(found, problem)
+        if errors <= self.limits.max_problems:
+            return None
+        return None if unsafe_values(self.raw) else found
+
+    def _schema_problems(self) -> Iterator[Issue]:
+        """The schema's problems: of each list's items a chunk at a time (their errors, like
+        the chunk, are held in memory at once), then of the rest with the lists empty."""
+        for name in _ITEMS:
+            items = self.raw.get(name)
+            if not isinstance(items, list):
                 continue
-            message = JSON_PATH.sub(lambda m: str(self._locate(path_tokens(m[0]))), problem.message)
-            message = _with_header(message, where)
-            self.found.append((where, Issue(str(where), message, problem.id, problem.severity)))
-        self.found.sort(key=lambda pair: problem_order(pair[0]))
-        errors = any(p.severity == "error" for _, p in self.found)
-        return ImportResult(
-            self.raw,
-            tuple(p for _, p in self.found),
-            tuple(w for w, _ in self.found),
-            None if errors else scenario,
-        )
+            model = _chunk_model(name)
+            for start in range(0, len(items), _CHUNK):
+                chunk = {i: items[i] for i in range(start, min(start + _CHUNK, len(items)))}
+                try:
+                    model.model_validate({name: chunk})
+                except ValidationError as error:
+                    yield from pydantic_problems(error, self.raw)
+        rest = {k: [] if k in _ITEMS and isinstance(v, list) else v for k, v in self.raw.items()}
+        try:
+            Scenario.model_validate(rest)
+        except ValidationError as error:
+            for problem in pydantic_problems(error, rest):
+                tokens = path_tokens(problem.path)
+                if not tokens or tokens[0] not in _ITEMS:
+                    yield problem  # the lists' own problems are their items'
+
+    def refused(self, refusal: UploadRefused) -> ImportResult:
+        """The result of an upload refused at one of its limits: the refusal first, then the
+        problems found before it, and no scenario (what was read is not all there is)."""
+        self.report(refusal.where or WORKBOOK, refusal.message, pinned=True)
+        problems, locations = self.problems.listed()
+        return ImportResult(None, problems, locations)
 
     def _locate(self, tokens: Key) -> Location:
         for length in range(len(tokens), 0, -1):
-            where = self.cells.get(tokens[:length])
+            where = self.where(tokens[:length])
             if where is not None:
                 return where
         if not tokens:
@@ -348,6 +527,64 @@ class SheetReader:
 
     def _column_missing(self, tokens: Key) -> bool:
         return len(tokens) >= 3 and (str(tokens[0]), str(tokens[2])) in self.missing_fields
+
+
+_VIEW_WEIGHT = 150_000
+"""Problems the reference checks may find in one view of a scenario at most: an item may
+have three (its id repeated, its references), and one more for each entry of its lists."""
+
+
+def _weight(item: object, fields: bool = False) -> int:
+    """The most problems the reference checks (and with ``fields`` the schema, one a field)
+    can find in an item."""
+    if not isinstance(item, dict):
+        return 1
+    entries = sum(len(v) for v in item.values() if type(v) is list or type(v) is dict)
+    return 3 + entries + (len(item) + entries if fields else 0)
+
+
+def _stub(item: object) -> object:
+    if not isinstance(item, dict) or item.keys() <= {"id"}:
+        return item  # an item of its id alone is its own stub
+    return {"id": item["id"]} if "id" in item else {}
+
+
+def _reference_views(
+    raw: dict[str, Any],
+) -> Iterator[tuple[dict[str, Any], dict[str, tuple[int, int]], bool]]:
+    """Views of ``raw`` for the reference checks, with the items of some spans of the lists
+    as they are and every other item a stub holding its id alone: each check reads an item
+    and the ids of the others (references, repeated ids), so a view gives the problems of its
+    real items and no others, at most :data:`_VIEW_WEIGHT` of them. Each view comes with its
+    spans (list name -> start, stop) and whether it is the first (the top level's problems
+    are found in every view). ``raw`` itself when it is small."""
+    lists = {name: raw[name] for name in _ITEMS if isinstance(raw.get(name), list)}
+    if sum(_weight(item) for items in lists.values() for item in items) <= _VIEW_WEIGHT:
+        yield raw, {name: (0, len(items)) for name, items in lists.items()}, True
+        return
+    stubs = {name: [_stub(item) for item in items] for name, items in lists.items()}
+
+    def view(spans: dict[str, tuple[int, int]]) -> dict[str, Any]:
+        seen = dict(raw) | stubs
+        for name, (start, stop) in spans.items():
+            seen[name] = stubs[name][:start] + lists[name][start:stop] + stubs[name][stop:]
+        return seen
+
+    spans: dict[str, tuple[int, int]] = {}
+    weight = 0
+    first = True
+    for name, items in lists.items():
+        start = 0
+        for index, item in enumerate(items):
+            weight += _weight(item)
+            if weight >= _VIEW_WEIGHT:
+                spans[name] = (start, index + 1)
+                yield view(spans), spans, first
+                spans, weight, first, start = {}, 0, False, index + 1
+        if start < len(items):
+            spans[name] = (start, len(items))
+    if spans or first:
+        yield view(spans), spans, first
 
 
 def _put(raw: dict[str, Any], target: Key, value: object) -> None:

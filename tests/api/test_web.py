@@ -289,3 +289,20 @@ def test_a_job_without_a_plan_has_no_workbook_yet(
     for suffix in ("plan.xlsx", "kpis"):
         answer = idle_client.get(f"/v1/plans/{job_id}/{suffix}", headers=A)
         assert answer.status_code == 409 and answer.headers["content-type"] == PROBLEM
+
+
+def test_the_services_upload_limits_bound_an_imported_workbook(
+    tmp_path: Path, demo_xlsx: Path
+) -> None:
+    """MATCHER_MAX_UPLOAD_ROWS reaches the importer: the demo's 600 needs pass the default
+    and are refused, at their sheet, under a limit of 100 rows; nothing is stored."""
+    roomy = create_app(settings(tmp_path / "a"), start_workers=False)
+    with TestClient(roomy) as client:
+        assert _imported(client, demo_xlsx.read_bytes()).status_code == 200
+    tight = create_app(settings(tmp_path / "b", max_upload_rows=100), start_workers=False)
+    with TestClient(tight) as client:
+        answer = _imported(client, demo_xlsx.read_bytes())
+        assert answer.status_code == 422
+        messages = [e["message"] for e in answer.json()["errors"]]
+        assert any("100" in m and "row" in m for m in messages), messages
+        assert client.get("/v1/plans", headers=A).json()["items"] == []
