@@ -53,10 +53,18 @@ class SolverInfo(_Open):
 
 
 class Pairing(_Open):
-    """A cadre made responsible for a village (包村)."""
+    """A cadre made responsible for a village (包村).
+
+    The fields after ``village`` are optional: they name the pairing's parties for readers
+    without the scenario (rosters, exports), written by the engine and absent from plans that
+    predate them (:data:`NAMING_FIELDS`)."""
 
     cadre: str
     village: str
+    cadre_name: str | None = None  # optional: the cadre's name, when the scenario gives one
+    village_name: str | None = None  # optional: the village's name
+    minutes: float | None = None  # optional: one-way travel from the cadre's base
+    existing: bool | None = None  # optional: listed in the cadre's paired_villages
 
 
 class FundingLine(_Open):
@@ -76,6 +84,11 @@ class Assignment(_Open):
     funding: list[FundingLine] = Field(default_factory=list)
     village: str | None = None  # optional: the need's village, for readers without the scenario
     category: str | None = None  # optional: the need's category
+    # Optional, naming the parties (NAMING_FIELDS): a household of null is a village-level need.
+    household: str | None = None  # the need's pseudonymous household id
+    household_label: str | None = None  # the county's own label of the household (三组12号)
+    provider_name: str | None = None  # the provider's name, when the scenario gives one
+    village_name: str | None = None  # the village's name
 
 
 class DuplicateService(_Open):
@@ -121,9 +134,37 @@ class Plan(_Open):
     violations: list[dict[str, Any]] = Field(default_factory=list)
 
 
+NAMING_FIELDS: dict[str, tuple[str, ...]] = {
+    "pairings": ("cadre_name", "village_name", "minutes", "existing"),
+    "assignments": ("household", "household_label", "provider_name", "village_name"),
+}
+"""The optional fields that name a plan's parties, by list. Written only when set (the engine
+sets them all, null where the scenario has no value), so that a plan read without them is
+written back without them, byte for byte, and a null keeps its meaning (a village-level need,
+a provider without a name) rather than standing for "not stated"."""
+
+
+def _drop_unset_naming(plan: Plan, data: dict[str, Any]) -> None:
+    """Remove from the dumped ``data`` the naming fields its items were never given."""
+    for key, fields in NAMING_FIELDS.items():
+        items: list[Pairing] | list[Assignment] = getattr(plan, key)
+        for item, dumped in zip(items, data[key], strict=True):
+            for field in fields:
+                if field not in item.model_fields_set:
+                    dumped.pop(field, None)
+
+
+def carries_names(plan: Plan) -> bool:
+    """Whether the plan names its parties (:data:`NAMING_FIELDS` on its assignments or
+    pairings): what readers without the scenario need for rosters."""
+    items: list[Pairing | Assignment] = [*plan.assignments, *plan.pairings]
+    return any("village_name" in item.model_fields_set for item in items)
+
+
 def plan_to_json(plan: Plan) -> str:
     """The plan as pretty JSON text (UTF-8 friendly: Chinese stays readable)."""
     data = plan.model_dump(mode="json", exclude_none=False)
+    _drop_unset_naming(plan, data)
     for optional in ("duplicate_services", "violations"):
         if not data.get(optional):
             data.pop(optional, None)

@@ -88,7 +88,7 @@ def decisions_of(
     """A raw solution as a plan of its decisions only (pairings, assignments, duplicate
     services), and the evaluator's judgement of it: what reports and fixes are made from."""
     info = SolverInfo(name=result.solver, status=result.status, seed=result.seed)
-    decisions = solution_to_plan(problem, result.solution, info, index.scenario.policy)
+    decisions = solution_to_plan(problem, result.solution, info, index.scenario.policy, index=index)
     return decisions, evaluate(index, decisions)
 
 

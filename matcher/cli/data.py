@@ -102,7 +102,10 @@ def export_command(
         Path | None, typer.Option(help="Write the plan's villages as GeoJSON (needs --scenario).")
     ] = None,
     scenario: Annotated[
-        Path | None, typer.Option(help="The plan's scenario (for --geojson).")
+        Path | None,
+        typer.Option(
+            help="The plan's scenario: names, towns and hours for the rosters, and --geojson."
+        ),
     ] = None,
 ) -> None:
     """Export a plan (assignments, pairings, funding, unmet needs, duplicate aid, KPIs) or a
@@ -119,20 +122,25 @@ def export_command(
         from matcher.export import write_plan_csv, write_plan_xlsx
 
         plan = read_plan_or_exit(source)
+        index = None
+        if scenario is not None:
+            from matcher.problem.index import ScenarioIndex
+
+            index = ScenarioIndex.build(load_or_exit(scenario).scenario)
         if xlsx is not None:
-            write_plan_xlsx(plan, xlsx)
+            write_plan_xlsx(plan, xlsx, index)
             out.print(f"plan workbook written to {xlsx}")
         if csv is not None:
             csv.mkdir(parents=True, exist_ok=True)
-            write_plan_csv(plan, csv)
+            write_plan_csv(plan, csv, index)
             out.print(f"plan CSV files written to {csv}")
         if geojson is not None:
-            if scenario is None:
+            if index is None:
                 err.print("[red]--geojson needs --scenario, the plan's scenario file[/red]")
                 raise typer.Exit(2)
             from matcher.geo import plan_villages_geojson, write_geojson
 
-            write_geojson(plan_villages_geojson(load_or_exit(scenario).scenario, plan), geojson)
+            write_geojson(plan_villages_geojson(index.scenario, plan), geojson)
             out.print(f"villages GeoJSON written to {geojson}")
         return
     from matcher.workbook import export_scenario_csv, export_scenario_xlsx

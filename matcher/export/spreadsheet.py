@@ -30,8 +30,11 @@ from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder
 from openpyxl.worksheet.filters import AutoFilter
 
 from matcher.export.plan_tables import SHARE, Cell, Table, plan_tables, share_rows
+from matcher.export.roster_tables import roster_tables
 from matcher.files import atomic_path
+from matcher.i18n import Lang
 from matcher.plan import Plan
+from matcher.problem.index import ScenarioIndex
 
 _BOLD = Font(bold=True)
 _NOTE = Font(italic=True, color="666666")
@@ -125,19 +128,33 @@ def _write_sheet(ws: WriteOnlyWorksheet, name: str, table: Table) -> None:
         ws.append([note])
 
 
-def write_plan_xlsx(plan: Plan, path: Path) -> None:
+def _all_tables(
+    plan: Plan, index: ScenarioIndex | None, lang: Lang
+) -> list[tuple[str, str, Table]]:
+    """Every table as (CSV file name, sheet name, table): the plan's tables under their
+    English names, then the rosters (:mod:`matcher.export.roster_tables`) under their Chinese
+    ones when the plan names its parties or the scenario is given."""
+    found = [(name, name, table) for name, table in plan_tables(plan).items()]
+    found += [(key, table.title, table) for key, table in roster_tables(plan, index, lang).items()]
+    return found
+
+
+def write_plan_xlsx(
+    plan: Plan, path: Path, index: ScenarioIndex | None = None, lang: Lang = "zh"
+) -> None:
     """Write the plan's tables as one Excel workbook (one sheet per table), atomically.
 
     Row 1 holds the Chinese headers and row 2 the English field names, both bold and frozen;
     data start at row 3. A table's note (why it is empty, how to read it) follows the data,
-    after a blank row, or stands in row 3 of an empty table.
+    after a blank row, or stands in row 3 of an empty table. The roster sheets (包村名单,
+    联户服务清单, 个人任务单) follow when the plan names its parties or ``index`` (the plan's
+    scenario) is given; ``lang`` is the language of their labels (categories, departments).
     """
-    tables = plan_tables(plan)
     workbook = Workbook(write_only=True)
     workbook.properties.title = plan.scenario.name or "plan"
     workbook.properties.creator = "Baolian Matcher"
-    for name, table in tables.items():
-        ws = workbook.create_sheet(title=name)
+    for name, sheet, table in _all_tables(plan, index, lang):
+        ws = workbook.create_sheet(title=sheet)
         assert isinstance(ws, WriteOnlyWorksheet)
         _write_sheet(ws, name, table)
     with atomic_path(path) as tmp:
@@ -148,17 +165,20 @@ def _csv_text(value: Cell) -> str:
     return "" if value is None else str(value)
 
 
-def write_plan_csv(plan: Plan, folder: Path) -> list[Path]:
+def write_plan_csv(
+    plan: Plan, folder: Path, index: ScenarioIndex | None = None, lang: Lang = "zh"
+) -> list[Path]:
     """Write one CSV per table into ``folder`` (created if missing), each atomically; returns
     the files written, in sheet order.
 
     UTF-8 with a byte-order mark so that Excel shows Chinese; both header rows first, as in the
     workbook. Empty cells are empty strings; notes of empty tables stay out of the files, which
-    hold nothing but the table.
+    hold nothing but the table. The rosters, as in :func:`write_plan_xlsx`, are
+    ``pairing_roster.csv``, ``service_list.csv`` and ``provider_tasks.csv``.
     """
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, table in plan_tables(plan).items():
+    for name, _, table in _all_tables(plan, index, lang):
         target = folder / f"{name}.csv"
         with atomic_path(target) as tmp, open(tmp, "x", encoding="utf-8-sig", newline="") as f:
             writer = csv.writer(f)

@@ -1,14 +1,23 @@
-"""Turn a solver's raw assignment (array indices) into a plan in the ids of the scenario."""
+"""Turn a solver's raw assignment (array indices) into a plan in the ids of the scenario.
+
+Given the scenario's index, the plan also names its parties (the optional fields of
+:data:`matcher.plan.NAMING_FIELDS`): households and their labels, provider, cadre and village
+names, a pairing's travel minutes and whether it was an existing one, so that rosters and
+exports can be read from the plan alone.
+"""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
+from typing import Any
 
 import numpy as np
 
 from matcher.plan import Assignment, DuplicateService, FundingLine, Pairing, Plan, SolverInfo
 from matcher.prepare.eligibility import travel_hours
 from matcher.problem.arrays import Problem
+from matcher.problem.index import ScenarioIndex
 from matcher.problem.solution import Funding, Solution
 from matcher.scenario import CATEGORIES, Policy
 
@@ -30,10 +39,47 @@ def _hours(problem: Problem, need: int, minutes: float, policy: Policy) -> float
     return round(float(problem.need_hours[need]) + travel_hours(minutes, policy), 4)
 
 
+def _assignment_names(
+    index: ScenarioIndex | None, need_id: str, provider_id: str
+) -> dict[str, Any]:
+    """The naming fields of an assignment (none without the index)."""
+    if index is None:
+        return {}
+    need = index.needs[need_id]
+    return {
+        "household": need.household,
+        "household_label": need.household_label,
+        "provider_name": index.name_of(provider_id),
+        "village_name": index.name_of(need.village),
+    }
+
+
+def _pairing_names(index: ScenarioIndex | None, cadre_id: str, village_id: str) -> dict[str, Any]:
+    """The naming fields of a pairing (none without the index): names, one-way minutes
+    (null when the village is out of the cadre's reach by road) and whether it existed."""
+    if index is None:
+        return {}
+    cadre = index.cadres[cadre_id]
+    minutes = index.minutes(cadre, village_id)
+    return {
+        "cadre_name": cadre.name,
+        "village_name": index.name_of(village_id),
+        "minutes": round(minutes, 4) if math.isfinite(minutes) else None,
+        "existing": village_id in cadre.paired_villages,
+    }
+
+
 def solution_to_plan(
-    problem: Problem, solution: Solution, solver: SolverInfo, policy: Policy
+    problem: Problem,
+    solution: Solution,
+    solver: SolverInfo,
+    policy: Policy,
+    index: ScenarioIndex | None = None,
 ) -> Plan:
-    """The plan of a raw solution: assignments with travel and hours, funding, pairings."""
+    """The plan of a raw solution: assignments with travel and hours, funding, pairings.
+
+    With ``index`` (the scenario ``problem`` was compiled from), assignments and pairings also
+    carry the optional naming fields; every other field is the same with or without it."""
     by_need: dict[int, list[Funding]] = defaultdict(list)
     for f in solution.funding:
         if f.amount > 0:
@@ -51,6 +97,7 @@ def solution_to_plan(
                 funding=_funding_lines(problem, by_need.get(need, [])),
                 village=problem.village_ids[int(problem.need_village[need])],
                 category=CATEGORIES[int(problem.need_category[need])],
+                **_assignment_names(index, problem.need_ids[need], problem.provider_ids[provider]),
             )
         )
     wasted = []
@@ -67,7 +114,11 @@ def solution_to_plan(
             )
         )
     pairings = [
-        Pairing(cadre=problem.provider_ids[c], village=problem.village_ids[v])
+        Pairing(
+            cadre=problem.provider_ids[c],
+            village=problem.village_ids[v],
+            **_pairing_names(index, problem.provider_ids[c], problem.village_ids[v]),
+        )
         for c, v in sorted(set(solution.pairings))
     ]
     return Plan(
