@@ -31,7 +31,9 @@ def _already_aided(index: ScenarioIndex, need: Need) -> Unmet | None:
     records = index.blocked.get(need.id)
     if not records:
         return None
-    who = " and ".join(f"{r.provider} on {r.date.isoformat()}" for r in records)
+    who = " and ".join(f"{r.provider} on {r.date.isoformat()}" for r in records[:3])
+    if len(records) > 3:  # a village-level need can meet thousands of records
+        who += f" and {len(records) - 3} more"
     whom = need.household or f"village {need.village}"
     return Unmet(
         need=need.id, reason="already_aided", detail=f"{need.category.value} for {whom} by {who}"

@@ -98,11 +98,16 @@ def blocking_records(scenario: Scenario) -> dict[str, tuple[AidRecord, ...]]:
     for record in scenario.aid_records:
         if first <= record.date < end:
             recent[aid_key(record.household, record.village, record.category)].append(record)
+    # Sorted once per key and shared by its needs: a village's many village-level needs of one
+    # category all meet the same records.
+    ordered = {
+        key: tuple(sorted(records, key=lambda r: (r.date, r.id))) for key, records in recent.items()
+    }
     blocked: dict[str, tuple[AidRecord, ...]] = {}
     for need in scenario.needs:
-        records = recent.get(aid_key(need.household, need.village, need.category))
+        records = ordered.get(aid_key(need.household, need.village, need.category))
         if records:
-            blocked[need.id] = tuple(sorted(records, key=lambda r: (r.date, r.id)))
+            blocked[need.id] = records
     return blocked
 
 

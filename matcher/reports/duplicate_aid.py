@@ -46,6 +46,7 @@ from matcher.scenario import AidRecord
 
 # Hours and values in reports are rounded like the plan file's hours.
 _DECIMALS = 4
+RECORDS_SHOWN = 10  # records listed per held-back need; the count is kept when more
 
 
 def provider_department(index: ScenarioIndex, provider: str) -> str:
@@ -226,15 +227,17 @@ def _held_back(index: ScenarioIndex) -> list[HeldBackNeed]:
                 "village": need.village,
                 "category": need.category.value,
                 "value": round(index.value(need), _DECIMALS),
-                "records": [r.id for r in records],
+                "records": [r.id for r in records[:RECORDS_SHOWN]],
                 "providers": _distinct([r.provider for r in records]),
                 # Compact: held-back needs can number in the thousands.
                 "details": [
                     {"id": r.id, "provider": r.provider, "date": r.date.isoformat()}
-                    for r in records
+                    for r in records[:RECORDS_SHOWN]
                 ],
             }
         )
+        if len(records) > RECORDS_SHOWN:  # a village-level need can meet thousands of records
+            held[-1]["records_total"] = len(records)
     return held
 
 

@@ -373,9 +373,10 @@ class HeldBackNeed(TypedDict):
     village: str
     category: str
     value: float
-    records: list[str]
+    records: list[str]  # the first ten
     providers: list[str]
-    details: list[HeldBackRecord]
+    details: list[HeldBackRecord]  # the first ten
+    records_total: NotRequired[int]  # when more than ten hold it back
 
 
 class MergedSubmission(TypedDict):
