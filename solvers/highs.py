@@ -91,14 +91,15 @@ class HighsSolver:
             )
 
         h.cbMipImprovingSolution.subscribe(improved)
-        run(h, params.stop, deadline)
-        code = h.getModelStatus()
-        info = h.getInfo()
-        stats["highs_status"] = h.modelStatusToString(code)
-        stats["mip_nodes"] = int(info.mip_node_count)
+        finished = run(h, params.stop, deadline)
+        # Abandoned after a stop (HiGHS still ending in its thread): the start plan stands.
+        code = h.getModelStatus() if finished else highspy.HighsModelStatus.kInterrupt
+        info = h.getInfo() if finished else None
+        stats["highs_status"] = h.modelStatusToString(code) if finished else "abandoned"
+        stats["mip_nodes"] = int(info.mip_node_count) if info is not None else 0
 
         vector = None
-        if info.primal_solution_status == 2:
+        if info is not None and info.primal_solution_status == 2:
             vector = np.asarray(h.getSolution().col_value, dtype=np.float64)
             ints = model.integral
             vector[ints] = np.rint(vector[ints])
@@ -122,8 +123,13 @@ class HighsSolver:
         else:
             status = "feasible"
         bound = None
-        raw = float(info.mip_dual_bound)
-        if vector is not None and info.primal_solution_status == 2 and math.isfinite(raw):
+        raw = float(info.mip_dual_bound) if info is not None else math.inf
+        if (
+            vector is not None
+            and info is not None
+            and info.primal_solution_status == 2
+            and math.isfinite(raw)
+        ):
             bound = raw + BOUND_SLACK * max(1.0, abs(raw))
         solution = Solution.empty(problem.n_needs)
         if vector is not None:

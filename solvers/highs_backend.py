@@ -100,31 +100,44 @@ def add_columns(
             h.changeColsIntegrality(len(ints), first + ints, kinds)
 
 
+STOP_GRACE = 0.5
+"""Seconds HiGHS gets to end after a stop's ``cancelSolve`` before the run is abandoned."""
+LATE_GRACE = 2.0
+"""The same after its deadline: the time limit holds within this much more."""
+
+
 def run(
     h: highspy.Highs, stop: threading.Event | None = None, deadline: float | None = None
-) -> None:
+) -> bool:
     """``h.run()``, cancelled as soon as ``stop`` is set or the ``time.perf_counter()``
     ``deadline`` passes (HiGHS checks its own time limit only now and then, for example not
-    inside presolve; it releases the GIL while it solves, so a watcher thread can call
-    ``cancelSolve``)."""
+    inside presolve; it releases the GIL while it solves, so it can be cancelled from here).
+
+    Whether the run finished: after a stop (or its deadline), HiGHS gets :data:`STOP_GRACE`
+    (:data:`LATE_GRACE`) seconds to notice the cancel, and is then left to end in its own
+    thread — the caller's stop is honoured at once, and an abandoned ``h`` must not be touched
+    again (False)."""
     if stop is None and deadline is None:
         h.run()
-        return
+        return True
     if stop is not None and stop.is_set():
-        return
+        return False
     done = threading.Event()
 
-    def watch() -> None:
-        while not done.wait(0.05):
-            late = deadline is not None and time.perf_counter() >= deadline
-            if late or (stop is not None and stop.is_set()):
-                h.cancelSolve()
-                return
+    def solve() -> None:
+        try:
+            h.run()
+        finally:
+            done.set()
 
-    watcher = threading.Thread(target=watch, name="highs-stop", daemon=True)
-    watcher.start()
-    try:
-        h.run()
-    finally:
-        done.set()
-        watcher.join()
+    solver = threading.Thread(target=solve, name="highs-run", daemon=True)
+    solver.start()
+    while not done.wait(0.05):
+        late = deadline is not None and time.perf_counter() >= deadline
+        stopped = stop is not None and stop.is_set()
+        if late or stopped:
+            h.cancelSolve()
+            # A stop is honoured at once; a deadline waits longer, so that a HiGHS busy in
+            # presolve rarely leaves a run behind that competes for the cores.
+            return done.wait(STOP_GRACE if stopped else LATE_GRACE)
+    return True

@@ -124,7 +124,8 @@ def solve_sub_mip(
         hint.col_value = np.asarray(start, dtype=np.float64).tolist()
         hint.value_valid = True
         h.setSolution(hint)
-    run(h, stop)
+    if not run(h, stop):  # stopped inside HiGHS: no answer of this sub-MIP
+        return None, SubResult(False, -np.inf, False, time.perf_counter() - began, len(free))
     optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
     result = SubResult(False, -np.inf, optimal, time.perf_counter() - began, len(free))
     if h.getInfo().primal_solution_status != 2:  # no feasible point

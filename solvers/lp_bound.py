@@ -146,7 +146,8 @@ def solve_lp(
             h.setOptionValue("time_limit", float(h.getRunTime()) + float(left))
         if stop is not None and stop.is_set():
             break
-        run(h, stop)
+        if not run(h, stop):
+            break  # stopped inside HiGHS: the safe bound of the duals so far stands
         rounds += 1
         if h.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
             # Adding columns never makes the first LP feasible: its ≤ rows have non-negative
