@@ -1,43 +1,67 @@
-"""The planner's commands: validate, solve, check, report, compare and diff (DESIGN §7)."""
+"""The planner's commands: validate, solve, check, report, compare and diff (DESIGN §7).
+
+Each takes ``--lang zh|en``; what it prints for people comes from the message catalogue in
+that language, and its summary opens with the policy figures against their targets.
+"""
 
 from __future__ import annotations
 
+import csv as csv_module
+import io
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from matcher.cli.common import (
-    SUMMARY_ROWS,
+    LangOption,
     PlanArg,
     ScenarioArg,
     command_started,
     err,
     evaluate_files,
-    fmt,
-    kpi_cell,
+    lang_or_exit,
     load_or_exit,
     out,
+    print_summary,
     read_plan_or_exit,
-    summary_table,
+    say,
     write_html,
 )
 from matcher.files import write_text_atomic
+from matcher.i18n import Lang, label, t
 from matcher.plan import Plan, write_plan
 from matcher.problem.index import ScenarioIndex
 from matcher.problem.solution import Progress
+from matcher.reports import headline
+
+DEFAULT_COMPARED = "greedy,siloed,auto"
+# Rows of the compare table that are words for people, not figures for scripts: not in the CSV.
+SHOWN_ONLY = frozenset({"quality"})
 
 
-def validate(scenario: ScenarioArg) -> None:
+def validate(scenario: ScenarioArg, lang: LangOption = None) -> None:
     """Check a scenario: exit 0, or 1 with every problem listed (path, id, message)."""
-    loaded = load_or_exit(scenario)
+    chosen = lang_or_exit(lang)
+    loaded = load_or_exit(scenario, chosen)
     s = loaded.scenario
-    out.print(
-        f"{scenario}: valid ({len(s.villages)} villages, {len(s.cadres)} cadres, "
-        f"{len(s.organizations)} organisations, {len(s.pools)} pools, {len(s.needs)} needs, "
-        f"{len(s.aid_records)} aid records; {len(loaded.warnings)} warning(s))"
+    say(
+        t(
+            "cli.valid",
+            chosen,
+            path=scenario,
+            villages=len(s.villages),
+            cadres=len(s.cadres),
+            organizations=len(s.organizations),
+            pools=len(s.pools),
+            needs=len(s.needs),
+            records=len(s.aid_records),
+            warnings=len(loaded.warnings),
+        )
     )
 
 
@@ -89,26 +113,35 @@ def solve(
     confirm_seconds: Annotated[
         float, typer.Option(help="Seconds of each confirming re-solve.")
     ] = 10.0,
+    lang: LangOption = None,
 ) -> None:
-    """Solve a scenario, print the evaluator's summary and write the plan."""
+    """Solve a scenario, print the evaluator's summary (policy figures first) and write the
+    plan."""
     from matcher.run import FixOptions, check_options, solve_scenario
 
     started = command_started()
+    chosen = lang_or_exit(lang)
     try:
         check_options(solver, previous=previous is not None, max_changes=max_changes)
     except ValueError as refused:
-        err.print(str(refused), style="red", markup=False, soft_wrap=True)
+        say(str(refused), error=True, style="red")
         raise typer.Exit(2) from None
-    loaded = load_or_exit(scenario)
-    before = read_plan_or_exit(previous) if previous is not None else None
-    with err.status("solving…", spinner="dots") as status:
+    loaded = load_or_exit(scenario, chosen)
+    before = read_plan_or_exit(previous, chosen) if previous is not None else None
+    with err.status(t("cli.solving", chosen), spinner="dots") as status:
 
         def progress(event: Progress) -> None:
             if not quiet:
                 bound = "-" if event.bound is None else f"{event.bound:,.1f}"
                 status.update(
-                    f"solving… {event.seconds:5.1f} s  incumbent {event.objective:,.1f}  "
-                    f"bound {bound}  {event.message}"
+                    t(
+                        "cli.progress",
+                        chosen,
+                        seconds=f"{event.seconds:5.1f}",
+                        objective=f"{event.objective:,.1f}",
+                        bound=bound,
+                        message=event.message,
+                    )
                 )
 
         run = solve_scenario(
@@ -130,31 +163,35 @@ def solve(
             html=html is not None,
         )
     write_plan(run.plan, out_path)
-    out.print(summary_table(run.plan, f"{loaded.scenario.name or scenario}"))
-    out.print(f"plan written to {out_path}")
+    print_summary(run.plan, f"{loaded.scenario.name or scenario}", chosen)
+    say(t("cli.plan_written", chosen, path=out_path))
     if html is not None:
-        write_html(html, run.index, run.plan, run.evaluation)
+        write_html(html, run.index, run.plan, run.evaluation, chosen)
     reason = run.plan.solver.stats.get("reason") if run.plan.solver.stats else None
     if run.plan.solver.status in ("error", "infeasible") and reason:
-        err.print(f"[red]{run.plan.solver.status}: {reason}[/red]")
+        status_label = label("plan_status", run.plan.solver.status, chosen)
+        say(f"{status_label}: {reason}", error=True, style="red")
     if run.plan.solver.status == "error":
         raise typer.Exit(1)
     if run.plan.violations:
-        err.print(f"[red]{len(run.plan.violations)} rule violation(s): see the plan file[/red]")
+        text = t("cli.violations_see_plan", chosen, count=len(run.plan.violations))
+        say(text, error=True, style="red")
         raise typer.Exit(1)
 
 
-def check(scenario: ScenarioArg, plan: PlanArg) -> None:
+def check(scenario: ScenarioArg, plan: PlanArg, lang: LangOption = None) -> None:
     """Recompute H1-H8 and the objective of a plan; exit 1 if any rule is broken."""
-    _, read, evaluation = evaluate_files(scenario, plan)
+    chosen = lang_or_exit(lang)
+    _, read, evaluation = evaluate_files(scenario, plan, chosen)
     for violation in evaluation.violations:
-        out.print(f"[red]{violation.rule}[/red] {violation.message}", soft_wrap=True)
+        out.print(Text.assemble((violation.rule, "red"), " ", violation.message), soft_wrap=True)
     stated = read.solver.objective
-    out.print(
-        f"objective {evaluation.objective:,.3f}"
-        + (f" (the plan states {stated:,.3f})" if stated is not None else "")
-    )
-    out.print(f"{len(evaluation.violations)} violation(s)")
+    objective = f"{evaluation.objective:,.3f}"
+    if stated is None:
+        say(t("cli.check_objective", chosen, objective=objective))
+    else:
+        say(t("cli.check_objective_stated", chosen, objective=objective, stated=f"{stated:,.3f}"))
+    say(t("cli.check_violations", chosen, count=len(evaluation.violations)))
     if evaluation.violations:
         raise typer.Exit(1)
 
@@ -184,77 +221,244 @@ def report(
         float, typer.Option(help="Seconds of each confirming re-solve.")
     ] = 10.0,
     solver: Annotated[str, typer.Option(help="Solver of the confirming re-solves.")] = "auto",
+    lang: LangOption = None,
 ) -> None:
-    """Print the duplicate-aid and blind-spot reports of a plan (recomputed), with ranked
-    fixes for its blind spots, or write them as an HTML page with --html."""
+    """Print the plan's summary (policy figures first) and its duplicate-aid and blind-spot
+    reports (recomputed), with fixes for its blind spots, or write them as an HTML page with
+    --html."""
     from matcher.reports import render_text
     from matcher.reports.shapes import stored_reports
     from matcher.run import FixOptions, report_plan
 
-    index, read, evaluation = evaluate_files(scenario, plan)
+    chosen = lang_or_exit(lang)
+    index, read, evaluation = evaluate_files(scenario, plan, chosen)
     options = FixOptions(
         rank=fixes or confirm_fixes > 0, confirm=confirm_fixes, confirm_seconds=confirm_seconds
     )
     reported = report_plan(index, read, evaluation, fixes=options, solver=solver)
     if html is not None:
-        write_html(html, index, reported, evaluation)
+        write_html(html, index, reported, evaluation, chosen)
         return
-    out.print(render_text(stored_reports(reported.reports)), soft_wrap=True, markup=False)
+    reports = stored_reports(reported.reports)
+    kpis = {**read.kpis, **evaluation.kpis}
+    title = index.scenario.name or str(scenario)
+    # The text report opens with the duplicate-aid story: the summary leaves it to it.
+    print_summary(reported, title, chosen, kpis, reports.get("duplicate_aid"), story=False)
+    text = render_text(reports, chosen, names=index.name_of, kpis=kpis)
+    out.print(text, soft_wrap=True, markup=False)
+
+
+# --- compare ------------------------------------------------------------------------------
+
+Raw = str | int | float | None
+CompareRow = tuple[str, str, list[str], list[Raw]]  # key, label, cells shown, values for CSV
+
+
+def _policy_rows(plans: list[Plan], lang: Lang) -> tuple[list[CompareRow], dict[str, str]]:
+    """The policy figures of each plan (value and met or short), and their targets."""
+    rows: list[CompareRow] = []
+    targets: dict[str, str] = {}
+    figures = [{f["key"]: f for f in headline.policy_figures(p.kpis)} for p in plans]
+    keys = next((list(f) for f in figures if f), [])
+    for key in keys:
+        shown: list[str] = []
+        raw: list[Raw] = []
+        for found in figures:
+            figure = found.get(key)
+            if figure is None:
+                shown.append("-")
+                raw.append(None)
+                continue
+            word = headline.met_word(figure.get("met"), lang)
+            shown.append(headline.figure_value(figure) + (f" {word}" if word else ""))
+            raw.append(figure.get("value"))
+            targets.setdefault(f"policy.{key}", headline.figure_target(figure))
+        rows.append((f"policy.{key}", headline.figure_label(key, lang), shown, raw))
+    return rows, targets
+
+
+def _kpi_rows(plans: list[Plan], lang: Lang) -> list[CompareRow]:
+    """The other figures that matter, and what each plan spends twice."""
+    by_plan = [{line.key: line for line in headline.other_lines(p.kpis, lang)} for p in plans]
+    rows: list[CompareRow] = []
+    for key in (
+        "needs_served",
+        "value_served_share",
+        "unreachable_villages",
+        "travel_hours",
+        "funding_used",
+        "violations",
+    ):
+        lines = [found.get(key) for found in by_plan]
+        first = next((line for line in lines if line is not None), None)
+        if first is None:
+            continue
+        shown = [line.value if line is not None else "-" for line in lines]
+        raw: list[Raw] = [p.kpis.get(key) for p in plans]
+        rows.append((key, first.label, shown, raw))
+    stories = [
+        headline.duplicate_story(p.kpis, p.reports.get("duplicate_aid") or {}) for p in plans
+    ]
+    rows.append(
+        (
+            "duplicate_services",
+            t("dup.in_plan", lang),
+            [
+                t(
+                    "compare.spent_twice",
+                    lang,
+                    count=s.spent_twice,
+                    yuan=headline.money(s.plan_yuan),
+                )
+                for s in stories
+            ],
+            [s.spent_twice for s in stories],
+        )
+    )
+    return rows
+
+
+def _solver_rows(plans: list[Plan], lang: Lang) -> list[CompareRow]:
+    """Status, how good each plan is in plain words, objective, bound, gap, seconds, notes."""
+
+    def row(
+        key: str, name: str, shown: Callable[[Plan], str], raw: Callable[[Plan], Raw]
+    ) -> CompareRow:
+        return (key, name, [shown(p) for p in plans], [raw(p) for p in plans])
+
+    rows = [
+        row(
+            "status",
+            t("compare.status", lang),
+            lambda p: label("plan_status", p.solver.status, lang),
+            lambda p: p.solver.status,
+        ),
+        row(
+            "quality",
+            t("solver.quality", lang),
+            lambda p: headline.quality(p.solver, lang),
+            lambda p: p.solver.gap,
+        ),
+        row(
+            "objective",
+            t("kpi.objective", lang),
+            lambda p: _fmt(p.kpis.get("objective", p.solver.objective)),
+            lambda p: p.kpis.get("objective", p.solver.objective),
+        ),
+        row(
+            "bound",
+            t("compare.bound", lang),
+            lambda p: _fmt(p.solver.bound),
+            lambda p: p.solver.bound,
+        ),
+        row("gap", t("compare.gap", lang), lambda p: _fmt(p.solver.gap), lambda p: p.solver.gap),
+        row(
+            "seconds",
+            t("solver.seconds", lang),
+            lambda p: headline.hours(p.solver.seconds),
+            lambda p: p.solver.seconds,
+        ),
+    ]
+    if any(headline.solver_note(p.solver) for p in plans):
+        rows.append(
+            row(
+                "note",
+                t("solver.note", lang),
+                lambda p: headline.solver_note(p.solver),
+                lambda p: headline.solver_note(p.solver),
+            )
+        )
+    return rows
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.1f}" if abs(value) >= 100 else f"{value:.3f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return "-" if value is None else str(value)
+
+
+def _csv_cell(value: Raw) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
 
 
 def compare(
     scenario: ScenarioArg,
-    solvers: Annotated[str, typer.Option(help="Comma-separated solver names.")] = (
-        "greedy,siloed,cpsat"
-    ),
+    solvers: Annotated[str, typer.Option(help="Comma-separated solver names.")] = DEFAULT_COMPARED,
     time_limit: Annotated[float, typer.Option(help="Seconds per solver.")] = 30.0,
     seed: Annotated[int, typer.Option()] = 0,
     workers: Annotated[int, typer.Option()] = 2,
-    csv: Annotated[Path | None, typer.Option(help="Also write the table as CSV.")] = None,
+    csv: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also write the table as CSV: one row per figure, its stable key first "
+            "(policy.households_reached, needs_served, objective, ...), raw values."
+        ),
+    ] = None,
+    lang: LangOption = None,
 ) -> None:
-    """Run several solvers on one scenario with the same time limit; one table of figures."""
+    """Run several solvers on one scenario with the same time limit: one table, the policy
+    figures first, then the other figures and the solvers' results."""
     from matcher.run import solve_scenario
     from solvers import SOLVERS
 
+    chosen = lang_or_exit(lang)
     names = [n.strip() for n in solvers.split(",") if n.strip()]
     unknown = [n for n in names if n not in SOLVERS]
     if unknown:
-        err.print(f"[red]unknown solver(s) {', '.join(unknown)}; choose from {', '.join(SOLVERS)}")
+        text = t(
+            "cli.unknown_solvers", chosen, unknown=", ".join(unknown), known=", ".join(SOLVERS)
+        )
+        say(text, error=True, style="red")
         raise typer.Exit(2)
-    loaded = load_or_exit(scenario)
+    loaded = load_or_exit(scenario, chosen)
     index = ScenarioIndex.build(loaded.scenario)  # travel times and problem, once for all
     plans: list[Plan] = []
     for name in names:
-        with err.status(f"{name}…"):
+        with err.status(t("cli.solving_with", chosen, solver=name)):
             run = solve_scenario(
                 index, solver=name, time_limit=time_limit, seed=seed, workers=workers
             )
         plans.append(run.plan)
-    table = Table(title=f"{loaded.scenario.name or scenario}: {time_limit:g} s each")
-    table.add_column("figure")
+    policy, targets = _policy_rows(plans, chosen)
+    sections = [
+        (t("summary.policy_title", chosen), policy),
+        (t("summary.other_title", chosen), _kpi_rows(plans, chosen)),
+        (t("solver.section", chosen), _solver_rows(plans, chosen)),
+    ]
+    title = t(
+        "compare.title",
+        chosen,
+        scenario=loaded.scenario.name or scenario,
+        seconds=f"{time_limit:g}",
+    )
+    table = Table(title=title, title_justify="left")
+    table.add_column(t("summary.figure", chosen))
+    table.add_column(t("summary.target", chosen), justify="right")
     for name in names:
         table.add_column(name, justify="right")
-    notes = [str((p.solver.stats or {}).get("reason", "")) for p in plans]
-    rows: list[tuple[str, list[str]]] = [
-        ("status", [p.solver.status for p in plans]),
-        *([("solver note", notes)] if any(notes) else []),
-        ("bound", [fmt(p.solver.bound) for p in plans]),
-        ("gap", [fmt(p.solver.gap) for p in plans]),
-        ("seconds", [fmt(p.solver.seconds) for p in plans]),
-    ]
-    rows += [
-        (label, [kpi_cell(p.kpis, k, share) for p in plans]) for k, label, share in SUMMARY_ROWS
-    ]
-    for label, cells in rows:
-        table.add_row(label, *cells)
+    for heading, rows in sections:
+        table.add_row(Text(heading, style="bold"), "", *([""] * len(names)))
+        for key, name, shown, _ in rows:
+            table.add_row(f"  {name}", targets.get(key, ""), *shown)
     out.print(table)
     if csv is not None:
-        lines = ["figure," + ",".join(names)]
-        lines += [
-            f"{label}," + ",".join(c.replace(",", "") for c in cells) for label, cells in rows
-        ]
-        write_text_atomic(csv, "\n".join(lines) + "\n")
-        out.print(f"table written to {csv}")
+        buffer = io.StringIO(newline="")
+        writer = csv_module.writer(buffer, lineterminator="\n")
+        writer.writerow(["figure", *names])
+        for _, rows in sections:
+            writer.writerows(
+                [key, *(_csv_cell(v) for v in raw)]
+                for key, _, _, raw in rows
+                if key not in SHOWN_ONLY
+            )
+        write_text_atomic(csv, buffer.getvalue())
+        say(t("cli.table_written", chosen, path=csv))
 
 
 def diff_plans(
@@ -267,19 +471,28 @@ def diff_plans(
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Also write the full diff as JSON here.")
     ] = None,
+    lang: LangOption = None,
 ) -> None:
-    """Compare two plans: needs, households, pairings, money, hours and KPIs, A against B."""
+    """Compare two plans: policy figures, needs, households, pairings, money, hours and KPIs,
+    A against B."""
     from matcher.reports.diff import plan_diff, render_diff_text
 
-    a, b = read_plan_or_exit(plan_a), read_plan_or_exit(plan_b)
-    index = ScenarioIndex.build(load_or_exit(scenario).scenario) if scenario is not None else None
+    chosen = lang_or_exit(lang)
+    a, b = read_plan_or_exit(plan_a, chosen), read_plan_or_exit(plan_b, chosen)
+    index = (
+        ScenarioIndex.build(load_or_exit(scenario, chosen).scenario)
+        if scenario is not None
+        else None
+    )
     result = plan_diff(a, b, index)
-    out.print(f"A = {plan_a}\nB = {plan_b}", soft_wrap=True, markup=False)
-    out.print(render_diff_text(result, SUMMARY_ROWS), soft_wrap=True, markup=False)
+    say(f"A = {plan_a}\nB = {plan_b}")
+    names = index.name_of if index is not None else None
+    say(render_diff_text(result, lang=chosen, names=names))
     if json_out is not None:
         try:
             write_text_atomic(json_out, json.dumps(result, ensure_ascii=False, indent=1) + "\n")
         except OSError as error:
-            err.print(f"{json_out}: cannot write the diff: {error}", style="red", markup=False)
+            text = t("cli.diff_unwritable", chosen, path=json_out, error=error)
+            say(text, error=True, style="red")
             raise typer.Exit(1) from None
-        out.print(f"diff written to {json_out}", markup=False)
+        say(t("cli.diff_written", chosen, path=json_out))

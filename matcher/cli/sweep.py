@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -20,6 +18,9 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from matcher.cli.common import LangOption, lang_or_exit
+from matcher.i18n import Lang, t
+from matcher.reports import headline
 from matcher.sweep import (
     DEFAULT_POLICIES,
     GenerateSpecError,
@@ -32,6 +33,7 @@ from matcher.sweep import (
     parse_generate,
 )
 from matcher.sweep.executors import check_cores, default_workers
+from matcher.sweep.summary import FigureSummary, columns, summarise, unit_of
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -42,47 +44,74 @@ def _usage(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _number(text: str) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
+def _figure_label(column: str, lang: Lang) -> str:
+    if column.startswith("policy."):
+        return headline.figure_label(column.removeprefix("policy."), lang)
+    return t("kpi.objective" if column == "objective" else "solver.seconds", lang)
 
 
-def _mean(values: list[float], digits: int = 1) -> str:
-    return f"{sum(values) / len(values):,.{digits}f}" if values else "-"
+def _mean(figure: FigureSummary, unit: str, lang: Lang) -> str:
+    """A figure's mean by its unit, its spread over the runs, the runs meeting the target and
+    the mark of a difference within the seeds' spread."""
+    if figure.mean is None:
+        return "-"
+    if unit == "share":
+        text = headline.percent(figure.mean)
+    elif unit in ("yuan", "count"):
+        text = headline.count(figure.mean) if figure.runs == 1 else f"{figure.mean:,.1f}"
+    elif unit == "seconds":
+        text = f"{figure.mean:,.2f}"
+    else:
+        text = f"{figure.mean:,.1f}"
+    if figure.sd is not None:
+        if unit == "share":
+            text += " " + t("sweep.sd_pp", lang, sd=f"{100 * figure.sd:.1f}")
+        else:
+            text += f" ± {figure.sd:,.1f}"
+    if figure.met is not None:
+        text += " " + t("sweep.met_runs", lang, met=figure.met, runs=figure.runs)
+    if figure.within_spread:
+        text += " ≈"
+    return text
 
 
-def summary_table(rows: list[dict[str, str]], policies: list[Policy]) -> Table:
-    """Rows by policy: runs, failed runs, mean objective and mean seconds of finished runs."""
-    by_policy: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for row in rows:
-        by_policy[row["policy"]].append(row)
-    table = Table(title="sweep by policy", title_justify="left")
-    for name, justify in (
-        ("policy", "left"),
-        ("solver", "left"),
-        ("runs", "right"),
-        ("failed", "right"),
-        ("mean objective", "right"),
-        ("mean seconds", "right"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for policy in policies:
-        group = by_policy.get(policy.name, [])
-        fine = [r for r in group if not r.get("error")]
-        objectives = [v for r in fine if (v := _number(r.get("objective", ""))) is not None]
-        seconds = [v for r in fine if (v := _number(r.get("seconds", ""))) is not None]
-        table.add_row(
-            policy.name,
-            policy.solver,
-            str(len(group)),
-            str(len(group) - len(fine)),
-            _mean(objectives),
-            _mean(seconds, 2),
-        )
-    return table
+def summary_table(
+    rows: list[dict[str, str]], policies: list[Policy], lang: Lang
+) -> tuple[Table, list[str]]:
+    """The sweep by policy, one column each: runs and failures, each policy figure's mean
+    (with its spread and the runs meeting its target), the objective and the seconds; and the
+    warnings where a policy's difference from the baseline (the first policy) lies within the
+    spread of repeated seeds (marked ≈)."""
+    summaries = summarise(rows, policies)
+    table = Table(title=t("sweep.title", lang), title_justify="left")
+    table.add_column(t("summary.figure", lang))
+    for policy in summaries:
+        table.add_column(policy.name, justify="right")
+    table.add_row(t("sweep.solver", lang), *(p.solver for p in summaries))
+    table.add_row(
+        t("sweep.runs", lang),
+        *(t("sweep.runs_failed", lang, runs=p.runs, failed=p.failed) for p in summaries),
+    )
+    for column in columns():
+        if not any(column in p.figures for p in summaries):
+            continue
+        unit = unit_of(column)
+        cells = [
+            _mean(p.figures[column], unit, lang) if column in p.figures else "-" for p in summaries
+        ]
+        table.add_row(_figure_label(column, lang), *cells)
+    warnings = []
+    if summaries and any(p.within_spread() for p in summaries[1:]):
+        baseline = summaries[0].name
+        warnings.append(t("sweep.within_note", lang, baseline=baseline))
+        for policy in summaries[1:]:
+            found = [c for c in policy.within_spread() if c != "seconds"]
+            if found:
+                figures = t("list.sep", lang).join(_figure_label(c, lang) for c in found)
+                warnings.append(
+                    t("sweep.within", lang, policy=policy.name, baseline=baseline, figures=figures)
+                )
+    return table, warnings
 
 
 def sweep_command(
@@ -146,11 +175,15 @@ def sweep_command(
         typer.Option("--oversubscribe", help="Here: allow workers × threads beyond the cores."),
     ] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    lang: LangOption = None,
 ) -> None:
     """Run every scenario × every policy and write one tidy CSV row per run: the evaluator's
     objective, the bound, every KPI, duplicate-aid waste, blind-spot counts, seconds, or the
     error of a run that failed. Re-running skips rows already in the CSV (resumable). Plans
-    are not priced for blind-spot fixes in sweeps (use matcher report on a written plan)."""
+    are not priced for blind-spot fixes in sweeps (use matcher report on a written plan).
+    The summary at the end shows each policy figure's mean by policy and says where a
+    difference from the first policy is within the spread of repeated seeds."""
+    chosen = lang_or_exit(lang)
     specs: list[GeneratorSpec] = []
     for text in generate or []:
         try:
@@ -158,7 +191,7 @@ def sweep_command(
         except GenerateSpecError as bad:
             raise _usage(f"--generate {bad}") from None
     if not scenarios and not specs:
-        raise _usage("give scenario files, --generate SPEC, or both")
+        raise _usage(t("sweep.nothing_to_run", chosen))
     try:
         policies = list(DEFAULT_POLICIES) if policies_file is None else load_policies(policies_file)
     except PolicyFileError as bad:
@@ -181,18 +214,26 @@ def sweep_command(
         err.print(f"{out_path}: {error}", style="red", markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
     err.print(
-        f"{len(tasks)} runs ({len(tasks) // len(policies)} scenarios × {len(policies)} "
-        f"policies); {sweep.skipped} already in {out_path}, {len(sweep.pending)} to run",
+        t(
+            "sweep.plan",
+            chosen,
+            runs=len(tasks),
+            scenarios=len(tasks) // len(policies),
+            policies=len(policies),
+            skipped=sweep.skipped,
+            path=out_path,
+            pending=len(sweep.pending),
+        ),
         markup=False,
         soft_wrap=True,
     )
     progress = Progress(
-        TextColumn("sweep"),
+        TextColumn(t("sweep.bar", chosen)),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.fields[failed]} failed"),
+        TextColumn("{task.fields[failed]} " + t("sweep.bar_failed", chosen)),
         TimeElapsedColumn(),
-        TextColumn("ETA"),
+        TextColumn(t("sweep.bar_eta", chosen)),
         TimeRemainingColumn(),
         console=err,
         disable=quiet or not sweep.pending,
@@ -217,24 +258,28 @@ def sweep_command(
                 on_row=on_row,
             )
     except OSError as error:  # the scheduler cannot be reached, the CSV cannot be written
-        err.print(f"the sweep could not run: {error}", style="red", markup=False, soft_wrap=True)
+        text = t("sweep.could_not_run", chosen, error=error)
+        err.print(text, style="red", markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
-        err.print(
-            f"interrupted; the rows written so far are in {out_path}: run the same command "
-            "again to go on",
-            markup=False,
-            soft_wrap=True,
-        )
+        err.print(t("sweep.interrupted", chosen, path=out_path), markup=False, soft_wrap=True)
         raise typer.Exit(130) from None
-    out.print(summary_table(sweep.rows(), policies))
-    out.print(
-        f"{summary.ran} run(s) in {summary.seconds:,.1f} s, {summary.errors} failed "
-        f"(their rows hold the error); {summary.skipped} skipped; table: {out_path}"
-        + (f"; plans: {plans}" if plans is not None else ""),
-        markup=False,
-        soft_wrap=True,
+    table, warnings = summary_table(sweep.rows(), policies, chosen)
+    out.print(table)
+    for warning in warnings:
+        out.print(warning, style="yellow", markup=False, soft_wrap=True)
+    done = t(
+        "sweep.done",
+        chosen,
+        ran=summary.ran,
+        seconds=f"{summary.seconds:,.1f}",
+        errors=summary.errors,
+        skipped=summary.skipped,
+        path=out_path,
     )
+    if plans is not None:
+        done += t("sweep.plans", chosen, path=plans)
+    out.print(done, markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

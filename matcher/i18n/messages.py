@@ -862,7 +862,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         ),
     ),
     "sweep.within": (
-        "{policy}：{figures}与基准 {baseline} 的差异在不同随机种子的波动范围内",
+        "{policy}：{figures}。与基准 {baseline} 的差异在不同随机种子的波动范围内",
         "{policy}: {figures} within the spread of repeated seeds of the baseline {baseline}",
     ),
     "sweep.nothing_to_run": (
@@ -895,6 +895,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         ),
     ),
     "sweep.plans": ("；方案：{path}", "; plans: {path}"),
+    "sweep.bar": ("运行", "sweep"),
+    "sweep.bar_failed": ("次失败", "failed"),
+    "sweep.bar_eta": ("预计剩余", "ETA"),
     # The solver's section: how good the plan is, in plain words.
     "solver.section": ("求解情况", "solver"),
     "solver.name_status": ("求解器 / 状态", "solver / status"),
@@ -908,6 +911,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "solver.note": ("求解说明", "solver note"),
     # The three lists of 包村联户 (matcher.reports.rosters): who is paired with which village,
     # which household's need goes to whom with which money, and each person's own list.
+    "html.nav_rosters": ("三张清单", "the three lists"),
     "roster.pairing": ("包村名单", "village pairing roster"),
     "roster.service": ("联户服务清单", "household service list"),
     "roster.provider": ("个人任务单", "each person's task list"),

@@ -1,7 +1,8 @@
 """One flat row per run of a sweep: who ran what, the evaluator's figures, or the error.
 
 Columns: the identity and headline columns of :data:`IDENTITY` first, then every KPI
-(``kpi.<name>``; nested figures joined with dots, lists joined with ``;``), the duplicate-aid
+(``kpi.<name>``; nested figures joined with dots, lists joined with ``;``), the policy figures
+(``policy.<figure>``, ``policy.<figure>.target``, ``policy.<figure>.met``), the duplicate-aid
 report's totals (``dup.<key>``) and the blind-spot report's totals (``blind.<key>``) in sorted
 order, then ``error`` last (empty when the run finished). Counts by unmet reason and by why a
 village is short of cadres are written for every reason, zeros included, so that rows of
@@ -98,6 +99,7 @@ def plan_row(
         warnings=warnings,
     )
     flatten("kpi", kpis, row)
+    row.update(policy_columns(kpis.get("policy_figures")))
     reports = plan.reports or {}
     flatten("dup", (reports.get("duplicate_aid") or {}).get("totals", {}), row)
     blind = dict((reports.get("blind_spots") or {}).get("totals", {}))
@@ -106,6 +108,22 @@ def plan_row(
     flatten("blind", blind, row)
     row[ERROR] = ""
     return row
+
+
+def policy_columns(figures: Any) -> dict[str, Any]:
+    """The policy figures as columns: ``policy.<figure>`` (its value), ``.target`` (empty
+    without one) and ``.met`` (1, 0, or empty without a target); none for a plan written
+    before them. Added after the ``kpi.*`` columns were a contract: only ever added to."""
+    columns: dict[str, Any] = {}
+    for figure in figures if isinstance(figures, list) else []:
+        if not isinstance(figure, Mapping) or not isinstance(figure.get("key"), str):
+            continue
+        key = f"policy.{figure['key']}"
+        met = figure.get("met")
+        columns[key] = figure.get("value")
+        columns[f"{key}.target"] = figure.get("target")
+        columns[f"{key}.met"] = None if met is None else int(bool(met))
+    return columns
 
 
 def describe_error(error: BaseException) -> str:

@@ -1,6 +1,8 @@
 """The demo county's HTML report in real headless Chromium (Debian's ``chromium`` and
 ``chromium-driver``, driven by Selenium): the map and tables are there, a header click sorts,
-and the page logs no console error. A full-page screenshot is saved in the test's tmp_path.
+and the page logs no console error, in English and in Chinese (the default): the policy
+figures lead, with their targets, and the Chinese page shows labels and names, not codes.
+A full-page screenshot is saved in the test's tmp_path.
 
 ``.ci/run`` installs Chromium when missing; under CI (``CI`` set) a missing browser fails the
 test, elsewhere it skips with the reason.
@@ -15,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from matcher.i18n import t
 from matcher.intake.loading import load_scenario
 from matcher.reports.html import render_html
 from matcher.run import solve_scenario
@@ -49,7 +52,7 @@ def test_demo_report_in_chromium(browser: Any, tmp_path: Path) -> None:
     header without a console error; the screenshot is saved."""
     run = solve_scenario(load_scenario(DEMO).scenario, solver="greedy", time_limit=30)
     page = tmp_path / "report.html"
-    page.write_text(render_html(run.index, run.plan, run.evaluation), encoding="utf-8")
+    page.write_text(render_html(run.index, run.plan, run.evaluation, lang="en"), encoding="utf-8")
     browser.get(page.as_uri())
 
     count = browser.execute_script
@@ -105,5 +108,59 @@ def test_demo_report_in_chromium(browser: Any, tmp_path: Path) -> None:
     )
     assert clicked > 50
 
+    errors = [e for e in browser.get_log("browser") if e.get("level") == "SEVERE"]
+    assert errors == []
+
+
+def test_chinese_report_in_chromium(browser: Any, tmp_path: Path) -> None:
+    """The demo's page in Chinese: ``lang="zh"``; the first seven cards are the policy
+    figures, each with its target, styled met (green) or short (red) as the plan says; the
+    duplicate groups show categories and departments by their Chinese labels; the solver's
+    section comes last, its details collapsed; sorting works and nothing logs an error."""
+    run = solve_scenario(load_scenario(DEMO).scenario, solver="greedy", time_limit=30)
+    page = tmp_path / "report-zh.html"
+    page.write_text(render_html(run.index, run.plan, run.evaluation, lang="zh"), encoding="utf-8")
+    browser.get(page.as_uri())
+    script = browser.execute_script
+
+    assert script("return document.documentElement.lang") == "zh"
+    cards = script(
+        "return Array.from(document.querySelectorAll('#summary .card')).map(c => ["
+        "c.dataset.key, c.className, c.querySelector('.note').textContent, "
+        "getComputedStyle(c).borderLeftColor]);"
+    )
+    figures = run.plan.kpis["policy_figures"]
+    assert [c[0] for c in cards[:7]] == [f"policy.{f['key']}" for f in figures]
+    colours = {"good": "rgb(26, 127, 55)", "bad": "rgb(180, 35, 24)"}
+    for (_, css, note, colour), figure in zip(cards, figures, strict=False):
+        if figure["met"] is None:
+            continue
+        tone = "good" if figure["met"] else "bad"
+        assert tone in css.split() and colour == colours[tone], figure["key"]
+        assert note.startswith("目标 ≥ "), note
+    assert script("return document.querySelector('#summary h2').textContent") == "政策指标"
+
+    groups = script(
+        "return Array.from(document.querySelectorAll('#tbl-duplicate-groups tbody tr'))"
+        ".map(r => [r.cells[2].textContent, r.cells[5].textContent]);"
+    )
+    categories = {label for label, _ in groups}
+    assert categories and all("_" not in c for c in categories)
+    assert "农业技术" in categories or "困难救助" in categories
+    assert any("民政局" in departments or "农业农村局" in departments for _, departments in groups)
+
+    sections = script(
+        "return Array.from(document.querySelectorAll('main > section')).map(s => s.id);"
+    )
+    assert sections[-1] == "solver" and sections[0] == "summary"
+    assert script("return document.querySelector('#solver details').open") is False
+    solver = script("return document.querySelector('#solver').innerText")
+    assert t("solver.section", "zh") in solver
+
+    clicked = script(
+        "const ths = document.querySelectorAll('table.sortable thead th');"
+        "ths.forEach(th => { th.click(); th.click(); }); return ths.length;"
+    )
+    assert clicked > 50
     errors = [e for e in browser.get_log("browser") if e.get("level") == "SEVERE"]
     assert errors == []

@@ -42,7 +42,7 @@ def test_fixes_that_do_not_fit_the_limit_are_skipped_and_say_why(tiny: Scenario)
     assert "fix_pricing" not in report
     assert "time limit left" in report["fixes_skipped"]
     assert all("fixes" not in group for group in report["unmet_groups"])
-    assert "Fixes: not ranked" in render_text(stored_reports(tight.plan.reports))
+    assert "Fixes: not ranked" in render_text(stored_reports(tight.plan.reports), "en")
 
 
 def test_a_stopped_run_ranks_no_fixes(tiny: Scenario) -> None:

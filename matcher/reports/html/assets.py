@@ -27,6 +27,8 @@ header.page .subtitle { color: #9fc3dd; font-size: .85rem; letter-spacing: .04em
 .badge.feasible { background: #dbeafe; color: #1e3a8a; }
 .badge.stopped { background: #fef3c7; color: #78350f; }
 .badge.infeasible, .badge.error { background: #fee2e2; color: #7f1d1d; }
+.badge.met { background: #d3f3dc; color: #14532d; vertical-align: 4px; }
+.badge.short { background: #fee2e2; color: #7f1d1d; vertical-align: 4px; }
 nav.toc { position: sticky; top: 0; z-index: 5; background: #fff; display: flex; gap: 22px;
   padding: 8px 32px; border-bottom: 1px solid var(--line); font-size: .9rem; }
 nav.toc a { color: var(--accent); text-decoration: none; }
@@ -49,13 +51,26 @@ h3 .count { background: #e8eef4; color: var(--muted); border-radius: 10px; paddi
 .card.good { border-left-color: var(--good); }
 .card.warn { border-left-color: var(--warn); }
 .card.bad { border-left-color: var(--bad); }
-.card .label { color: var(--muted); font-size: .76rem; text-transform: uppercase;
-  letter-spacing: .04em; }
+.card .label { color: var(--muted); font-size: .8rem; letter-spacing: .02em; }
 .card .value { font-size: 1.5rem; font-weight: 650; margin: 1px 0; font-variant-numeric:
   tabular-nums; white-space: nowrap; }
 .card .note { font-size: .8rem; margin: 0; }
 .meter { height: 6px; background: #e8edf2; border-radius: 3px; overflow: hidden; margin-top: 6px; }
+.meter { position: relative; }
 .meter span { display: block; height: 100%; background: var(--accent); }
+.meter i.target { position: absolute; top: -2px; bottom: -2px; width: 2px; margin-left: -1px;
+  background: var(--ink); }
+.cards.policy .card .value { font-size: 1.7rem; }
+ul.story { list-style: none; margin: 4px 0 12px; padding: 0; }
+ul.story li { border-left: 4px solid var(--accent); background: #f7f9fb; border-radius: 4px;
+  padding: 6px 12px; margin: 6px 0; }
+ul.story li b { display: block; color: var(--muted); font-size: .8rem; font-weight: 600; }
+ul.story .detail { display: block; color: var(--muted); font-size: .82rem; margin-top: 2px; }
+dl.solver { display: grid; grid-template-columns: max-content 1fr; gap: 4px 18px; margin: 6px 0; }
+dl.solver dt { color: var(--muted); }
+dl.solver dd { margin: 0; }
+details summary { cursor: pointer; color: var(--accent); margin-top: 8px; }
+.footnote { font-size: .8rem; }
 .card.good .meter span { background: var(--good); }
 .card.warn .meter span { background: var(--warn); }
 .card.bad .meter span { background: var(--bad); }
@@ -114,6 +129,7 @@ ul.fixes { margin: 0; padding-left: 14px; min-width: 260px; }
   padding: 0 6px; font-size: .75rem; }
 .fix-value { color: var(--good); white-space: nowrap; }
 .fix-confirmed { display: block; color: var(--good); font-size: .78rem; }
+.fix-refuted { display: block; color: var(--bad); font-size: .78rem; }
 footer.page { text-align: center; color: var(--muted); font-size: .8rem; padding: 8px 0 24px; }
 @media (max-width: 860px) {
   .map-wrap { grid-template-columns: 1fr; }

@@ -1,5 +1,6 @@
 """Horizontal bar charts as inline SVG: unmet needs by category and by town (stacked by
-reason), and funding per pool (used against the amount)."""
+reason), and funding per pool (used against the amount). Categories, reasons and departments
+show by their labels in the page's language, towns and pools by their names."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from matcher.i18n import Lang, label, t
 from matcher.plan import UNMET_REASONS
 from matcher.problem.index import ScenarioIndex
 from matcher.reports.html.figures import Figures
@@ -50,11 +52,11 @@ def reason_colour(reason: str) -> str:
     return REASON_COLOURS.get(reason, OTHER_COLOUR)
 
 
-def reason_legend(reasons: Sequence[str]) -> str:
-    """A legend of the unmet reasons (HTML)."""
+def reason_legend(reasons: Sequence[str], lang: Lang) -> str:
+    """A legend of the unmet reasons (HTML), by their labels."""
     items = "".join(
         f'<span class="legend-item"><span class="swatch" '
-        f'style="background:{reason_colour(r)}"></span>{esc(r.replace("_", " "))}</span>'
+        f'style="background:{reason_colour(r)}"></span>{esc(label("unmet_reason", r, lang))}</span>'
         for r in reasons
     )
     return f'<div class="legend reasons">{items}</div>'
@@ -68,10 +70,10 @@ def _svg_open(chart_id: str, title: str, rows: int) -> str:
     )
 
 
-def stacked_bars(chart_id: str, title: str, rows: Sequence[Row], unit: str = "") -> str:
+def stacked_bars(chart_id: str, title: str, rows: Sequence[Row], lang: Lang, unit: str = "") -> str:
     """A horizontal stacked bar chart; each bar's total is written after it."""
     if not rows:
-        return '<p class="empty">None.</p>'
+        return f'<p class="empty">{esc(t("html.none", lang))}</p>'
     biggest = max(sum(v for _, v in r.segments) for r in rows) or 1.0
     span = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     out = [_svg_open(chart_id, title, len(rows))]
@@ -102,19 +104,31 @@ def stacked_bars(chart_id: str, title: str, rows: Sequence[Row], unit: str = "")
 
 
 def _reason_rows(
-    counts: Mapping[str, Counter[str]], labels: Mapping[str, str], totals: Mapping[str, int]
+    counts: Mapping[str, Counter[str]],
+    labels: Mapping[str, str],
+    totals: Mapping[str, int],
+    lang: Lang,
 ) -> list[Row]:
     order = sorted(counts, key=lambda k: (-sum(counts[k].values()), k))[:MAX_ROWS]
     rows = []
     for key in order:
         tally = counts[key]
         unmet = sum(tally.values())
-        detail = ", ".join(f"{r.replace('_', ' ')} {tally[r]}" for r in UNMET_REASONS if tally[r])
-        label = labels.get(key, key)
+        detail = t("list.sep", lang).join(
+            f"{label('unmet_reason', r, lang)} {tally[r]}" for r in UNMET_REASONS if tally[r]
+        )
+        name = labels.get(key, key)
         rows.append(
             Row(
-                label=label,
-                tip=f"{label}: {unmet} unmet of {totals.get(key, unmet)} needs ({detail})",
+                label=name,
+                tip=t(
+                    "html.bar_tip",
+                    lang,
+                    name=name,
+                    unmet=unmet,
+                    needs=totals.get(key, unmet),
+                    detail=detail,
+                ),
                 segments=tuple((r, float(tally[r])) for r in UNMET_REASONS if tally[r])
                 + tuple((r, float(n)) for r, n in tally.items() if r not in UNMET_REASONS),
             )
@@ -122,7 +136,7 @@ def _reason_rows(
     return rows
 
 
-def unmet_charts(index: ScenarioIndex, figures: Figures) -> tuple[str, str, int]:
+def unmet_charts(index: ScenarioIndex, figures: Figures, lang: Lang) -> tuple[str, str, int]:
     """Unmet needs by category and by town, stacked by reason; and how many towns were left
     out of the town chart (it shows the MAX_ROWS towns with most unmet needs)."""
     by_category: dict[str, Counter[str]] = defaultdict(Counter)
@@ -139,20 +153,23 @@ def unmet_charts(index: ScenarioIndex, figures: Figures) -> tuple[str, str, int]
         index.villages[n.village].town for n in index.scenario.needs if n.village in index.villages
     )
     towns = {p.id: p.name or p.id for p in index.scenario.places}
+    categories = {c: label("category", c, lang) for c in by_category}
     category_chart = stacked_bars(
         "chart-unmet-category",
-        "Unmet needs by category and reason",
-        _reason_rows(by_category, {}, needs_per_category),
+        t("html.chart_category", lang),
+        _reason_rows(by_category, categories, needs_per_category, lang),
+        lang,
     )
     town_chart = stacked_bars(
         "chart-unmet-town",
-        "Unmet needs by town and reason",
-        _reason_rows(by_town, towns, needs_per_town),
+        t("html.chart_town", lang),
+        _reason_rows(by_town, towns, needs_per_town, lang),
+        lang,
     )
     return category_chart, town_chart, max(0, len(by_town) - MAX_ROWS)
 
 
-def funding_chart(index: ScenarioIndex, figures: Figures) -> str:
+def funding_chart(index: ScenarioIndex, figures: Figures, lang: Lang) -> str:
     """Funding per pool: the amount as a pale bar, what the plan uses drawn over it."""
     by_pool = figures.kpis.get("funding_by_pool")
     if not isinstance(by_pool, dict):
@@ -161,18 +178,25 @@ def funding_chart(index: ScenarioIndex, figures: Figures) -> str:
     for pool in index.scenario.pools:
         spent = by_pool.get(pool.id)
         used = (as_float(spent.get("used")) if isinstance(spent, dict) else None) or 0.0
-        pools.append((pool.id, pool.name or pool.id, pool.department, float(pool.amount), used))
+        department = label("department", pool.department, lang)
+        pools.append((pool.id, pool.name or pool.id, department, float(pool.amount), used))
     if not pools:
-        return '<p class="empty">The scenario has no pools.</p>'
+        return f'<p class="empty">{esc(t("html.no_pools", lang))}</p>'
     biggest = max(max(p[3], p[4]) for p in pools) or 1.0
     span = WIDTH - LABEL_WIDTH - VALUE_WIDTH - 40
-    out = [_svg_open("chart-funding", "Funding per pool: used and amount", len(pools))]
+    out = [_svg_open("chart-funding", t("html.chart_funding", lang), len(pools))]
     for i, (pool_id, name, department, amount, used) in enumerate(pools):
         y = TOP + i * ROW
         ratio = used / amount if amount > 0 else None
-        tip = (
-            f"{name} ({pool_id}, {department}): {number(used)} of {number(amount)} yuan used "
-            f"({share(ratio)})"
+        tip = t(
+            "html.pool_tip",
+            lang,
+            name=name,
+            id=pool_id,
+            department=department,
+            used=number(used),
+            amount=number(amount),
+            share=share(ratio),
         )
         out.append(f'<g class="bar-row" data-pool="{esc(pool_id)}"><title>{esc(tip)}</title>')
         out.append(

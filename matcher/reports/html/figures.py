@@ -103,7 +103,9 @@ def gather(index: ScenarioIndex, plan: Plan, evaluation: Evaluation | None = Non
     reports = stored_reports(plan.reports)
     duplicate = _section(reports.get("duplicate_aid"))
     blind = _section(reports.get("blind_spots"))
-    has_kpis = "needs_total" in plan.kpis
+    # A plan written before the policy figures is evaluated again, so that the page can lead
+    # with them.
+    has_kpis = "needs_total" in plan.kpis and "policy_figures" in plan.kpis
     if evaluation is None and has_kpis and duplicate is not None and blind is not None:
         return Figures(  # the plan's own figures, as they are
             kpis=stored_kpis(dict(plan.kpis)),

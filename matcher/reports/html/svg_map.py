@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from matcher.i18n import Lang, label, t
 from matcher.problem.index import ScenarioIndex
 from matcher.reports.html.figures import Figures, VillageCoverage
 from matcher.reports.html.fmt import esc, number, share
@@ -83,21 +84,49 @@ def _f(value: float) -> str:
 
 
 def _tooltip(
-    cov: VillageCoverage, town: str, short: Mapping[str, Any] | None, unreachable: bool
+    cov: VillageCoverage,
+    town: str,
+    short: Mapping[str, Any] | None,
+    unreachable: bool,
+    lang: Lang,
 ) -> str:
     v = cov.village
     lines = [f"{v.name or v.id} ({v.id}) · {town}"]
-    held = f", {cov.held_back} held back by recent aid" if cov.held_back else ""
-    lines.append(f"needs served {cov.served} of {cov.servable} ({share(cov.share)}){held}")
+    held = t("map.held_back", lang, count=cov.held_back) if cov.held_back else ""
+    lines.append(
+        t(
+            "map.needs_served",
+            lang,
+            served=cov.served,
+            servable=cov.servable,
+            share=share(cov.share),
+            held=held,
+        )
+    )
     if cov.value_servable > 0:
-        lines.append(f"value served {share(cov.value_served / cov.value_servable)}")
-    lines.append(f"pairings {cov.pairings} · {number(v.households)} households · {v.region}")
+        lines.append(
+            t("map.value_served", lang, share=share(cov.value_served / cov.value_servable))
+        )
+    lines.append(
+        t(
+            "map.village_facts",
+            lang,
+            pairings=cov.pairings,
+            households=number(v.households),
+            region=label("region", v.region, lang),
+        )
+    )
     if unreachable:
-        lines.append("UNREACHABLE: no road reaches this village")
+        lines.append(t("map.unreachable", lang))
     if short is not None:
         lines.append(
-            f"SHORT of cadres: {short.get('pairings', cov.pairings)} of "
-            f"{short.get('required', '?')} ({short.get('why', '?')})"
+            t(
+                "map.short",
+                lang,
+                pairings=short.get("pairings", cov.pairings),
+                required=short.get("required", "?"),
+                why=label("short_reason", str(short.get("why", "?")), lang),
+            )
         )
     return "\n".join(lines)
 
@@ -167,7 +196,7 @@ class Labels:
         self.out.append(f'<text class="{css}" x="{_f(cx)}" y="{_f(by)}">{esc(text)}</text>')
 
 
-def render_map(index: ScenarioIndex, figures: Figures) -> str:
+def render_map(index: ScenarioIndex, figures: Figures, lang: Lang) -> str:
     """The map SVG (ids ``county-map``; villages ``circle.village[data-id]``; markers
     ``.short-marker`` and ``.unreachable-marker`` for the blind-spot report's villages)."""
     s = index.scenario
@@ -194,7 +223,8 @@ def render_map(index: ScenarioIndex, figures: Figures) -> str:
         cov = figures.coverage[v.id]
         x, y = where[v.id]
         r = r_min + (r_max - r_min) * math.sqrt(max(0, v.households) / biggest)
-        tip = _tooltip(cov, town_names.get(v.town, v.town), short.get(v.id), v.id in unreachable)
+        town = town_names.get(v.town, v.town)
+        tip = _tooltip(cov, town, short.get(v.id), v.id in unreachable, lang)
         value = cov.share
         circles.append(
             f'<circle class="village" data-id="{esc(v.id)}" data-town="{esc(v.town)}" '
@@ -222,7 +252,8 @@ def render_map(index: ScenarioIndex, figures: Figures) -> str:
         places.append(
             f'<rect class="place {esc(p.kind)}" data-id="{esc(p.id)}" x="{_f(x - size / 2)}" '
             f'y="{_f(y - size / 2)}" width="{_f(size)}" height="{_f(size)}">'
-            f"<title>{esc(p.name or p.id)} ({esc(p.id)}) · {esc(p.kind)}</title></rect>"
+            f"<title>{esc(p.name or p.id)} ({esc(p.id)}) · "
+            f"{esc(label('place_kind', p.kind, lang))}</title></rect>"
         )
         boxes[p.id] = (x - size / 2, y - size / 2, x + size / 2, y + size / 2)
 
@@ -237,8 +268,8 @@ def render_map(index: ScenarioIndex, figures: Figures) -> str:
     parts: Iterable[str] = (
         f'<svg id="county-map" class="map" viewBox="0 0 {WIDTH:.0f} {height:.0f}" '
         f'role="img" aria-labelledby="county-map-title">',
-        f'<title id="county-map-title">Villages of {esc(s.name or "the county")} coloured by '
-        "the share of their needs served</title>",
+        f'<title id="county-map-title">'
+        f"{esc(t('map.title', lang, county=s.name or t('map.the_county', lang)))}</title>",
         '<g class="roads">',
         *_roads(index, where),
         '</g><g class="villages">',
@@ -254,25 +285,30 @@ def render_map(index: ScenarioIndex, figures: Figures) -> str:
     return "\n".join(parts)
 
 
-def render_legend() -> str:
+def render_legend(lang: Lang) -> str:
     """The map's legend (HTML, with tiny inline SVG swatches)."""
     return (
         '<div class="legend">'
-        '<div class="legend-item"><span class="legend-title">Needs served</span>'
-        f'<span class="scale" style="background:{gradient_css()}"></span>'
+        f'<div class="legend-item"><span class="legend-title">{esc(t("map.legend_served", lang))}'
+        f'</span><span class="scale" style="background:{gradient_css()}"></span>'
         '<span class="scale-ends"><span>0%</span><span>50%</span><span>100%</span></span></div>'
         '<div class="legend-item"><svg width="18" height="18" viewBox="0 0 18 18">'
-        f'<circle cx="9" cy="9" r="6" fill="{NO_NEEDS_COLOUR}"/></svg> no open needs</div>'
+        f'<circle cx="9" cy="9" r="6" fill="{NO_NEEDS_COLOUR}"/></svg> '
+        f"{esc(t('map.legend_no_needs', lang))}</div>"
         '<div class="legend-item"><svg width="22" height="22" viewBox="0 0 22 22">'
         '<circle cx="11" cy="11" r="5" fill="#999"/>'
-        '<circle class="short-marker" cx="11" cy="11" r="9"/></svg> short of cadres</div>'
+        '<circle class="short-marker" cx="11" cy="11" r="9"/></svg> '
+        f"{esc(t('map.legend_short', lang))}</div>"
         '<div class="legend-item"><svg width="18" height="18" viewBox="0 0 18 18">'
         '<circle cx="9" cy="9" r="5" fill="#999"/>'
-        '<path class="unreachable-marker" d="M2 2L16 16M2 16L16 2"/></svg> unreachable</div>'
+        '<path class="unreachable-marker" d="M2 2L16 16M2 16L16 2"/></svg> '
+        f"{esc(t('map.legend_unreachable', lang))}</div>"
         '<div class="legend-item"><svg width="18" height="18" viewBox="0 0 18 18">'
-        '<rect class="place town" x="5" y="5" width="8" height="8"/></svg> town seat</div>'
+        '<rect class="place town" x="5" y="5" width="8" height="8"/></svg> '
+        f"{esc(t('map.legend_town', lang))}</div>"
         '<div class="legend-item"><svg width="26" height="10" viewBox="0 0 26 10">'
-        '<line class="road" x1="1" y1="5" x2="25" y2="5"/></svg> road</div>'
-        '<div class="legend-note">Circle area: households. Hover a village for its figures.</div>'
+        '<line class="road" x1="1" y1="5" x2="25" y2="5"/></svg> '
+        f"{esc(t('map.legend_road', lang))}</div>"
+        f'<div class="legend-note">{esc(t("map.legend_note", lang))}</div>'
         "</div>"
     )

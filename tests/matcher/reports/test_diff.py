@@ -316,14 +316,53 @@ def test_the_diff_is_json_ready_with_a_stable_shape(
 def test_text_shows_kpis_side_by_side_and_the_sections(
     plan_a: Plan, plan_b: Plan, index: ScenarioIndex
 ) -> None:
-    """The text has A, B and the change of each KPI chosen, and a line per section."""
-    text = render_diff_text(plan_diff(plan_a, plan_b, index), [("needs_served", "served", False)])
+    """The text has A, B and the change of each KPI chosen, and a line per section, in
+    English and in Chinese."""
+    diff = plan_diff(plan_a, plan_b, index)
+    text = render_diff_text(diff, [("needs_served", "served", False)], lang="en")
     served = next(line for line in text.splitlines() if line.strip().startswith("served"))
     assert served.split() == ["served", "5", "4", "-1"]
     assert "needs: 0 gained, 1 lost (value 400.0), 1 moved, 3 unchanged" in text
     assert "households with a served need: A 4, B 3; 0 gained, 1 lost" in text
-    assert "pairings: 0 added, 1 removed, in 1 village" in text
+    assert "pairings: 0 added, 1 removed, in 1 village(s)" in text
     assert "money (yuan): A 3,800, B 800, change -3,000" in text
+    chinese = render_diff_text(
+        diff, [("needs_served", "served", False)], lang="zh", names=index.name_of
+    )
+    assert "需求：新增服务 0，不再服务 1（价值 400.0），换人服务 1，不变 3" in chinese
+    assert "有需求被服务的户：A 4，B 3；新增 0，减少 1" in chinese
+    assert "资金（元）：A 3,800，B 800，变化 -3,000" in chinese
+    assert "Dongpo (V1)" in chinese  # names beside ids, from the scenario
+
+
+def test_text_leads_with_both_plans_policy_figures(
+    plan_a: Plan, plan_b: Plan, index: ScenarioIndex
+) -> None:
+    """With plans that carry the policy figures, the figures table opens with them, A and B
+    side by side with met or short and the change in percentage points; then the solver in
+    plain words."""
+    plan_a.kpis = {**plan_a.kpis, "policy_figures": [_figure(0.95, True)]}
+    plan_b.kpis = {**plan_b.kpis, "policy_figures": [_figure(0.85, False)]}
+    text = render_diff_text(plan_diff(plan_a, plan_b, index), lang="en")
+    lines = text.splitlines()
+    assert lines[1:3] == [
+        "warning: plan A states no scenario sha256: the scenarios may differ",
+        "warning: plan B states no scenario sha256: the scenarios may differ",
+    ]
+    rows = [line.strip() for line in lines[4:]]
+    assert rows[0].split()[:3] == ["figure", "A", "B"]
+    assert rows[2].startswith("households reached")
+    assert rows[2].split()[-6:] == ["95.0%", "met", "85.0%", "short", "-10.0", "pp"]
+    assert rows[3].startswith("solver / status") and "hand / optimal" in rows[3]
+    assert rows[4].startswith("how good") and "proven the best possible plan" in rows[4]
+    chinese = render_diff_text(plan_diff(plan_a, plan_b, index), lang="zh")
+    assert chinese.splitlines()[1] == "警告：方案 A 未记载情景的 sha256：情景可能不同"
+    assert chinese.splitlines()[6].split()[:5] == ["户覆盖率", "95.0%", "达标", "85.0%", "未达标"]
+
+
+def _figure(value: float, met: bool) -> dict[str, Any]:
+    return {"key": "households_reached", "value": value, "unit": "share", "target": 0.9,
+            "met": met}  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- CLI
@@ -340,20 +379,26 @@ def test_cli_diff_prints_and_writes_json(
     tmp_path: Path, plan_a: Plan, plan_b: Plan, index: ScenarioIndex
 ) -> None:
     """`matcher diff A B --scenario S --json OUT` exits 0, prints KPIs side by side and the
-    sections, and writes the full diff."""
+    sections, and writes the full diff; --lang zh prints the same in Chinese."""
     a, b = _write(tmp_path, plan_a, plan_b)
     out = tmp_path / "diff.json"
     scenario = CONTRACT / "tiny-county.json"
     result = runner.invoke(
-        app, ["diff", str(a), str(b), "--scenario", str(scenario), "--json", str(out)]
+        app,
+        ["diff", str(a), str(b), "--scenario", str(scenario), "--json", str(out), "--lang", "en"],
     )
     assert result.exit_code == 0, result.output
     assert "needs served" in result.output and "change" in result.output
     assert "1 lost" in result.output and "H-V1-001" in result.output
+    assert f"diff written to {out}" in result.output
     written: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     expected = json.loads(json.dumps(plan_diff(plan_a, plan_b, index)))
     assert written == expected
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    chinese = runner.invoke(app, ["diff", str(a), str(b), "--scenario", str(scenario),
+                                  "--lang", "zh"])  # fmt: skip
+    assert chinese.exit_code == 0, chinese.output
+    assert "已满足需求数" in chinese.output and "不再服务 1" in chinese.output
 
 
 def test_cli_diff_without_scenario_says_what_it_needs(
@@ -361,9 +406,11 @@ def test_cli_diff_without_scenario_says_what_it_needs(
 ) -> None:
     """Without --scenario the diff still runs; the households section asks for --scenario."""
     a, b = _write(tmp_path, plan_a, plan_b)
-    result = runner.invoke(app, ["diff", str(a), str(b)])
+    result = runner.invoke(app, ["diff", str(a), str(b), "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "households: this section needs the scenario (--scenario)" in result.output
+    result = runner.invoke(app, ["diff", str(a), str(b), "--lang", "zh"])
+    assert "户：此部分需要情景文件（--scenario）" in result.output
 
 
 def test_cli_diff_missing_plan_exits_1(tmp_path: Path, plan_a: Plan) -> None:

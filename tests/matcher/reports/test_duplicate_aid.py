@@ -219,11 +219,13 @@ def test_text_shows_town_near_duplicates_and_merges(
     tiny_raw: dict[str, Any], tiny_plan: Plan
 ) -> None:
     """The rendering has the town tallies, the near-duplicate group and the merged submission;
-    each section says "none" when empty."""
+    each section says "none" when empty; in Chinese the same sections by their Chinese
+    titles, with categories by their labels."""
     contract_records = list(tiny_raw["aid_records"])
-    empty = "\n".join(render_duplicate_aid(report_of(tiny_raw, [], tiny_plan)))
+    empty = "\n".join(render_duplicate_aid(report_of(tiny_raw, [], tiny_plan), "en"))
     assert "Near-duplicates (related categories, not counted as waste): 0" in empty
     assert "Duplicate submissions merged before solving: 0" in empty
+    assert "- paid twice in the ledgers: none" in empty
 
     tiny_raw["needs"].append(
         {"id": "N9", "village": "V2", "household": "H-V2-004", "category": "child_care",
@@ -234,10 +236,19 @@ def test_text_shows_town_near_duplicates_and_merges(
         record("R2", "education", "2026-10-30", category="education"),
         *contract_records,
     ]
-    text = "\n".join(render_duplicate_aid(report_of(tiny_raw, records, tiny_plan)))
-    assert "By town" in text and "T1" in text
+    report = report_of(tiny_raw, records, tiny_plan)
+    names = ScenarioIndex.build(Scenario.model_validate(tiny_raw)).name_of
+    text = "\n".join(render_duplicate_aid(report, "en", names=names))
+    assert "By town" in text and "East Town (T1)" in text
     assert "Near-duplicates (related categories, not counted as waste): 1" in text
-    assert "child_care|education" in text
+    assert "child care + education" in text
     assert "Duplicate submissions merged before solving: 1" in text
     assert any(line.split()[:3] == ["N2", "N9", "H-V2-004"] for line in text.splitlines() if line)
-    assert "1 near-duplicate group (not waste); 1 duplicate submission merged." in text
+    assert "1 more groups in related categories" in text  # the story: related, not waste
+    assert "1 submissions merged into 1 needs kept" in text
+
+    chinese = "\n".join(render_duplicate_aid(report, "zh", names=names))
+    assert "按乡镇" in chinese and "East Town (T1)" in chinese
+    assert "相关类别的近似重复（不计为浪费）：1 组" in chinese and "儿童关爱 + 教育帮扶" in chinese
+    assert "求解前合并的重复申报：1 组" in chinese
+    assert "另有 1 组相关类别的帮扶" in chinese

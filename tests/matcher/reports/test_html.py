@@ -15,10 +15,12 @@ from typer.testing import CliRunner
 from matcher.cli import app
 from matcher.evaluate.evaluator import evaluate
 from matcher.generator import generate_scenario
+from matcher.i18n import t
 from matcher.plan import Plan
 from matcher.problem.index import ScenarioIndex
 from matcher.reports import build_reports
 from matcher.reports.html import render_html
+from matcher.reports.html.fmt import esc
 from matcher.reports.html.svg_map import NO_NEEDS_COLOUR, coverage_colour
 from matcher.run import solve_scenario
 from matcher.scenario import Scenario
@@ -86,9 +88,9 @@ class Page(HTMLParser):
         return [a for t, a in self.in_map if t == tag and css in a.get("class", "").split()]
 
 
-def render(data: dict[str, Any], plan: Plan) -> tuple[str, ScenarioIndex]:
+def render(data: dict[str, Any], plan: Plan, lang: str = "en") -> tuple[str, ScenarioIndex]:
     index = ScenarioIndex.build(Scenario.model_validate(data))
-    return render_html(index, plan, generated=WHEN), index
+    return render_html(index, plan, generated=WHEN, lang=lang), index
 
 
 def fresh_reports(index: ScenarioIndex, plan: Plan) -> dict[str, Any]:
@@ -140,9 +142,11 @@ def test_an_unreachable_village_is_crossed(tiny_raw: dict[str, Any], tiny_plan: 
     assert [m["data-id"] for m in page.having("path", "unreachable-marker")] == ["V3"]
     assert "V3" in [m["data-id"] for m in page.having("circle", "short-marker")]
     assert page.rows["tbl-unreachable-villages"] == 1
-    assert page.cells["tbl-unreachable-villages"][0][:2] == ["V3", "Gaoshan"]
+    assert page.cells["tbl-unreachable-villages"][0][:2] == ["Gaoshan (V3)", "West Town (T2)"]
     assert len(page.having("line", "road")) == 4
     assert "UNREACHABLE" in html
+    chinese, _ = render(tiny_raw, plan, "zh")
+    assert "道路不通：没有道路通到这个村" in chinese
 
 
 def test_table_rows_equal_the_report_lists(tiny_raw: dict[str, Any], tiny_plan: Plan) -> None:
@@ -191,8 +195,17 @@ def test_hostile_names_are_escaped(tiny_raw: dict[str, Any], tiny_plan: Plan) ->
     assert HOSTILE not in html and "<b>bold" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;Q&#x27;" in html
     page = Page(html)
-    assert [t for t, _ in page.elements] == [t for t, _ in Page(plain).elements]
-    assert page.cells["tbl-duplicate-groups"][0][1] == HOSTILE  # V1's name, read back
+    # The same elements as with plain names, but for the rosters, which set a name apart
+    # from its id only where there is one (and the plain county names no pool).
+    assert [t for t, _ in Page(_without_rosters(html)).elements] == [
+        t for t, _ in Page(_without_rosters(plain)).elements
+    ]
+    assert page.cells["tbl-duplicate-groups"][0][1] == f"{HOSTILE} (V1)"  # V1's name, read back
+
+
+def _without_rosters(html: str) -> str:
+    start = html.index('<section id="rosters"')
+    return html[:start] + html[html.index("</section>", start) + len("</section>") :]
 
 
 def test_chinese_names_pass_through(tiny_raw: dict[str, Any], tiny_plan: Plan) -> None:
@@ -252,15 +265,16 @@ def test_fixes_and_unknown_keys_are_shown(tiny_raw: dict[str, Any], tiny_plan: P
     del reports["blind_spots"]["unreached_households"]
     del reports["duplicate_aid"]["by_village"]
     plan.reports = reports
-    html = render_html(index, plan, generated=WHEN)
+    html = render_html(index, plan, generated=WHEN, lang="en")
     page = Page(html)
     fixes = [row[-1] for row in page.cells["tbl-unmet-groups"]]
     assert "give C4 <back> 6 hours of medical" in fixes[0] and "&lt;back&gt;" in html
-    assert "confirmed by re-solve: 6 needs served after, +640 value" in fixes[0]
+    assert "✓ confirmed by re-solve: 6 needs served after, +640 value" in fixes[0]
     assert "raise the cap of V2" in fixes[0]
     assert all(f == "—" for f in fixes[1:])
-    assert page.cells["tbl-short-villages"][0][-1].startswith("pairing pair C2 with V3")
-    assert "<b>Method:</b> LP duals · <b>Fixes confirmed:</b> 1" in html
+    assert page.cells["tbl-short-villages"][0][-1].startswith("a pairing pair C2 with V3")
+    assert "1 fix(es) confirmed by re-solving." in html  # the pricing is a footnote
+    assert "Smallest fixes:" in html and "column generation, HiGHS" in html
     assert page.cells["tbl-duplicate-suspicious-ledgers"] == [["H-V1-017", "N6, N9", "2"]]
     assert "<b>Checked:</b> 3" in html and page.rows["tbl-duplicate-ledger-checks-by-department"]
     assert "tbl-unreached-households" not in page.rows and "tbl-waste-village" not in page.rows
@@ -270,8 +284,9 @@ def test_a_bare_plan_is_evaluated_first(tiny_raw: dict[str, Any], tiny_plan: Pla
     """A plan without KPIs or reports (the contract file) gets the evaluator's figures."""
     assert "needs_total" not in tiny_plan.kpis and not tiny_plan.reports
     html, _ = render(tiny_raw, tiny_plan)
-    assert "5 / 8" in html  # needs served of the contract plan
-    assert "Rule violations" in html and "This plan breaks" not in html
+    assert "5 of 8 (62.5%)" in html  # needs served of the contract plan
+    assert "rule violations" in html and "This plan breaks" not in html
+    assert 'data-key="policy.households_reached"' in html  # evaluated: the policy figures
 
 
 def test_cli_solve_and_report_write_the_page(tmp_path: Path) -> None:
@@ -282,20 +297,26 @@ def test_cli_solve_and_report_write_the_page(tmp_path: Path) -> None:
     result = runner.invoke(
         app,
         ["solve", str(scenario), "--solver", "greedy", "--out", str(plan_path), "--quiet",
-         "--html", str(solved)],
+         "--html", str(solved), "--lang", "en"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert f"HTML report written to {solved}" in result.output
-    result = runner.invoke(app, ["report", str(scenario), str(plan_path), "--html", str(reported)])
+    result = runner.invoke(
+        app, ["report", str(scenario), str(plan_path), "--html", str(reported), "--lang", "zh"]
+    )
     assert result.exit_code == 0, result.output
-    assert "Duplicate aid (重复帮扶)" not in result.output  # the text report
+    assert f"HTML 报告已写入 {reported}" in result.output
+    assert "重复帮扶\n====" not in result.output  # not the text report
     for page in (solved, reported):
         text = page.read_text(encoding="utf-8")
         assert text.startswith("<!DOCTYPE html>") and text.endswith("</html>")
         assert len(Page(text).having("circle", "village")) == 3
     assert not list(tmp_path.glob(".*.tmp"))  # written atomically
+    assert '<html lang="en">' in solved.read_text(encoding="utf-8")
+    assert '<html lang="zh">' in reported.read_text(encoding="utf-8")
+    nowhere = str(tmp_path / "no" / "x.html")
     result = runner.invoke(
-        app, ["report", str(scenario), str(plan_path), "--html", str(tmp_path / "no" / "x.html")]
+        app, ["report", str(scenario), str(plan_path), "--html", nowhere, "--lang", "en"]
     )
     assert result.exit_code == 1 and "cannot write the HTML report" in result.output
 
@@ -309,4 +330,121 @@ def test_a_large_county_stays_small(villages: int, needs: int) -> None:
     page = Page(html)
     assert len(page.having("circle", "village")) == villages
     assert page.rows["tbl-duplicate-groups"] == len(run.plan.reports["duplicate_aid"]["groups"])
-    assert len(html.encode("utf-8")) < 3_000_000
+    # The three lists take a line per service and per pairing: the page is what a township
+    # prints, still one file a browser opens at once.
+    assert len(html.encode("utf-8")) < 5_000_000
+
+
+# --- language, policy figures first, labels and names, the duplicate story, the solver ------
+
+
+def test_the_page_speaks_chinese_by_default(
+    tiny_raw: dict[str, Any], tiny_plan: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a language asked (and no MATCHER_LANG or English locale), the page is
+    ``<html lang="zh">`` with the Chinese catalogue's headings; ``lang="en"`` and
+    MATCHER_LANG=en give the English page."""
+    for variable in ("MATCHER_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
+    index = ScenarioIndex.build(Scenario.model_validate(tiny_raw))
+    chinese = render_html(index, tiny_plan, generated=WHEN)
+    assert '<html lang="zh">' in chinese
+    for key in ("summary.policy_title", "blind.title", "dup.title", "solver.section"):
+        assert f">{t(key, 'zh')}<" in chinese, key
+    english = render_html(index, tiny_plan, generated=WHEN, lang="en")
+    assert '<html lang="en">' in english and ">Blind spots<" in english
+    monkeypatch.setenv("MATCHER_LANG", "en")
+    assert '<html lang="en">' in render_html(index, tiny_plan, generated=WHEN)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_cards_open_with_the_policy_figures_and_their_targets(
+    tiny_raw: dict[str, Any], tiny_plan: Plan, lang: str
+) -> None:
+    """The first cards of the page are the evaluator's policy figures, in its order, each with
+    its target and a met or short badge and style that agree with the figure."""
+    html, index = render(tiny_raw, tiny_plan, lang)
+    figures = evaluate(index, tiny_plan).kpis["policy_figures"]
+    cards = [
+        a for tag, a in Page(html).elements if tag == "div" and "card" in a.get("class", "").split()
+    ]
+    keys = [c.get("data-key") for c in cards]
+    assert keys[: len(figures)] == [f"policy.{f['key']}" for f in figures]
+    assert len(figures) == 7
+    for card, figure in zip(cards, figures, strict=False):
+        tone = card["class"].split()
+        if figure["met"] is True:
+            assert "good" in tone
+        elif figure["met"] is False:
+            assert "bad" in tone
+    households = next(f for f in figures if f["key"] == "households_reached")
+    word = t("policy.meets" if households["met"] else "policy.short", lang)  # type: ignore[arg-type]
+    assert re.search(
+        r'data-key="policy\.households_reached">.*?'
+        + re.escape(f'<span class="badge {"met" if households["met"] else "short"}">{word}'),
+        html,
+    )
+    assert t("policy.target", lang, target="≥ 90%") in html  # type: ignore[arg-type]
+
+
+def test_codes_show_by_their_labels_and_ids_with_names(
+    tiny_raw: dict[str, Any], tiny_plan: Plan
+) -> None:
+    """In the Chinese page no table cell holds a raw category, reason or department code: the
+    duplicate group reads 困难救助, its departments 民政局 and 慈善总会, its village Dongpo (V1)."""
+    html, _ = render(tiny_raw, tiny_plan, "zh")
+    page = Page(html)
+    codes = {"hardship_relief", "civil_affairs", "charity", "no_provider_in_reach",
+             "funding_exhausted", "too_few_in_reach", "medical", "agri_tech"}  # fmt: skip
+    for table_id, rows in page.cells.items():
+        for row in rows:
+            for cell in row:
+                assert not codes & set(re.split(r"[\s,，、+()（）]+", cell)), (table_id, cell)
+    (group,) = page.cells["tbl-duplicate-groups"]
+    assert group[1:3] == ["Dongpo (V1)", "困难救助"]
+    assert group[5] == "民政局，慈善总会"
+    assert "Gaoshan (V3)" in [row[0] for row in page.cells["tbl-short-villages"]]
+
+
+def test_the_duplicate_story_is_the_summary_s_story(
+    tiny_raw: dict[str, Any], tiny_plan: Plan
+) -> None:
+    """The page tells the duplicate-aid story with the same three lines, the same counters
+    and words, as the command line's summary and the text report."""
+    from matcher.reports.headline import duplicate_story, story_lines
+
+    html, index = render(tiny_raw, tiny_plan, "zh")
+    evaluation = evaluate(index, tiny_plan)
+    report = build_reports(index, tiny_plan, evaluation)["duplicate_aid"]
+    lines = story_lines(duplicate_story(evaluation.kpis, report), "zh")
+    assert [line.key for line in lines] == ["dup.ledgers", "policy.duplicate_aid_avoided",
+                                            "dup.in_plan"]  # fmt: skip
+    for line in lines:
+        assert html.count(esc(line.value)) == 2, line  # in the summary and the section
+    assert "1 组（1 户），首次帮扶之外多花 500 元" in lines[0].value
+    assert lines[2].value.startswith("0：")
+
+
+def test_the_solver_section_comes_last_in_plain_words(
+    tiny_raw: dict[str, Any], tiny_plan: Plan
+) -> None:
+    """The solver's section is the page's last: "within X% of the best possible plan" or
+    proven optimal in words; the objective and bound only in its collapsed details."""
+    plan = tiny_plan.model_copy(deep=True)
+    plan.solver.status, plan.solver.bound, plan.solver.gap = "feasible", 5000.0, 0.0123
+    html, _ = render(tiny_raw, plan, "zh")
+    sections = re.findall(r'<section id="([a-z-]+)"', html)
+    assert sections == [
+        "summary",
+        "map",
+        "charts",
+        "blind-spots",
+        "duplicate-aid",
+        "rosters",
+        "solver",
+    ]
+    solver = html[html.index('<section id="solver">') :]
+    assert "与理论最优相差不超过 1.3%" in solver
+    assert solver.index("<details>") < solver.index("5,000.0")  # the bound, collapsed
+    summary = html[html.index('<section id="summary">') : html.index('<section id="map">')]
+    assert "5,000" not in summary and "目标函数" not in summary

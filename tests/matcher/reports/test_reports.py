@@ -337,16 +337,43 @@ def test_reports_are_plain_json_data() -> None:
 
 
 def test_text_mentions_the_group_and_the_short_village() -> None:
-    """The text rendering names the duplicate group, its waste and the short village."""
-    text = render_text(reports_for(county()))
-    assert "H-V1-017" in text and "A1, A2" in text and "hardship_relief" in text
-    assert "charity|civil_affairs" in text
-    assert "V3" in text and "1 of 2" in text and "too_few_in_reach" in text
+    """The text rendering names the duplicate group, its waste and the short village, codes by
+    their labels and villages with their names, in English and in Chinese."""
+    reports = reports_for(county())
+    index = ScenarioIndex.build(Scenario.model_validate(county()))
+    text = render_text(reports, "en", names=index.name_of)
+    assert "H-V1-017" in text and "A1, A2" in text and "hardship relief" in text
+    assert "hardship_relief" not in text  # codes show by their labels
+    assert "charity federation + civil affairs bureau" in text  # a department pair
+    assert "Gaoshan (V3)" in text and "1 of 2" in text and "too few cadres in reach" in text
     assert "N5" in text and "N7" in text
     assert "\x1b[" not in text  # no colours
+    chinese = render_text(reports, "zh", names=index.name_of)
+    assert "困难救助" in chinese and "慈善总会 + 民政局" in chinese
+    assert "Gaoshan (V3)" in chinese and "1 / 2" in chinese and "可及干部太少" in chinese
+    assert chinese.startswith("重复帮扶\n") and "帮扶盲区" in chinese
+
+
+def test_text_opens_the_duplicate_aid_with_its_story() -> None:
+    """The duplicate-aid part opens with the three lines every surface shows: what the ledgers
+    paid twice (1 group, 500 yuan), what the plan avoided (N6, held back) and what it spends
+    twice (nothing: a joint plan)."""
+    reports = reports_for(county())
+    lines = render_text(reports, "en").splitlines()
+    assert lines[:2] == ["Duplicate aid", "============="]
+    ledgers, avoided, spent = lines[2:5]
+    assert ledgers.startswith("- paid twice in the ledgers: 1 groups (1 households): 500 yuan")
+    assert avoided.startswith("- avoided by this plan: 1: 1 needs held back as aided recently")
+    assert spent == "- spent twice by this plan: 0: each need is served once and no service " + (
+        "repeats recent aid"
+    )
+    chinese = render_text(reports, "zh").splitlines()
+    assert chinese[2].startswith("- 台账中已重复帮扶：1 组（1 户），首次帮扶之外多花 500 元")
+    assert chinese[4].startswith("- 本方案自身的重复支出：0：")
 
 
 def test_text_renders_partial_reports() -> None:
     """A plan file's reports with a section missing or empty still render."""
-    assert "Duplicate aid" in render_text({"duplicate_aid": {}})
-    assert render_text({}) == "No reports.\n"
+    assert "Duplicate aid" in render_text({"duplicate_aid": {}}, "en")
+    assert render_text({}, "en") == "No reports.\n"
+    assert render_text({}, "zh") == "没有报告。\n"

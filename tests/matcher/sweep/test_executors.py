@@ -42,6 +42,8 @@ def test_cli_sweep_local_writes_the_csv_and_resumes(tmp_path: Path) -> None:
         "--time-limit",
         "2",
         "--quiet",
+        "--lang",
+        "en",
     ]
     first = runner.invoke(app, [*args, "--plans", str(tmp_path / "plans")])
     assert first.exit_code == 0, first.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ from matcher.sweep import (
     plan_file,
 )
 from matcher.sweep.run import run_task
+from matcher.sweep.summary import POLICY_UNITS
 
 from .conftest import TINY, read_rows
 
@@ -70,6 +72,22 @@ def test_row_shape() -> None:
         assert key in row
     assert "dup.waste_yuan" in row and "blind.needs_unmet" in row
     assert "_plan" not in row and isinstance(run_task(task, 1, keep_plan=True)["_plan"], str)
+
+
+def test_row_holds_the_policy_figures_as_added_columns() -> None:
+    """Each policy figure is a column ``policy.<figure>`` with ``.target`` and ``.met``, equal
+    to the plan's; the KPI columns the CSV had before are all still there."""
+    (task,) = make_tasks([], [GeneratorSpec(seed=2, **TINY)], [Policy(name="g", solver="greedy")])
+    row = run_task(task, threads=1, keep_plan=True)
+    figures = json.loads(row["_plan"])["kpis"]["policy_figures"]
+    assert [f["key"] for f in figures] == list(POLICY_UNITS)
+    for figure in figures:
+        key = f"policy.{figure['key']}"
+        assert row[key] == figure["value"] and row[f"{key}.target"] == figure["target"]
+        assert row[f"{key}.met"] == (None if figure["met"] is None else int(figure["met"]))
+    for kept in ("kpi.households_reached_share", "kpi.objective", "kpi.duplicates_in_plan"):
+        assert kept in row
+    assert not any(k.startswith("kpi.policy_figures") for k in row)
 
 
 @pytest.mark.parametrize("source", ["file", "generator"])
