@@ -41,6 +41,7 @@ SETTINGS = Settings(
     database_url=f"sqlite:///{Path(_TMP.name) / 'jobs.db'}",
     # Nothing solves the fuzzer's jobs; the explicit tests after it must not meet a full queue.
     queue_limit=100_000,
+    tenant_queue_limit=100_000,
 )
 app = create_app(SETTINGS, start_workers=False)
 # A second service with its own store, whose one job the test solves in-process: the first
