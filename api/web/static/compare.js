@@ -251,7 +251,10 @@
 
   function kpiSection(d) {
     const differs = (r) => JSON.stringify(r.a) !== JSON.stringify(r.b);
+    // Lists (the policy figures, organisation kinds) are shown elsewhere, not as one cell.
+    const scalar = (v) => v === null || typeof v !== "object";
     const rows = d.kpis
+      .filter((r) => scalar(r.a) && scalar(r.b))
       .filter((r) => breakdowns || !r.kpi.includes("."))
       .filter((r) => !onlyChanged || differs(r));
     const body = el(
