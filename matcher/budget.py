@@ -72,6 +72,11 @@ class Budget:
         left = self.left()
         return left is None or seconds <= left
 
+    def ends_before(self, reserved: float) -> float | None:
+        """The ``time.monotonic()`` moment a stage must end by so that ``reserved`` seconds of
+        later stages still end within the limit (None without a limit)."""
+        return None if self.limit is None else self.started + self.limit - reserved
+
     def for_search(self, reserved: float) -> float | None:
         """Seconds the search may take so that ``reserved`` seconds of later stages still end
         within the limit (at least 0.05 s: a solver always returns some plan)."""

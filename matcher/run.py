@@ -151,9 +151,11 @@ def with_fixes(
     seed: int = 0,
     workers: int = 2,
     stop: threading.Event | None = None,
+    deadline: float | None = None,
 ) -> PlanReports:
-    """``reports`` with ranked blind-spot fixes priced in ``price_seconds`` (and the top ones
-    confirmed by ``solver``) when ``fixes.rank``; the same reports otherwise."""
+    """``reports`` with ranked blind-spot fixes priced in ``price_seconds`` and sized until
+    the ``time.monotonic()`` ``deadline`` (and the top ones confirmed by ``solver``) when
+    ``fixes.rank``; the same reports otherwise."""
     blind = reports.get("blind_spots")
     if not fixes.rank or blind is None:
         return reports
@@ -169,6 +171,7 @@ def with_fixes(
         resolve=resolver(solver, seed, workers),
         solver=solver,
         stop=stop,
+        deadline=deadline,
     )
     return {**reports, "blind_spots": fixed}
 
@@ -311,6 +314,7 @@ def solve_scenario(
                 seed=seed,
                 workers=workers,
                 stop=stop,
+                deadline=budget.ends_before(writing_seconds(problem.n_needs, html=html)),
             )
             if skipped is None
             else _without_fixes(reports, skipped)

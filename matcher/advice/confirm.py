@@ -214,15 +214,17 @@ def blind_spot_fixes(
     resolve: Resolve,
     solver: str,
     stop: threading.Event | None = None,
+    deadline: float | None = None,
 ) -> BlindSpotsReport:
     """``report`` (the blind-spot report of ``plan``) with ranked fixes for every unmet group
     and short village, the top fix of the ``confirm`` largest groups (most needs) confirmed by
-    re-solving, and a ``fix_pricing`` summary: a new report, ``report`` is left as it is."""
+    re-solving, and a ``fix_pricing`` summary: a new report, ``report`` is left as it is.
+    Sizing ends at the ``time.monotonic()`` ``deadline``, largest groups first."""
     if solution is None:
         solution, _ = plan_to_solution(index.problem, plan)
     prices = _prices(index, solution, price_seconds, stop)
     groups = report.get("unmet_groups", [])
-    ranked = all_group_fixes(index, evaluation, prices, groups)
+    ranked, sized = all_group_fixes(index, evaluation, prices, groups, deadline)
     confirmed = 0
     for i in _largest_first(groups)[:confirm]:
         tried = [j for j, f in enumerate(ranked[i]) if f["changes"]][:TRIES_PER_GROUP]
@@ -241,6 +243,8 @@ def blind_spot_fixes(
     ]
     villages: list[ShortVillage] = [
         {**village, "fixes": village_fixes(index, evaluation, prices, village)}
+        if deadline is None or time.monotonic() <= deadline
+        else village
         for village in report.get("short_villages", [])
     ]
     pricing: FixPricing = {
@@ -251,6 +255,8 @@ def blind_spot_fixes(
         "fixes_confirmed": confirmed,
         "confirm_solver": solver if confirmed else None,
     }
+    if sized < len(groups):
+        pricing["groups_sized"] = sized  # the time limit ended sizing: the largest groups
     return {
         **report,
         "unmet_groups": fixed_groups,

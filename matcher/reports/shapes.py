@@ -114,6 +114,7 @@ class FixPricing(TypedDict):
     groups_with_fixes: int
     fixes_confirmed: int
     confirm_solver: str | None
+    groups_sized: NotRequired[int]  # when the time limit ended sizing before every group
 
 
 # The blind-spot report (matcher.reports.blind_spots)

@@ -193,3 +193,20 @@ def test_needs_no_road_reaches_get_a_road_note_and_no_team(tiny_raw: dict[str, A
     road = medical["fixes"][0]
     assert road["need_ids"] == ["N5"] and "V3" in road["description"]
     assert road["changes"] == [] and road["confirmed"] is None
+
+
+def test_sizing_fixes_ends_at_its_deadline_largest_groups_first(tiny_raw: dict[str, Any]) -> None:
+    """Without a deadline every group is sized; with one already past, none is, and the
+    report says how many were (fix_pricing.groups_sized) instead of running past the limit."""
+    import time
+
+    from matcher.advice.confirm import _prices
+    from matcher.advice.fixes import all_group_fixes
+
+    run = solved(tiny_raw)
+    groups = run.plan.reports["blind_spots"]["unmet_groups"]
+    prices = _prices(run.index, run.result.solution, 5.0, None)
+    ranked, sized = all_group_fixes(run.index, run.evaluation, prices, groups)
+    assert sized == len(groups) and any(ranked)
+    late, none = all_group_fixes(run.index, run.evaluation, prices, groups, time.monotonic() - 1)
+    assert none == 0 and not any(late)
