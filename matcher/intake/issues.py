@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from matcher.i18n import Lang, t
+
 Severity = Literal["error", "warning"]
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -26,21 +28,59 @@ class Issue:
     message: str
     id: str | None = None  # the id of the offending item (e.g. "C0004"), or None
     severity: Severity = "error"
+    message_zh: str | None = None  # the same in Chinese, when the catalogue has it
 
-    def to_dict(self) -> dict[str, str | None]:
-        """The problem as a JSON-ready dict with keys path, message, id and severity."""
-        return {
+    @classmethod
+    def said(
+        cls,
+        path: str,
+        key: str,
+        *,
+        id: str | None = None,
+        severity: Severity = "error",
+        **params: object,
+    ) -> Issue:
+        """A problem whose words come from the message catalogue (``key`` with ``params``),
+        so it can be read in Chinese and English alike."""
+        return cls(
+            path,
+            t(key, "en", **params),
+            id=id,
+            severity=severity,
+            message_zh=t(key, "zh", **params),
+        )
+
+    def text(self, lang: Lang) -> str:
+        """The message in ``lang``; English when the problem has no Chinese words yet."""
+        if lang == "zh" and self.message_zh is not None:
+            return self.message_zh
+        return self.message
+
+    def to_dict(self, lang: Lang = "en") -> dict[str, str | None]:
+        """The problem as a JSON-ready dict with keys path, message, id and severity.
+
+        ``message`` is in ``lang``; in Chinese, ``message_en`` keeps the English words for
+        the integrator's logs and searches."""
+        out: dict[str, str | None] = {
             "path": self.path,
-            "message": self.message,
+            "message": self.text(lang),
             "id": self.id,
             "severity": self.severity,
         }
+        if lang == "zh":
+            out["message_en"] = self.message
+        return out
 
     def __str__(self) -> str:
         """``$.cadres[3].base (C0004): base "T99" is not a place or village``; the severity is
         left to the caller (the CLI colours it)."""
+        return self.line("en")
+
+    def line(self, lang: Lang) -> str:
+        """The problem on one line in ``lang``: where, which item, what is wrong."""
         where = self.path if self.id is None else f"{self.path} ({self.id})"
-        return f"{where}: {self.message}"
+        sep = "：" if lang == "zh" else ": "
+        return f"{where}{sep}{self.text(lang)}"
 
 
 def json_path(loc: Sequence[str | int]) -> str:
