@@ -22,6 +22,7 @@ from matcher.budget import (
     writing_seconds,
 )
 from matcher.evaluate.evaluator import Evaluation, evaluate
+from matcher.evaluate.unmet import prepare_unmet
 from matcher.intake.loading import scenario_sha256
 from matcher.plan import Plan, PlanStatus, ScenarioRef, SolverInfo
 from matcher.problem.arrays import Problem
@@ -29,6 +30,7 @@ from matcher.problem.assemble import plan_to_solution, solution_to_plan
 from matcher.problem.index import ScenarioIndex
 from matcher.problem.solution import Progress, Solution, SolveParams, SolveResult
 from matcher.reports import build_reports
+from matcher.reports.duplicate_aid import ledger_part
 from matcher.reports.shapes import PlanReports
 from matcher.scenario import Scenario
 from solvers import REPLANNING_SOLVERS, SOLVERS, UnknownSolver, get_solver
@@ -92,6 +94,20 @@ def decisions_of(
     return decisions, evaluate(index, decisions)
 
 
+def sha256_of(index: ScenarioIndex) -> str:
+    """The scenario's canonical SHA-256, hashed once per index."""
+    return index.memo("scenario.sha256", lambda: scenario_sha256(index.scenario))
+
+
+def prepare_after_search(index: ScenarioIndex) -> None:
+    """Do before the search what the plan will need and the scenario alone decides: its hash,
+    the needs no plan could serve and why, the ledger's duplicate groups. A stop then waits
+    only for the plan's own part (at 50,000 needs: about 1 s instead of 5 s)."""
+    sha256_of(index)
+    prepare_unmet(index)
+    ledger_part(index)
+
+
 def assemble_plan(
     index: ScenarioIndex,
     decisions: Plan,
@@ -103,7 +119,7 @@ def assemble_plan(
     and violations, the reports (with any fixes) and the solver's line."""
     scenario = index.scenario
     return Plan(
-        scenario=ScenarioRef(name=scenario.name, sha256=scenario_sha256(scenario)),
+        scenario=ScenarioRef(name=scenario.name, sha256=sha256_of(index)),
         solver=solver,
         pairings=decisions.pairings,
         assignments=decisions.assignments,
@@ -279,6 +295,7 @@ def solve_scenario(
     index = scenario if isinstance(scenario, ScenarioIndex) else ScenarioIndex.build(scenario)
     problem = index.problem
     hint, notes = (None, []) if previous is None else plan_to_solution(problem, previous)
+    prepare_after_search(index)
     budget = Budget(started, time_limit)
     price_seconds = fix_pricing_budget(time_limit) if fixes.rank else 0.0
     fix_seconds = price_seconds + fix_sizing_seconds(problem.n_needs) if fixes.rank else 0.0

@@ -114,25 +114,34 @@ def _unfundable(index: ScenarioIndex, need: Need) -> Unmet | None:
 
 
 class HoursLeft:
-    """Each provider's hours left in a plan, as an array over the compiled problem's
-    providers, so that a need's providers in reach are checked in one vectorised step over its
-    arcs (whose hours are the need's plus the round trip: what H4 charges)."""
+    """Each provider's hours left in a plan, and for every need of the compiled problem
+    whether a provider in reach still has its hours with the round trip (what H4 charges) and
+    the most hours any of them has left: computed for all needs in one vectorised pass over
+    the arcs, so a county of 50,000 open needs is judged in milliseconds."""
 
     def __init__(self, index: ScenarioIndex, usage: PlanUsage) -> None:
         problem = index.problem
-        self.problem = problem
-        self.position = {need_id: n for n, need_id in enumerate(problem.need_ids)}
+        self.position = index.need_position
         used = np.array([usage.provider_hours.get(p, 0.0) for p in problem.provider_ids])
         self.left = problem.provider_capacity - used.reshape(len(problem.provider_ids))
+        n_needs = len(problem.need_ids)
+        self.fits = np.zeros(n_needs, dtype=bool)
+        self.most_left = np.full(n_needs, -np.inf)
+        starts = problem.need_arc_start[:-1]
+        has_arcs = problem.need_arc_start[1:] > starts
+        if problem.arc_provider.size and has_arcs.any():
+            left = self.left[problem.arc_provider]
+            fit = (left + HOURS_TOLERANCE >= problem.arc_hours).astype(np.int8)
+            # reduceat over the non-empty segments only: an empty one would read its neighbour.
+            at = starts[has_arcs]
+            self.fits[has_arcs] = np.maximum.reduceat(fit, at) > 0
+            self.most_left[has_arcs] = np.maximum.reduceat(left, at)
 
     def of(self, need: Need) -> tuple[bool, float]:
         """Whether a provider in reach still has the hours of ``need`` with its travel, and
         the most hours any of them has left."""
         n = self.position[need.id]
-        arcs = slice(int(self.problem.need_arc_start[n]), int(self.problem.need_arc_start[n + 1]))
-        left = self.left[self.problem.arc_provider[arcs]]
-        fits = bool(np.any(left + HOURS_TOLERANCE >= self.problem.arc_hours[arcs]))
-        return fits, float(left.max())
+        return bool(self.fits[n]), float(self.most_left[n])
 
 
 def _capacity(index: ScenarioIndex, need: Need, hours: HoursLeft) -> Unmet | None:
@@ -143,6 +152,8 @@ def _capacity(index: ScenarioIndex, need: Need, hours: HoursLeft) -> Unmet | Non
     return Unmet(
         need=need.id,
         reason="capacity_exhausted",
+        village=need.village,
+        category=need.category.value,
         detail=f"{count} providers with {need.required_skill.value} >= {need.level} "
         f"within reach ({_names([p.id for p in nearest], total=count)}); all have too few "
         "hours left "
@@ -158,6 +169,8 @@ def _funding_left(index: ScenarioIndex, need: Need, usage: PlanUsage) -> Unmet |
         return Unmet(
             need=need.id,
             reason="funding_exhausted",
+            village=need.village,
+            category=need.category.value,
             detail=f"village {need.village} has {max(0, cap_left)} yuan of its cap left; "
             f"cost {need.cost}",
         )
@@ -169,9 +182,43 @@ def _funding_left(index: ScenarioIndex, need: Need, usage: PlanUsage) -> Unmet |
         return Unmet(
             need=need.id,
             reason="funding_exhausted",
+            village=need.village,
+            category=need.category.value,
             detail=f"cost {need.cost}; admitting pools have too little left ({shown} yuan)",
         )
     return None
+
+
+_STRUCTURAL = (_already_aided, _merged, _no_provider, _no_eligible_funding, _unfundable)
+
+
+def _located(found: Unmet, need: Need) -> Unmet:
+    """The reason with the need's village and category, as the plan lists it."""
+    return found.model_copy(update={"village": need.village, "category": need.category.value})
+
+
+def structural_reasons(index: ScenarioIndex) -> dict[str, Unmet]:
+    """The needs no plan could serve, each with its reason (H8's recent aid, a merged
+    submission, no provider in reach, no pool, a cost beyond any funding): they depend on the
+    scenario alone, so they are found once per index — before the search, when
+    :func:`prepare_unmet` is called — and a stopped search need not wait for them."""
+
+    def build() -> dict[str, Unmet]:
+        found: dict[str, Unmet] = {}
+        for need in index.scenario.needs:
+            for structural in _STRUCTURAL:
+                reason = structural(index, need)
+                if reason is not None:
+                    found[need.id] = _located(reason, need)
+                    break
+        return found
+
+    return index.memo("unmet.structural", build)
+
+
+def prepare_unmet(index: ScenarioIndex) -> None:
+    """Find the scenario's structural reasons now (see :func:`structural_reasons`)."""
+    structural_reasons(index)
 
 
 def unmet_reason(
@@ -179,14 +226,13 @@ def unmet_reason(
 ) -> Unmet:
     """The most structural reason a need is not served in a plan of this usage (``hours``:
     the plan's hours left, shared by the calls of one plan)."""
-    for structural in (_already_aided, _merged, _no_provider, _no_eligible_funding, _unfundable):
-        found = structural(index, need)
-        if found is not None:
-            return found
-    found = _capacity(index, need, hours or HoursLeft(index, usage))
+    found = structural_reasons(index).get(need.id)
     if found is not None:
         return found
-    found = _funding_left(index, need, usage)
+    # The plan's own reasons carry the need's village and category as they are made.
+    found = _capacity(index, need, hours or HoursLeft(index, usage))
+    if found is None:
+        found = _funding_left(index, need, usage)
     if found is not None:
         return found
     return Unmet(
@@ -194,6 +240,8 @@ def unmet_reason(
         reason="not_chosen",
         detail="a provider in reach has the hours and the pools can pay; "
         "the objective preferred other needs",
+        village=need.village,
+        category=need.category.value,
     )
 
 
@@ -202,9 +250,7 @@ def unmet_needs(index: ScenarioIndex, plan: Plan, usage: PlanUsage) -> list[Unme
     served = {a.need for a in plan.assignments}
     hours = HoursLeft(index, usage)
     return [
-        unmet_reason(index, need, usage, hours).model_copy(
-            update={"village": need.village, "category": need.category.value}
-        )
+        unmet_reason(index, need, usage, hours)
         for need in index.scenario.needs
         if need.id not in served
     ]

@@ -7,8 +7,10 @@ caps) instead of recomputing them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, TypeVar
 
 from matcher.prepare.eligibility import (
     Provider,
@@ -36,6 +38,8 @@ from matcher.scenario import (
     Village,
 )
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True, eq=False)
 class ScenarioIndex:
@@ -43,6 +47,17 @@ class ScenarioIndex:
 
     scenario: Scenario
     times: TravelTimes
+    # Figures later stages derive from the scenario alone (see memo), by the stage's key.
+    _memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
+
+    def memo(self, key: str, build: Callable[[], T]) -> T:
+        """``build()``'s result, computed once per index under ``key``: how evaluation and
+        reports keep what depends on the scenario alone (structural unmet reasons, the
+        ledger's duplicate groups) without this module knowing them, and find it before the
+        search so that a stopped run only does the plan's own part."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]  # type: ignore[no-any-return]
 
     @cached_property
     def needs(self) -> dict[str, Need]:

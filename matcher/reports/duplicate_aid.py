@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from matcher.evaluate.usage import service_hours
 from matcher.plan import Plan
@@ -29,6 +30,7 @@ from matcher.reports.near_duplicates import (
 )
 from matcher.reports.shapes import (
     DuplicateAidReport,
+    DuplicateAidTotals,
     DuplicateGroup,
     HeldBackNeed,
     NearDuplicateGroup,
@@ -75,6 +77,21 @@ def department_pair(a: str, b: str) -> str:
     """The sorted pair key "a|b" (one department with itself is "a|a")."""
     first, second = sorted((a, b))
     return f"{first}|{second}"
+
+
+@dataclass(frozen=True)
+class _LedgerPart:
+    """The report's parts that do not depend on the plan (shared by every plan of an index:
+    read, never changed)."""
+
+    groups: list[DuplicateGroup]
+    totals: DuplicateAidTotals
+    by_department_pair: dict[str, WasteTally]
+    by_village: dict[str, WasteTally]
+    by_category: dict[str, WasteTally]
+    by_town: dict[str, WasteTally]
+    near: NearDuplicates
+    held_back: list[HeldBackNeed]
 
 
 def _record_detail(index: ScenarioIndex, record: AidRecord) -> RecordDetail:
@@ -383,8 +400,9 @@ def _near_duplicates(
     }
 
 
-def duplicate_aid_report(index: ScenarioIndex, plan: Plan) -> DuplicateAidReport:
-    """The duplicate-aid report of DESIGN §6 as JSON-ready data (biggest waste first)."""
+def _ledger_part(index: ScenarioIndex) -> _LedgerPart:
+    """Everything of the report that the ledger and the needs decide, not the plan: the
+    duplicate groups and their tallies, the near duplicates and the needs H8 holds back."""
     scenario = index.scenario
     window = scenario.policy.duplicate_window_days
     needs_by_key: dict[tuple[str, str, str], list[str]] = defaultdict(list)
@@ -406,11 +424,9 @@ def duplicate_aid_report(index: ScenarioIndex, plan: Plan) -> DuplicateAidReport
     waste_hours = sum(sum(r.hours for r in run[1:]) for run in runs)
     held_back = _held_back(index)
     near = _near_duplicates(index, needs_by_key, ledger_yuan)
-    merged = merged_submissions(index, plan)
-    return {
-        "window_days": window,
-        "groups": groups,
-        "totals": {
+    return _LedgerPart(
+        groups=groups,
+        totals={
             "groups": len(groups),
             "records": sum(len(run) for run in runs),
             "households": len({g["household"] for g in groups if g["household"] is not None}),
@@ -429,14 +445,38 @@ def duplicate_aid_report(index: ScenarioIndex, plan: Plan) -> DuplicateAidReport
             ),
             "held_back_needs": len(held_back),
             "near_duplicate_groups": near["totals"]["groups"],
-            "needs_merged": merged["totals"]["needs_merged"],
+            "needs_merged": 0,  # the plan's: filled in by duplicate_aid_report
         },
-        "by_department_pair": _by_department_pair(index, runs),
-        "by_village": _by_field(runs, lambda r: r.village),
-        "by_category": _by_field(runs, lambda r: r.category.value),
-        "by_town": _by_field(runs, lambda r: town_of(index, r.village)),
-        "near_duplicates": near,
-        "held_back": held_back,
+        by_department_pair=_by_department_pair(index, runs),
+        by_village=_by_field(runs, lambda r: r.village),
+        by_category=_by_field(runs, lambda r: r.category.value),
+        by_town=_by_field(runs, lambda r: town_of(index, r.village)),
+        near=near,
+        held_back=held_back,
+    )
+
+
+def ledger_part(index: ScenarioIndex) -> _LedgerPart:
+    """The plan-independent part of the report, built once per index (see
+    :meth:`ScenarioIndex.memo`): found before the search, every plan of the scenario shares it,
+    and a stopped run only adds its own merged submissions and duplicate services."""
+    return index.memo("reports.duplicate_aid.ledger", lambda: _ledger_part(index))
+
+
+def duplicate_aid_report(index: ScenarioIndex, plan: Plan) -> DuplicateAidReport:
+    """The duplicate-aid report of DESIGN §6 as JSON-ready data (biggest waste first)."""
+    ledger = ledger_part(index)
+    merged = merged_submissions(index, plan)
+    return {
+        "window_days": index.scenario.policy.duplicate_window_days,
+        "groups": ledger.groups,
+        "totals": {**ledger.totals, "needs_merged": merged["totals"]["needs_merged"]},
+        "by_department_pair": ledger.by_department_pair,
+        "by_village": ledger.by_village,
+        "by_category": ledger.by_category,
+        "by_town": ledger.by_town,
+        "near_duplicates": ledger.near,
+        "held_back": ledger.held_back,
         "merged_submissions": merged,
         "plan_duplicates": _plan_duplicates(index, plan),
     }
