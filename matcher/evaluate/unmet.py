@@ -121,6 +121,7 @@ class HoursLeft:
 
     def __init__(self, index: ScenarioIndex, usage: PlanUsage) -> None:
         problem = index.problem
+        self.problem = problem
         self.position = index.need_position
         used = np.array([usage.provider_hours.get(p, 0.0) for p in problem.provider_ids])
         self.left = problem.provider_capacity - used.reshape(len(problem.provider_ids))
@@ -143,19 +144,28 @@ class HoursLeft:
         n = self.position[need.id]
         return bool(self.fits[n]), float(self.most_left[n])
 
+    def in_reach(self, need: Need, first: int) -> tuple[int, list[str]]:
+        """How many providers can serve ``need``, and the ids of the ``first`` nearest."""
+        n = self.position[need.id]
+        start, end = int(self.problem.need_arc_start[n]), int(self.problem.need_arc_start[n + 1])
+        ids = self.problem.provider_ids
+        return end - start, [
+            ids[p] for p in self.problem.arc_provider[start : min(end, start + first)].tolist()
+        ]
+
 
 def _capacity(index: ScenarioIndex, need: Need, hours: HoursLeft) -> Unmet | None:
     fits, most_left = hours.of(need)
     if fits:
         return None
-    count, nearest = index.server_count(need.id), index.servers(need.id, first=4)
+    count, nearest = hours.in_reach(need, first=4)
     return Unmet(
         need=need.id,
         reason="capacity_exhausted",
         village=need.village,
         category=need.category.value,
         detail=f"{count} providers with {need.required_skill.value} >= {need.level} "
-        f"within reach ({_names([p.id for p in nearest], total=count)}); all have too few "
+        f"within reach ({_names(nearest, total=count)}); all have too few "
         "hours left "
         f"(most: {max(0.0, most_left):.1f} h; {need.hours:g} h plus travel needed)",
     )

@@ -140,8 +140,15 @@ class ScenarioIndex:
         """Travel hours of one service visit (round trip per policy)."""
         return travel_hours(self.minutes(provider, village_id), self.scenario.policy)
 
+    @cached_property
+    def _values(self) -> dict[str, float]:
+        return dict(zip(self.problem.need_ids, self.problem.need_value.tolist(), strict=True))
+
     def value(self, need: Need) -> float:
-        """value(n) of DESIGN §5."""
+        """value(n) of DESIGN §5 (the compiled problem's figure for the scenario's own needs;
+        computed for any other, such as a what-if's changed copy)."""
+        if self.needs.get(need.id) is need:
+            return self._values[need.id]
         return need_value(need, self.villages[need.village], self.scenario.policy)
 
     def can_reach(self, provider: Provider, village_id: str) -> bool:
