@@ -123,8 +123,12 @@ def run_job(store: JobStore, claim: Claim, threads: int, shutdown: Flag) -> str:
     latest: dict[str, Any] | None = None
     last_write = 0.0
 
+    so_far: PlanSoFar | None = None
+
     def on_progress(event: Progress) -> None:
         nonlocal latest, last_write
+        if so_far is not None:
+            so_far.offer(event)
         latest = _progress(event.objective, event.bound, event.seconds, event.message)
         if time.monotonic() - last_write >= PROGRESS_SECONDS:
             last_write = time.monotonic()
@@ -138,7 +142,7 @@ def run_job(store: JobStore, claim: Claim, threads: int, shutdown: Flag) -> str:
             loaded = parse_scenario(json.loads(claim.scenario_json))
             index = ScenarioIndex.build(loaded.scenario)
             _ = index.problem  # compiled here, once, before two threads read it
-            with PlanSoFar(store, claim, index, started):
+            with PlanSoFar(store, claim, index, started) as so_far:
                 run = solve_scenario(
                     index,
                     solver=claim.solver,

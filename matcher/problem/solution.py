@@ -71,6 +71,8 @@ class Progress:
     objective: float
     bound: float | None
     message: str = ""
+    # The improved plan itself, when the solver hands it out (read-only: never changed after).
+    solution: Solution | None = None
 
 
 @dataclass
