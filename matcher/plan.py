@@ -65,6 +65,7 @@ class Pairing(_Open):
     village_name: str | None = None  # optional: the village's name
     minutes: float | None = None  # optional: one-way travel from the cadre's base
     existing: bool | None = None  # optional: listed in the cadre's paired_villages
+    visit_dates: list[str] | None = None  # DESIGN §9 (schedule on): the visits' ISO dates
 
 
 class FundingLine(_Open):
@@ -89,6 +90,30 @@ class Assignment(_Open):
     household_label: str | None = None  # the county's own label of the household (三组12号)
     provider_name: str | None = None  # the provider's name, when the scenario gives one
     village_name: str | None = None  # the village's name
+    date: str | None = None  # DESIGN §9 (schedule on): the service day, ISO
+
+
+class Stop(_Open):
+    """One stop of a route (DESIGN §9): a village, when the provider is there, and why (a
+    pairing's visit, needs served)."""
+
+    village: str
+    arrive: str  # HH:MM
+    depart: str  # HH:MM
+    visit: bool = False
+    needs: list[str] = Field(default_factory=list)
+
+
+class Route(_Open):
+    """One provider's working day (DESIGN §9): leaves the base at day_start, makes its stops in
+    order, returns. ``travel_minutes`` and ``hours`` are the plan's figures; the evaluator
+    recomputes both from the scenario."""
+
+    provider: str
+    date: str  # ISO
+    stops: list[Stop] = Field(default_factory=list)
+    travel_minutes: float = 0.0
+    hours: float = 0.0
 
 
 class DuplicateService(_Open):
@@ -132,6 +157,7 @@ class Plan(_Open):
     reports: Mapping[str, Any] = Field(default_factory=dict)
     duplicate_services: list[DuplicateService] = Field(default_factory=list)
     violations: list[dict[str, Any]] = Field(default_factory=list)
+    schedule: list[Route] | None = None  # DESIGN §9: the routes, when policy.schedule is on
 
 
 NAMING_FIELDS: dict[str, tuple[str, ...]] = {
@@ -144,14 +170,23 @@ written back without them, byte for byte, and a null keeps its meaning (a villag
 a provider without a name) rather than standing for "not stated"."""
 
 
+SCHEDULE_FIELDS: dict[str, tuple[str, ...]] = {
+    "pairings": ("visit_dates",),
+    "assignments": ("date",),
+}
+"""The optional fields of DESIGN §9 on a plan's items, written only when set, like
+:data:`NAMING_FIELDS`: a plan without a schedule has none of them."""
+
+
 def _drop_unset_naming(plan: Plan, data: dict[str, Any]) -> None:
-    """Remove from the dumped ``data`` the naming fields its items were never given."""
-    for key, fields in NAMING_FIELDS.items():
-        items: list[Pairing] | list[Assignment] = getattr(plan, key)
-        for item, dumped in zip(items, data[key], strict=True):
-            for field in fields:
-                if field not in item.model_fields_set:
-                    dumped.pop(field, None)
+    """Remove from the dumped ``data`` the optional fields its items were never given."""
+    for optional in (NAMING_FIELDS, SCHEDULE_FIELDS):
+        for key, fields in optional.items():
+            items: list[Pairing] | list[Assignment] = getattr(plan, key)
+            for item, dumped in zip(items, data[key], strict=True):
+                for field in fields:
+                    if field not in item.model_fields_set:
+                        dumped.pop(field, None)
 
 
 def carries_names(plan: Plan) -> bool:
@@ -168,6 +203,8 @@ def plan_to_json(plan: Plan) -> str:
     for optional in ("duplicate_services", "violations"):
         if not data.get(optional):
             data.pop(optional, None)
+    if plan.schedule is None:
+        data.pop("schedule", None)
     return json.dumps(data, ensure_ascii=False, indent=1)
 
 

@@ -90,6 +90,9 @@ Hours = Annotated[float, Field(gt=0, le=MAX_HOURS)]
 Minutes = Annotated[float, Field(ge=0, le=MAX_MINUTES)]
 Yuan = Annotated[int, Field(ge=0, le=MAX_YUAN)]
 Weight = Annotated[float, Field(ge=0, le=1_000_000)]
+DailyHours = Annotated[float, Field(gt=0, le=24)]
+# A time of day, 00:00-23:59 (DESIGN §9's day_start).
+ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
 Penalty = Annotated[float, Field(ge=0, le=1_000_000_000)]
 Lon = Annotated[float, Field(ge=-180, le=180)]
 Lat = Annotated[float, Field(ge=-90, le=90)]
@@ -139,6 +142,9 @@ class Horizon(_Frozen):
 
     start: IsoDate
     days: Annotated[int, Field(ge=1, le=366)]
+    # DESIGN §9: dates that are not working days, and weekend days that are (调休).
+    holidays: tuple[IsoDate, ...] = ()
+    workdays: tuple[IsoDate, ...] = ()
 
     @property
     def end(self) -> dt.date:
@@ -198,6 +204,8 @@ class Cadre(_Frozen):
     max_villages: Annotated[int, Field(ge=0, le=10_000)] = 2
     paired_villages: tuple[Id, ...] = ()
     available: bool = True
+    days_off: tuple[IsoDate, ...] = ()  # DESIGN §9: dates the cadre cannot work
+    daily_hours: DailyHours | None = None  # DESIGN §9: default policy.daily_hours
 
 
 class Organization(_Frozen):
@@ -211,6 +219,8 @@ class Organization(_Frozen):
     hours: Hours
     max_travel_minutes: Minutes
     towns: tuple[Id, ...] | None = None
+    days_off: tuple[IsoDate, ...] = ()  # DESIGN §9
+    daily_hours: DailyHours | None = None  # DESIGN §9
 
 
 class Pool(_Frozen):
@@ -242,6 +252,7 @@ class Need(_Frozen):
     household_label: Name | None = None  # the county's own label (三组12号); no personal data
     submitted: IsoDate | None = None
     pinned_provider: Id | None = None
+    respond_by: IsoDate | None = None  # DESIGN §9: overrides the computed deadline
 
     @model_validator(mode="before")
     @classmethod
@@ -304,6 +315,13 @@ class Policy(_Frozen):
     duplicate_window_days: Annotated[int, Field(ge=0, le=3660)] = 30
     allow_repeat_aid: bool = False
     social_share_target: Annotated[float, Field(ge=0, le=1)] = 0.3
+    # DESIGN §9: days, routes and deadlines (off by default: sections 3-6 unchanged).
+    schedule: bool = False
+    daily_hours: DailyHours = 8.0
+    day_start: ClockTime = "08:30"
+    response_working_days: Annotated[int, Field(ge=0, le=366)] = 3
+    visit_min_gap_days: Annotated[int, Field(ge=0, le=366)] = 7
+    late_penalty_per_day: Penalty = 10.0
 
     @field_validator("priority_weights", "region_weights", mode="after")
     @classmethod
