@@ -1,4 +1,4 @@
-"""Travel times from provider bases to villages (DESIGN §3).
+"""Travel times from provider bases to villages (DESIGN §3), and between villages (§9).
 
 With roads: the road graph is built and checked with networkx, and shortest paths in minutes
 are computed with ``scipy.sparse.csgraph.dijkstra`` from the distinct bases only (a county has
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import coo_array
+from scipy.sparse import coo_array, csr_array
 from scipy.sparse.csgraph import dijkstra
 
 from matcher.scenario import Cadre, Organization, Scenario
@@ -62,6 +62,20 @@ def road_graph(scenario: Scenario) -> nx.Graph:
     return graph
 
 
+def road_matrix(scenario: Scenario) -> tuple[dict[str, int], csr_array]:
+    """The road graph as a sparse matrix of minutes, with each node's row."""
+    graph = road_graph(scenario)
+    nodes = list(graph.nodes)
+    index = {node: i for i, node in enumerate(nodes)}
+    edges = list(graph.edges(data="minutes"))
+    rows = np.array([index[u] for u, _, _ in edges], dtype=np.int64)
+    cols = np.array([index[v] for _, v, _ in edges], dtype=np.int64)
+    # A zero-minute road must stay an edge of the sparse matrix: give it a negligible weight.
+    weights = np.array([max(float(m), 1e-12) for _, _, m in edges])
+    matrix = coo_array((weights, (rows, cols)), shape=(len(nodes), len(nodes))).tocsr()
+    return index, matrix
+
+
 def _coordinates(scenario: Scenario) -> dict[str, tuple[float, float]]:
     coords = {p.id: (p.lon, p.lat) for p in scenario.places}
     coords.update({v.id: (v.lon, v.lat) for v in scenario.villages})
@@ -102,15 +116,7 @@ def _haversine_times(
 def _road_times(
     scenario: Scenario, bases: tuple[str, ...], village_ids: tuple[str, ...]
 ) -> TravelTimes:
-    graph = road_graph(scenario)
-    nodes = list(graph.nodes)
-    index = {node: i for i, node in enumerate(nodes)}
-    edges = list(graph.edges(data="minutes"))
-    rows = np.array([index[u] for u, _, _ in edges], dtype=np.int64)
-    cols = np.array([index[v] for _, v, _ in edges], dtype=np.int64)
-    # A zero-minute road must stay an edge of the sparse matrix: give it a negligible weight.
-    weights = np.array([max(float(m), 1e-12) for _, _, m in edges])
-    matrix = coo_array((weights, (rows, cols)), shape=(len(nodes), len(nodes))).tocsr()
+    index, matrix = road_matrix(scenario)
     sources = np.array([index[b] for b in bases], dtype=np.int64)
     columns = np.array([index[v] for v in village_ids], dtype=np.int64)
     if len(sources):
@@ -126,3 +132,29 @@ def _road_times(
     else:
         reachable = np.zeros(len(village_ids), np.bool_)
     return TravelTimes(bases, village_ids, minutes, reachable, True)
+
+
+def village_minutes(scenario: Scenario) -> FloatArray:
+    """One-way minutes between every two villages (``inf`` if unreachable), by the same rule
+    as :func:`travel_times`: what a route's legs between stops take (DESIGN §9)."""
+    villages = scenario.villages
+    if scenario.roads is None:
+        lon = np.radians(np.array([v.lon for v in villages], dtype=np.float64))
+        lat = np.radians(np.array([v.lat for v in villages], dtype=np.float64))
+        dlat = lat[None, :] - lat[:, None]
+        dlon = lon[None, :] - lon[:, None]
+        a = (
+            np.sin(dlat / 2) ** 2
+            + np.cos(lat[:, None]) * np.cos(lat[None, :]) * np.sin(dlon / 2) ** 2
+        )
+        km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(1.0, a)))
+        factor = scenario.policy.detour_factor / scenario.policy.speed_kmh * 60.0
+        return np.asarray(km * factor, dtype=np.float64)
+    index, matrix = road_matrix(scenario)
+    columns = np.array([index[v.id] for v in villages], dtype=np.int64)
+    if not len(columns):
+        return np.empty((0, 0))
+    dist = dijkstra(matrix, directed=False, indices=columns)
+    minutes = np.asarray(dist[:, columns], dtype=np.float64)
+    minutes[minutes < 1e-9] = 0.0
+    return minutes
