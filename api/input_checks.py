@@ -29,11 +29,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.keys import KeyRing
 from api.limits import BodyTooLarge
-from api.problem_details import problem_response
+from api.problem_details import item_of, problem_response
 from api.schemas import ProblemItem
-from matcher.intake.bounds import printable, text_problem, unsafe_values
-from matcher.intake.issues import Issue, ScenarioInvalid
+from matcher.intake.bounds import printable, text_problem_words, unsafe_values
+from matcher.intake.issues import Both, Issue, ScenarioInvalid, words
 from matcher.intake.loading import decode_utf8, parse_json_bytes
+
+_BODY = words("intake.the_request_body")
 
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
 
@@ -51,7 +53,7 @@ def is_json(content_type: str | None) -> bool:
 
 
 def _items(issues: Sequence[Issue]) -> list[ProblemItem]:
-    return [ProblemItem(path=i.path, message=i.message, id=i.id) for i in issues]
+    return [item_of(issue) for issue in issues]
 
 
 _CHECKED_HEADERS = ("idempotency-key", "last-event-id")
@@ -60,18 +62,19 @@ _CHECKED_HEADERS = ("idempotency-key", "last-event-id")
 def unclean_text(request: Request) -> list[Issue]:
     """The parts of a request's path, query and read headers that are not clean text."""
     found = []
-    problem = text_problem(request.url.path)
+    problem = text_problem_words(request.url.path)
     if problem is not None:
-        found.append(Issue("path", f"the path {problem}"))
+        found.append(Issue.said("path", "api.unclean.path", problem=problem))
     for key, value in request.query_params.multi_items():
-        problem = text_problem(key) or text_problem(value)
+        problem = text_problem_words(key) or text_problem_words(value)
         if problem is not None:
-            found.append(Issue(f"query.{printable(key)}", f"the query parameter {problem}"))
+            where = f"query.{printable(key)}"
+            found.append(Issue.said(where, "api.unclean.query", problem=problem))
     for header in _CHECKED_HEADERS:
         sent = request.headers.get(header)
-        problem = None if sent is None else text_problem(sent)
+        problem = None if sent is None else text_problem_words(sent)
         if problem is not None:
-            found.append(Issue(f"header.{header}", f"the header {problem}"))
+            found.append(Issue.said(f"header.{header}", "api.unclean.header", problem=problem))
     return found
 
 
@@ -102,10 +105,9 @@ class InputCheck:
             await problem_response(
                 request,
                 422,
-                "The request is not valid",
+                words("api.title.request_invalid"),
                 "request-invalid",
-                "the request holds text that is not clean (a control character, a lone "
-                "surrogate or a direction control)",
+                words("api.detail.unclean"),
                 errors=_items(unclean),
             )(scope, receive, send)
             return
@@ -116,7 +118,11 @@ class InputCheck:
             body = await request.body()
         except BodyTooLarge as too_large:  # BodyLimit counts what is read here
             await problem_response(
-                request, 413, "Request body too large", "body-too-large", str(too_large.detail)
+                request,
+                413,
+                words("api.status.413"),
+                "body-too-large",
+                str(too_large.detail),
             )(scope, receive, send)
             return
         if body:
@@ -132,21 +138,21 @@ def _unreadable(request: Request, body: bytes) -> Response | None:
     UTF-8 text (FastAPI's status for an undecodable body), 422 when it is not JSON (FastAPI's
     for a syntax error) or holds values no field accepts; each with its location."""
     try:
-        decode_utf8(body, "the request body")
+        decode_utf8(body, _BODY)
     except ScenarioInvalid as invalid:
-        return _problem(request, 400, "The body is not UTF-8 text", "body-not-json", invalid)
+        return _problem(request, 400, "api.title.body_not_utf8", "body-not-json", invalid)
     try:
-        document = parse_json_bytes(body, "the request body")
+        document = parse_json_bytes(body, _BODY)
     except ScenarioInvalid as invalid:
-        return _problem(request, 422, "The body is not valid JSON", "body-not-json", invalid)
+        return _problem(request, 422, "api.title.body_not_json", "body-not-json", invalid)
     unsafe = unsafe_values(document)
     if unsafe:
         return problem_response(
             request,
             422,
-            "The request is not valid",
+            words("api.title.request_invalid"),
             "request-invalid",
-            f"{len(unsafe)} value(s) no field accepts; nothing was stored",
+            words("api.detail.unsafe_values", count=len(unsafe)),
             errors=_items(unsafe),
         )
     return None
@@ -155,8 +161,10 @@ def _unreadable(request: Request, body: bytes) -> Response | None:
 def _problem(
     request: Request, status: int, title: str, kind: str, invalid: ScenarioInvalid
 ) -> Response:
+    first = invalid.errors[0]
+    detail = Both(first.text("zh"), first.message)
     return problem_response(
-        request, status, title, kind, invalid.errors[0].message, errors=_items(invalid.errors)
+        request, status, words(title), kind, detail, errors=_items(invalid.errors)
     )
 
 

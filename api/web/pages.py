@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from api.web.report import router as report_router
 from matcher import __version__
 
 HERE = Path(__file__).resolve().parent
@@ -127,4 +128,5 @@ def compare(request: Request) -> HTMLResponse:
 def install(app: FastAPI) -> None:
     """Serve the pages and their static files on ``app``."""
     app.include_router(router)
+    app.include_router(report_router)  # the job page's report, in the page's language
     app.mount(STATIC_URL, StaticFiles(directory=STATIC), name="web-static")

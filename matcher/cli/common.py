@@ -3,14 +3,14 @@ scenarios and plans or exiting with every problem printed, the planner's summary
 writing the HTML report.
 
 Every line a person reads comes from the message catalogue (:mod:`matcher.i18n`) in the
-chosen language; ids, names and the problems' own messages are data and pass as they are.
+chosen language, a scenario's problems too; ids and names are data and pass as they are.
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,7 +23,7 @@ from matcher import IMPORTED_AT
 from matcher.evaluate.evaluator import Evaluation, evaluate
 from matcher.files import write_text_atomic
 from matcher.i18n import Lang, choose_lang, t
-from matcher.intake.issues import ScenarioInvalid
+from matcher.intake.issues import Issue, ScenarioInvalid
 from matcher.intake.loading import LoadedScenario, load_scenario
 from matcher.plan import Plan, read_plan
 from matcher.problem.index import ScenarioIndex
@@ -93,13 +93,15 @@ def load_or_exit(path: Path, lang: Lang | None = None) -> LoadedScenario:
     return loaded
 
 
-def print_problems(problems: Any, lang: Lang | None = None) -> None:
-    """Every problem on stderr, one a line: severity, location, id, message."""
+def print_problems(problems: Iterable[Issue], lang: Lang | None = None) -> None:
+    """Every problem on stderr, one a line: severity, location, id, message, in ``lang``
+    (else :func:`~matcher.i18n.choose_lang`'s; a problem without Chinese words shows its
+    English)."""
     lang = lang or choose_lang(None)
     for problem in problems:
         colour = "yellow" if problem.severity == "warning" else "red"
         word = t(f"cli.severity.{problem.severity}", lang)
-        line = Text.assemble((word, colour), " ", str(problem))
+        line = Text.assemble((word, colour), " ", problem.line(lang))
         err.print(line, soft_wrap=True)
 
 

@@ -6,14 +6,28 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from matcher.cli.common import err, load_or_exit, out, print_problems, read_plan_or_exit
+from matcher.cli.common import (
+    LangOption,
+    err,
+    lang_or_exit,
+    load_or_exit,
+    out,
+    print_problems,
+    read_plan_or_exit,
+    say,
+)
 from matcher.files import write_text_atomic
 from matcher.geo.crs import Crs
+from matcher.i18n import t
 from matcher.intake.issues import Issue, errors_of
+
+if TYPE_CHECKING:
+    from matcher.plan import Plan
+    from matcher.problem.index import ScenarioIndex
 
 
 def _converter(crs: Crs) -> Callable[[float, float], tuple[float, float]]:
@@ -41,9 +55,12 @@ def import_command(
     max_problems: Annotated[
         int | None, typer.Option(min=1, help="Problems listed one by one (default 200).")
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Build a scenario from planners' sheets; every problem located, nothing written on error.
 
+    Sheets may have their Chinese or English titles and headers; codes may be written as
+    codes or labels, towns and villages by id or by name. Problems are printed in --lang.
     The file is read within bounds (matcher.workbook.limits.UploadLimits, as the API does);
     --max-rows, --max-cells and --max-problems raise or lower three of them."""
     from dataclasses import replace
@@ -51,6 +68,7 @@ def import_command(
     from matcher.workbook import import_scenario
     from matcher.workbook.limits import DEFAULT_LIMITS
 
+    chosen = lang_or_exit(lang)
     problems: list[Issue] = []
     extra: dict[str, list[dict[str, Any]]] = {}
     if geojson is not None:
@@ -71,23 +89,31 @@ def import_command(
     result = import_scenario(source, extra=extra, convert=convert, limits=limits)
     problems += result.problems
 
-    print_problems(problems)
+    print_problems(problems, chosen)
     errors = errors_of(problems)
     if result.raw is None or errors:
-        err.print(f"[red]{source}: {len(errors)} problem(s); nothing was written.[/red]")
+        say(
+            t("workbook.import.failed", chosen, path=source, count=len(errors)),
+            error=True,
+            style="red",
+        )
         raise typer.Exit(1)
     write_text_atomic(out_path, json.dumps(result.raw, ensure_ascii=False, indent=1) + "\n")
-    out.print(f"scenario written to {out_path}")
+    say(t("workbook.import.written", chosen, path=out_path))
 
 
 def template_command(
     xlsx: Annotated[Path, typer.Option("--xlsx", help="Where to write the empty workbook.")],
+    lang: LangOption = None,
 ) -> None:
-    """Write the planners' workbook template (Chinese and English headers, validation lists)."""
+    """Write the planners' workbook template: sheets titled in --lang (Chinese by default),
+    Chinese and English headers, drop-down lists that show each code with its label, and
+    an instructions sheet."""
     from matcher.workbook import write_template
 
-    write_template(xlsx)
-    out.print(f"template written to {xlsx}")
+    chosen = lang_or_exit(lang)
+    write_template(xlsx, lang=chosen)
+    say(t("workbook.template.written", chosen, path=xlsx))
 
 
 def _is_plan(data: object) -> bool:
@@ -101,6 +127,13 @@ def export_command(
     geojson: Annotated[
         Path | None, typer.Option(help="Write the plan's villages as GeoJSON (needs --scenario).")
     ] = None,
+    ics: Annotated[
+        Path | None,
+        typer.Option(
+            "--ics",
+            help="Write one iCalendar file per provider of the plan's schedule to a folder.",
+        ),
+    ] = None,
     scenario: Annotated[
         Path | None,
         typer.Option(
@@ -109,10 +142,13 @@ def export_command(
     ] = None,
 ) -> None:
     """Export a plan (assignments, pairings, funding, unmet needs, duplicate aid, KPIs) or a
-    scenario (in the template's form) to Excel or CSV; a plan's villages to GeoJSON."""
+    scenario (in the template's form) to Excel or CSV; a plan's villages to GeoJSON; a plan's
+    schedule (DESIGN §9) as one iCalendar file per provider with --ics."""
 
-    if xlsx is None and csv is None and geojson is None:
-        err.print("[red]say where to write: --xlsx FILE, --csv DIR or --geojson FILE[/red]")
+    if xlsx is None and csv is None and geojson is None and ics is None:
+        err.print(
+            "[red]say where to write: --xlsx FILE, --csv DIR, --geojson FILE or --ics DIR[/red]"
+        )
         raise typer.Exit(2)
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
@@ -142,12 +178,17 @@ def export_command(
 
             write_geojson(plan_villages_geojson(index.scenario, plan), geojson)
             out.print(f"villages GeoJSON written to {geojson}")
+        if ics is not None:
+            _export_ics(plan, ics, index)
         return
     from matcher.workbook import export_scenario_csv, export_scenario_xlsx
 
     loaded = load_or_exit(source)
     if geojson is not None:
         err.print("[red]--geojson exports a plan's villages; give a plan file[/red]")
+        raise typer.Exit(2)
+    if ics is not None:
+        err.print("[red]--ics exports a plan's schedule; give a plan file[/red]")
         raise typer.Exit(2)
     if xlsx is not None:
         export_scenario_xlsx(loaded.scenario, xlsx)
@@ -156,6 +197,20 @@ def export_command(
         csv.mkdir(parents=True, exist_ok=True)
         export_scenario_csv(loaded.scenario, csv)
         out.print(f"scenario CSV files written to {csv}")
+
+
+def _export_ics(plan: Plan, folder: Path, index: ScenarioIndex | None) -> None:
+    """One iCalendar file per provider of the plan's schedule; exit 1 when it has none."""
+    from matcher.export.ics import write_schedule_ics
+
+    if plan.schedule is None:
+        err.print(
+            "[red]the plan has no schedule (its scenario's policy.schedule is off): "
+            "nothing to write for --ics[/red]"
+        )
+        raise typer.Exit(1)
+    written = write_schedule_ics(plan, folder, index)
+    out.print(f"{len(written)} calendar file(s) written to {folder}")
 
 
 def register(app: typer.Typer) -> None:

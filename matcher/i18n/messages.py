@@ -10,6 +10,463 @@ from __future__ import annotations
 from matcher.i18n.codes import Lang
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    # Workbook import and template.
+    "workbook.cell.excel_error": (
+        "{column}为 Excel 错误值 {text}",
+        "{column} holds the Excel error {text}",
+    ),
+    "workbook.cell.not_a_choice": (
+        "{column} {text} 不是可选的值；是否应为 {nearest}？",
+        "{column} {text} is not one of the choices; did you mean {nearest}?",
+    ),
+    "workbook.cell.rounded": (
+        "{column}是超过 15 位的数字，Excel 已改动其末尾几位；请把该列设为文本格式后重新填写",
+        "{column} is a number of more than 15 digits, so Excel has already changed its last "
+        "digits; format the column as Text (文本) and type the value again",
+    ),
+    "workbook.cell.scientific": (
+        "{column} {text} 是科学计数法的数字，已丢失部分数字；请把该列设为文本格式后重新填写",
+        "{column} {text} is a number in scientific notation: its digits are lost; format the "
+        "column as Text (文本) and type the value again",
+    ),
+    "workbook.cell.personal_number": (
+        "{column}只能填化名编号：此值像手机号或身份证号",
+        "household ids must be pseudonymous: this one looks like a phone or ID-card number "
+        "({column})",
+    ),
+    "workbook.cell.personal_number_stored": (
+        "{column}只能填化名编号：此值像手机号或身份证号（单元格以数字保存）",
+        "household ids must be pseudonymous: this one looks like a phone or ID-card number "
+        "({column}; the cell holds it as a number)",
+    ),
+    "workbook.cell.too_large": ("{column}数值过大：{text}", "{column} is too large: {text}"),
+    "workbook.cell.not_whole": (
+        "{column}必须是整数，不能是 {text}",
+        "{column} must be a whole number, not {text}",
+    ),
+    "workbook.cell.not_number": (
+        "{column}必须是数字，不能是 {text}",
+        "{column} must be a number, not {text}",
+    ),
+    "workbook.cell.not_yes_no": (
+        "{column}只能填“是”或“否”，不能是 {text}",
+        "{column} must be 是 or 否 (yes or no), not {text}",
+    ),
+    "workbook.cell.not_date": (
+        "{column}必须是日期，写作“2026-12-01”，不能是 {text}",
+        '{column} must be a date written like "2026-12-01", not {text}',
+    ),
+    "workbook.cell.not_date_number": (
+        "{column}必须是日期，写作“2026-12-01”，不能是 {text}（单元格是数字：请设为日期或文本格式）",
+        '{column} must be a date written like "2026-12-01", not {text} (the cell holds a '
+        "number; format it as a date or as text)",
+    ),
+    "workbook.cell.not_dates": (
+        "{column}应为用“;”分隔的日期，如“2026-10-01; 2026-10-02”，不能是 {text}",
+        '{column} must be dates separated by ";" like "2026-10-01; 2026-10-02", not {text}',
+    ),
+    "workbook.cell.not_list": (
+        "{column}应为用“;”分隔的多项或文本的 JSON 列表，不能是 {text}",
+        '{column} must be items separated by ";" or a JSON list of text, not {text}',
+    ),
+    "workbook.cell.not_skills": (
+        "{column}应写作“技能:等级”，如“agri_tech:3; policy_service:2”，不能是 {text}",
+        '{column} must be skill:level pairs like "agri_tech:3; policy_service:2", not {text}',
+    ),
+    "workbook.cell.skill_twice": (
+        "{column}中技能 {skill} 出现了两次",
+        "{column} lists the skill {skill} twice",
+    ),
+    "workbook.cell.not_pairs": (
+        '{column}应为 JSON 对象如 {{"1": 1, "2": 2}} 或“1:1; 2:2”形式的键值对，不能是 {text}',
+        '{column} must be a JSON object like {{"1": 1, "2": 2}} or pairs like "1:1; 2:2", '
+        "not {text}",
+    ),
+    "workbook.sheet.ignored": (
+        "工作表 {sheet} 不属于场景，已忽略；场景的工作表为：{sheets}",
+        "sheet {sheet} is not part of a scenario and is ignored; the sheets are {sheets}",
+    ),
+    "workbook.sheet.twice": (
+        "{sheet} 和 {other} 都是工作表 {list}；请只保留一个",
+        "{sheet} and {other} are both the sheet {list}; keep one",
+    ),
+    "workbook.sheet.missing": (
+        "缺少工作表 {sheet}，场景必须有它（模板中包含全部工作表）",
+        "the sheet {sheet} is missing; a scenario needs it (the template has every sheet)",
+    ),
+    "workbook.column.repeated": (
+        "列 {header} 与第 {letter} 列重复，都是{column}；请删去一列",
+        "column {header} repeats the column {column} (column {letter}); remove one",
+    ),
+    "workbook.column.unknown": (
+        "未知的列 {header}，已忽略",
+        "unknown column {header} is ignored",
+    ),
+    "workbook.column.unknown_near": (
+        "未知的列 {header}，已忽略；是否应为 {near}？",
+        "unknown column {header} is ignored; did you mean {near}?",
+    ),
+    "workbook.column.no_headers": (
+        "第 {row} 行不是工作表 {sheet} 的表头：第一行应为列名（{examples}）",
+        "row {row} names no column of the sheet {sheet}: the first row must hold the headers "
+        "({examples})",
+    ),
+    "workbook.column.missing": (
+        "工作表 {sheet} 缺少必填列“{column}”",
+        "the column {column} is missing from the sheet {sheet}; it is required",
+    ),
+    "workbook.column.no_header": (
+        "此列有值但没有表头，已忽略",
+        "this column has values but no header; it is ignored",
+    ),
+    "workbook.roads_empty": (
+        "道路表没有任何行，所有村都不可达；如要按直线距离估算车程，请删除该表",
+        "the roads sheet has no rows, so no village can be reached; delete the sheet to use "
+        "straight-line distances instead",
+    ),
+    "workbook.setting.no_key": (
+        "此值没有参数名；请在此单元格填写参数",
+        "this value has no key; name the setting in this cell",
+    ),
+    "workbook.setting.unknown": (
+        "未知的参数 {setting}，已忽略",
+        "unknown setting {setting} is ignored",
+    ),
+    "workbook.setting.twice": (
+        "参数 {setting} 填写了两次（另见 {first}）",
+        "the setting {setting} is given twice (also at {first})",
+    ),
+    "workbook.place.unknown": (
+        "{text} 不是任何{what}的编号或名称",
+        "{text} is neither the id nor the name of a {what}",
+    ),
+    "workbook.place.unknown_near": (
+        "{text} 不是任何{what}的编号或名称；是否应为 {nearest}？",
+        "{text} is neither the id nor the name of a {what}; did you mean {nearest}?",
+    ),
+    "workbook.place.ambiguous": (
+        "名称 {text} 对应 {count} 个{what}：{candidates}；请填写编号或带上乡镇名，如 {example}",
+        "the name {text} fits {count} places ({what}): {candidates}; write the id, or the name "
+        "with its town, e.g. {example}",
+    ),
+    "workbook.file.not_found": ("找不到文件：{path}", "file not found: {path}"),
+    "workbook.file.old_xls": (
+        "{file} 是旧版 .xls 工作簿；请另存为 .xlsx（Excel 2007 及以后）",
+        "{file} is an old .xls workbook; save it as .xlsx (Excel 2007+)",
+    ),
+    "workbook.file.lone_csv": (
+        "请给出存放 {file} 和其他 CSV 文件的文件夹",
+        "give the folder that holds {file} and the other CSV files",
+    ),
+    "workbook.file.unknown_kind": (
+        "{file} 既不是 .xlsx 工作簿，也不是存放 CSV 文件的文件夹",
+        "{file} is neither an .xlsx workbook nor a folder of CSV files",
+    ),
+    "workbook.file.unreadable": ("无法读取 {path}：{error}", "cannot read {path}: {error}"),
+    "workbook.file.not_xlsx": (
+        "{file} 无法作为 .xlsx 工作簿读取（{error}）",
+        "{file} cannot be read as an .xlsx workbook ({error})",
+    ),
+    "workbook.file.damaged": (
+        "{file} 已损坏，无法读取（{error}）",
+        "{file} is damaged and cannot be read ({error})",
+    ),
+    "workbook.file.sheet_damaged": (
+        "工作表 {sheet} 已损坏，无法读取（{error}）",
+        "the sheet {sheet} is damaged and cannot be read ({error})",
+    ),
+    "workbook.file.no_folder": ("找不到文件夹：{path}", "folder not found: {path}"),
+    "workbook.file.no_csv": (
+        "{path} 中没有 CSV 文件（places.csv、villages.csv、needs.csv……）",
+        "{path} holds no CSV files (places.csv, villages.csv, needs.csv, ...)",
+    ),
+    "workbook.file.crs": (
+        "经纬度无法换算为 WGS-84：{error}",
+        "lon/lat cannot be converted to WGS-84: {error}",
+    ),
+    "workbook.file.not_text": (
+        "此文件既不是 UTF-8 也不是 GBK 文本",
+        "this file is neither UTF-8 nor GBK text",
+    ),
+    "workbook.file.gbk": (
+        "此文件不是 UTF-8，已按 GBK 读取；请另存为“CSV UTF-8”以确保每个字符无误",
+        'this file is not UTF-8; it was read as GBK. Save it as "CSV UTF-8" to be sure that '
+        "every character is kept",
+    ),
+    "workbook.more_problems": (
+        "……另有 {more} 个问题（{errors} 个错误、{warnings} 个警告）：只列出前 {limit} 个",
+        "… and {more} more problems ({errors} errors, {warnings} warnings): only the first "
+        "{limit} are listed",
+    ),
+    "workbook.more_problems_whole": (
+        "……另有 {more} 个问题（{errors} 个错误、{warnings} 个警告）：只列出前 {limit} 个；"
+        "改正这些后再整体检查各表",
+        "… and {more} more problems ({errors} errors, {warnings} warnings): only the first "
+        "{limit} are listed; the sheets are checked as a whole once these are corrected",
+    ),
+    "workbook.limit.directory": (
+        "{file} 的部件数超出工作簿应有的数量（{entries} 个 zip 条目、目录 {size}；"
+        "上限 {limit} 个）",
+        "{file} holds more parts than a workbook has ({entries} zip entries, {size} of "
+        "directory; the limit is {limit} entries)",
+    ),
+    "workbook.limit.parts": (
+        "{file} 有 {parts} 个部件；工作簿一般只有几十个（上限 {limit}）",
+        "{file} holds {parts} parts; a workbook has a few dozen (the limit is {limit})",
+    ),
+    "workbook.limit.method": (
+        "{file} 的部件 {part} 使用压缩方法 {method}；工作簿使用 deflate",
+        "the part {part} of {file} is compressed with method {method}; a workbook uses deflate",
+    ),
+    "workbook.limit.encrypted": (
+        "{file} 的部件 {part} 已加密",
+        "the part {part} of {file} is encrypted",
+    ),
+    "workbook.limit.stated_total": (
+        "{file} 声明解压后为 {size}，超过上限 {limit}",
+        "{file} states {size} uncompressed, over the limit of {limit}",
+    ),
+    "workbook.limit.stated_part": (
+        "{file} 的部件 {part} 声明解压后为 {size}，超过每个部件的上限 {limit}",
+        "the part {part} of {file} states {size} uncompressed, over the limit of {limit} per part",
+    ),
+    "workbook.limit.stated_strings": (
+        "{file} 的共享字符串 {part} 声明解压后为 {size}，超过上限 {limit}",
+        "the shared strings {part} of {file} state {size} uncompressed, over the limit of {limit}",
+    ),
+    "workbook.limit.ratio": (
+        "{file} 的部件 {part} 解压后膨胀 {ratio} 倍（{compressed} 到 {inflated} 或更多）；"
+        "工作簿最多压缩 {limit} 倍（压缩炸弹？）",
+        "the part {part} of {file} inflates {ratio} times ({compressed} to {inflated} or more); "
+        "a workbook compresses at most {limit} times (a zip bomb?)",
+    ),
+    "workbook.limit.inflated_total": (
+        "{file} 解压后超过上限 {limit}（在部件 {part} 处）",
+        "{file} inflates to more than {limit}, the limit (at the part {part})",
+    ),
+    "workbook.limit.part": ("部件 {part}", "the part {part}"),
+    "workbook.limit.strings_part": ("共享字符串 {part}", "the shared strings {part}"),
+    "workbook.limit.inflated_part": (
+        "{what} 解压后超过上限 {limit}（其声明大小为 {stated}）",
+        "{what} inflates to more than {limit}, the limit (its stated size is {stated})",
+    ),
+    "workbook.limit.whole_part": (
+        "{what} 需整体读取，解压后超过上限 {limit}",
+        "{what} is read whole and inflates to more than {limit}, the limit",
+    ),
+    "workbook.limit.whole_tags": (
+        "{what} 含有超过 {limit} 个 XML 标签",
+        "{what} holds more than {limit} XML tags",
+    ),
+    "workbook.limit.text_run": (
+        "{what} 含有超过 {limit} 的连续文本或空白；一个单元格最多 {cell} 个字符",
+        "{what} holds a text or whitespace run of more than {limit}; a cell holds at most "
+        "{cell} characters",
+    ),
+    "workbook.limit.excel_rows": (
+        "{what} 超过 {limit} 行，即 Excel 的最大行数",
+        "{what} holds more than {limit} rows, Excel's maximum",
+    ),
+    "workbook.limit.node_tags": (
+        "{what} 在一行、一个字符串或两行之间含有超过 {limit} 个 XML 标签；"
+        "{columns} 个单元格的整行约有 65,000 个",
+        "{what} holds more than {limit} XML tags in one row, one string or between two rows; "
+        "a full row of {columns} cells has about 65,000",
+    ),
+    "workbook.limit.cell_chars": (
+        "此单元格有 {chars} 个字符；单元格最多 {limit} 个（Excel 的上限）；其后内容未读取",
+        "this cell holds {chars} characters; a cell holds at most {limit} (Excel's limit); "
+        "nothing more was read",
+    ),
+    "workbook.limit.past_excel": (
+        "工作表 {sheet} 超过第 {limit} 行，即 Excel 的最后一行",
+        "the sheet {sheet} goes on past row {limit}, Excel's last row",
+    ),
+    "workbook.limit.rows": (
+        "工作表 {sheet} 第 {row} 行有值，超过每表 {limit} 行的上限；其后内容未读取",
+        "the sheet {sheet} has values in row {row}, past the limit of {limit} rows per sheet; "
+        "nothing more was read",
+    ),
+    "workbook.limit.total_rows": (
+        "各表有值的行合计超过 {limit} 行（上限），在 {sheet} 第 {row} 行达到；其后内容未读取",
+        "the sheets hold more than {limit} rows with values (the limit, for all sheets "
+        "together), reached at row {row} of {sheet}; nothing more was read",
+    ),
+    "workbook.limit.cells": (
+        "各表单元格合计超过 {limit} 个（上限；每行计到最后一个值），在 {sheet} 第 {row} 行达到；"
+        "其后内容未读取",
+        "the sheets hold more than {limit} cells (the limit; counted up to the last value of "
+        "each row), reached at row {row} of {sheet}; nothing more was read",
+    ),
+    "workbook.limit.chars": (
+        "各表文本合计超过 {limit} 个字符（上限），在 {sheet} 第 {row} 行达到；其后内容未读取",
+        "the sheets hold more than {limit} characters of text (the limit), reached at row "
+        "{row} of {sheet}; nothing more was read",
+    ),
+    "workbook.limit.entries": (
+        "各表单元格合计超过 {limit} 个（上限；列表的每一项各算一个），在 {sheet} 第 {row} 行达到；"
+        "其后内容未读取",
+        "the sheets hold more than {limit} cells (the limit; each entry of a list counted), "
+        "reached at row {row} of {sheet}; nothing more was read",
+    ),
+    "workbook.limit.csv_files": (
+        "文件夹中有 {files} 个 CSV 文件；上限为 {limit}",
+        "the folder holds {files} CSV files; the limit is {limit}",
+    ),
+    "workbook.limit.csv_file": (
+        "{file} 大小为 {size}，超过每个 CSV 文件的上限 {limit}",
+        "{file} is {size}, over the limit of {limit} per CSV file",
+    ),
+    "workbook.limit.csv_total": (
+        "CSV 文件合计 {size}，超过上限 {limit}",
+        "the CSV files hold {size} in all, over the limit of {limit}",
+    ),
+    "workbook.limit.csv_record": (
+        "{file} 的一行超过 {limit} 个字符（引号未闭合？）；其后内容未读取",
+        "a row of {file} holds more than {limit} characters (an unclosed quote?); nothing more "
+        "was read",
+    ),
+    "workbook.limit.csv_unreadable": (
+        "{file} 第 {line} 行无法按 CSV 读取（{error}）",
+        "{file} cannot be read as CSV at line {line} ({error})",
+    ),
+    "workbook.template.range": (
+        "请填写 {low}-{high} 的整数；其他值由导入时检查",
+        "a whole number {low}-{high}; the import checks any other value",
+    ),
+    "workbook.template.code_list": (
+        "可从列表中选择，也可填写代码、中文名或英文名；导入时检查",
+        "pick from the list, or type the code or its Chinese or English name; the import checks it",
+    ),
+    "workbook.template.place_list": (
+        "可从列表中选择名称，也可填写编号；导入时检查",
+        "pick a name from the list, or type the id; the import checks it",
+    ),
+    "workbook.template.written": ("模板已写入 {path}", "template written to {path}"),
+    "workbook.import.written": ("场景已写入 {path}", "scenario written to {path}"),
+    "workbook.import.failed": (
+        "{path}：{count} 个问题，未写入任何文件。",
+        "{path}: {count} problem(s); nothing was written.",
+    ),
+    "workbook.readme.title": (
+        "包村联户资源匹配 · 场景工作簿",
+        "Baolian Matcher scenario workbook",
+    ),
+    "workbook.readme.use": ("用法", "How to use"),
+    "workbook.readme.use_text": (
+        "每张工作表是场景的一张清单，每行一条。前两行是表头：中文列名和英文字段名，两行任留其一"
+        "亦可，列的顺序不限；工作表名用中文或英文均可。填好后运行 matcher import。",
+        "Each sheet is one list of the scenario, one row per item. The two header rows hold "
+        "the English field names and the Chinese headers; either row alone is enough, columns "
+        "may be in any order, and sheets may have their Chinese or English titles. Then run "
+        "matcher import.",
+    ),
+    "workbook.readme.places": ("乡镇和村", "towns and villages"),
+    "workbook.readme.places_text": (
+        "填写乡镇或村的地方（村的所属乡镇、驻地、道路起点终点、已包村、服务乡镇、限定村、需求和"
+        "台账的所属村）填编号或名称均可，如 T01 或 福市镇；重名的村请填编号，或在村名前加乡镇名，"
+        "如 福市镇小园村。",
+        "Wherever a town or village is named (a village's town, bases, road ends, paired "
+        "villages, an organisation's towns, a pool's villages, the village of a need or an "
+        "aid record), its id or its name will do, e.g. T01 or 福市镇; for two villages of one "
+        "name write the id, or the town's name before the village's, e.g. 福市镇小园村.",
+    ),
+    "workbook.readme.codes": ("代码", "codes"),
+    "workbook.readme.codes_text": (
+        "类别、地区、类型和部门可从下拉列表选择（“代码表”工作表），也可填写代码、中文名或英文名，"
+        "如 elderly_care、养老服务、elderly care。",
+        "Categories, regions, kinds and departments can be picked from the drop-down lists "
+        "(the codes sheet), or typed as the code or its Chinese or English name, e.g. "
+        "elderly_care, 养老服务, elderly care.",
+    ),
+    "workbook.readme.units": ("单位", "Units"),
+    "workbook.readme.travel": ("车程", "travel"),
+    "workbook.readme.travel_text": ("分钟", "minutes"),
+    "workbook.readme.effort": ("工时", "effort"),
+    "workbook.readme.effort_text": ("小时", "hours"),
+    "workbook.readme.money": ("金额、费用", "money"),
+    "workbook.readme.money_text": ("元，整数", "whole yuan"),
+    "workbook.readme.dates": ("日期", "dates"),
+    "workbook.readme.dates_text": (
+        "2026-12-01（也可 2026/12/1、2026年12月1日或Excel日期）",
+        "ISO YYYY-MM-DD, e.g. 2026-12-01 (2026/12/1, 2026年12月1日 or an Excel date also work)",
+    ),
+    "workbook.readme.coordinates": ("经纬度", "coordinates"),
+    "workbook.readme.coordinates_text": ("WGS-84 十进制度", "WGS-84 decimal degrees"),
+    "workbook.readme.notation": ("填写规则", "Notation"),
+    "workbook.readme.skills": ("技能", "skills"),
+    "workbook.readme.skills_text": (
+        "技能:等级，用分号分隔，如 agri_tech:3; policy_service:2 或 农业技术:3；"
+        "全角冒号亦可；等级 1-3",
+        "skill:level pairs separated by semicolons, e.g. agri_tech:3; policy_service:2 or "
+        "农业技术:3 (a full-width colon is fine); levels 1-3",
+    ),
+    "workbook.readme.lists": ("多个值", "lists"),
+    "workbook.readme.lists_text": (
+        "用 ; ； 、 或 , 分隔，如 V001; V002",
+        "separated by ; ； 、 or , e.g. V001; V002",
+    ),
+    "workbook.readme.empty": ("空单元格", "empty cell"),
+    "workbook.readme.empty_text": (
+        "取默认值：服务乡镇为空=全县，资金池类别/村/地区为空=不限，户编号为空=村级需求",
+        "the default: no towns = the whole county, no pool categories/villages/regions = no "
+        "restriction, no household = a village-level need",
+    ),
+    "workbook.readme.brackets": ("[]", "[]"),
+    "workbook.readme.brackets_text": (
+        "明确为空：服务乡镇 [] = 不服务任何乡镇；技能 [] = 无技能",
+        "explicitly empty: towns [] = serves no town; skills [] = no skill",
+    ),
+    "workbook.readme.quotes": ('""', '""'),
+    "workbook.readme.quotes_text": (
+        '空文本；带引号的文本按原样读取，如 " 前后有空格 "',
+        'empty text; text in double quotes is read exactly, e.g. " padded "',
+    ),
+    "workbook.readme.yes_no": ("是/否", "yes/no"),
+    "workbook.readme.yes_no_text": (
+        "是、否（也可 yes/no、true/false、1/0）",
+        "是 or 否 (yes/no, true/false, 1/0 also work)",
+    ),
+    "workbook.readme.household": ("户编号", "household"),
+    "workbook.readme.household_text": (
+        "只填化名编号（如 H-V001-0011），不得填写手机号或身份证号；请把该列设为文本格式",
+        "a pseudonymous id (e.g. H-V001-0011), never a phone or ID-card number; keep the "
+        "column formatted as Text",
+    ),
+    "workbook.readme.roads": ("道路", "roads"),
+    "workbook.readme.roads_text": (
+        "删去道路表则按直线距离估算车程；保留空表则所有村都不可达",
+        "delete the roads sheet to estimate travel from straight-line distance; an empty roads "
+        "sheet leaves every village unreachable",
+    ),
+    "workbook.readme.sheets": ("工作表与列", "Sheets and columns"),
+    "workbook.readme.sheet": ("{title}（{need}）", "{title} ({need})"),
+    "workbook.readme.required": ("必填", "required"),
+    "workbook.readme.optional": ("选填", "optional"),
+    "workbook.readme.kind.text": ("文本", "text"),
+    "workbook.readme.kind.household": ("化名户编号", "pseudonymous household id"),
+    "workbook.readme.kind.int": ("整数", "whole number"),
+    "workbook.readme.kind.float": ("数字", "number"),
+    "workbook.readme.kind.bool": ("是/否", "yes/no"),
+    "workbook.readme.kind.date": ("日期", "date"),
+    "workbook.readme.kind.list": ("多个值", "list"),
+    "workbook.readme.kind.dates": ("多个日期", "dates"),
+    "workbook.readme.kind.skills": ("技能:等级", "skill:level pairs"),
+    "workbook.readme.kind.json": ("键:值", "key:value pairs"),
+    "workbook.readme.kind.note": ("备注", "remark"),
+    "workbook.readme.by_name": ("编号或名称", "id or name"),
+    "workbook.readme.see_codes": ("见下方代码表", "see the codes below"),
+    "workbook.readme.categories": ("需求类别与技能", "need categories and skills"),
+    "workbook.readme.regions": ("地区类别", "regions"),
+    "workbook.readme.place_kinds": ("驻地类型", "place kinds"),
+    "workbook.readme.organization_kinds": ("社会力量类型", "organisation kinds"),
+    "workbook.readme.departments": ("部门", "departments"),
+    "workbook.readme.vulnerable": ("困难标签", "vulnerability tags"),
+    "workbook.readme.labels_accepted": ("中文名称", "labels"),
+    "workbook.readme.labels_text": (
+        "中文名称和英文名称亦可填写，导入时换成代码。",
+        "Chinese and English names are accepted and become the codes.",
+    ),
     # The figures a county reports upward, each against its policy target (DESIGN §1).
     "policy.households_reached": ("户覆盖率", "households reached"),
     "policy.villages_with_min_cadres": ("包村干部达标的村", "villages with their cadres"),
@@ -18,6 +475,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "policy.central_west_money": ("中西部资金占比", "money to central and western villages"),
     "policy.duplicate_aid_avoided": ("避免的重复帮扶", "duplicate aid avoided"),
     "policy.needs_unmet": ("未满足需求", "needs left open"),
+    "policy.response_on_time": ("响应时限达标率", "needs answered within the deadline"),
     "policy.target": ("目标 {target}", "target {target}"),
     "policy.meets": ("达标", "met"),
     "policy.short": ("未达标", "short"),
@@ -66,10 +524,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kpi.pairing_shortfall_penalty": ("包村不足扣分", "pairing shortfall penalty"),
     "kpi.pairing_change_penalty": ("结对变动扣分", "pairing change penalty"),
     "kpi.fairness_penalty": ("公平性扣分", "fairness penalty"),
+    "kpi.late_penalty": ("超期响应扣分", "late response penalty"),
     "kpi.total": ("合计", "total"),
     "kpi.amount": ("总额", "amount"),
     "kpi.used": ("已用", "used"),
     "kpi.left": ("余额", "left"),
+    # KPIs of a scheduled plan (DESIGN §9).
+    "kpi.on_time_share": ("按时响应率", "on-time share"),
+    "kpi.late_needs": ("超期响应需求数", "needs answered late"),
+    "kpi.response_working_days_median": ("响应工作日（中位数）", "response working days (median)"),
+    "kpi.response_working_days_p90": (
+        "响应工作日（90% 分位）",
+        "response working days (90th percentile)",
+    ),
+    "kpi.needs_open_past_due": ("已超期的未满足需求", "open needs already past due"),
+    "kpi.routes": ("出行路线数", "routes"),
+    "kpi.route_travel_hours": ("路线路途工时", "route travel hours"),
+    "kpi.route_hours_saved": ("合并出行节省工时", "travel hours saved by routes"),
     # Lists and small words of the text reports.
     "list.sep": ("，", ", "),
     "list.semicolon": ("；", "; "),
@@ -116,6 +587,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "detail.duplicate_aid_avoided": (
         "近期已获帮扶而暂缓 {held} 项；重复申报合并 {merged} 份",
         "{held} needs held back by recent aid; {merged} duplicate submission(s) merged",
+    ),
+    "detail.response_on_time": (
+        "按时响应 {on_time} 项，超期 {late} 项（时限：{days} 个工作日）",
+        "{on_time} answered on time, {late} late (deadline: {days} working days)",
     ),
     # The one duplicate-aid story: paid twice in the ledgers, avoided, spent twice by the plan.
     "dup.ledgers": ("台账中已重复帮扶", "paid twice in the ledgers"),
@@ -452,6 +927,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "solving… {seconds} s  incumbent {objective}  bound {bound}  {message}",
     ),
     "cli.plan_written": ("方案已写入 {path}", "plan written to {path}"),
+    # Schedule planning.
+    "cli.calendar_filled": (
+        "已按国家法定节假日加入 {holidays} 个放假日和 {workdays} 个调休上班日",
+        "added {holidays} official holidays and {workdays} make-up working days",
+    ),
+    "cli.calendar_missing_years": (
+        "{years} 年的调休上班日尚未收录：请把这些年的调休上班日填入 horizon.workdays",
+        "the make-up working days of {years} are not known yet: type them into horizon.workdays",
+    ),
+    "cli.calendar_unknown": (
+        "--calendar 只接受 cn，不接受 {value}",
+        "--calendar takes cn only, not {value}",
+    ),
     "cli.html_written": ("HTML 报告已写入 {path}", "HTML report written to {path}"),
     "cli.html_unwritable": (
         "{path}：无法写入 HTML 报告：{error}",
@@ -802,6 +1290,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.pairing_shortfall_penalty": ("包村不足扣分", "pairing shortfall penalty"),
     "field.pairing_change_penalty": ("结对变动扣分", "pairing change penalty"),
     "field.fairness_penalty": ("公平性扣分", "fairness penalty"),
+    "field.late_penalty": ("超期响应扣分", "late response penalty"),
     "field.total": ("目标函数合计", "total"),
     # Why two need categories are related (near-duplicates), by category pair.
     "relation.child_care|education": (
@@ -978,6 +1467,619 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "乡镇负责人签字：__________　日期：__________",
         "signed for the town: __________  date: __________",
     ),
+    # Schedule outputs (DESIGN §9).
+    # matcher.reports.schedule and its renderings: the text report, the HTML report's calendar
+    # and route map, the workbook's 日程 and 个人日程 sheets, the iCalendar files and the API.
+    "sched.nav": ("日程", "Schedule"),
+    "sched.title": (
+        "日程：走访与服务的日期和顺序",
+        "schedule: the days and order of visits and services",
+    ),
+    "sched.weekday.0": ("周一", "Mon"),
+    "sched.weekday.1": ("周二", "Tue"),
+    "sched.weekday.2": ("周三", "Wed"),
+    "sched.weekday.3": ("周四", "Thu"),
+    "sched.weekday.4": ("周五", "Fri"),
+    "sched.weekday.5": ("周六", "Sat"),
+    "sched.weekday.6": ("周日", "Sun"),
+    "sched.sep": ("、", ", "),
+    "sched.paren": ("（{text}）", " ({text})"),
+    "sched.count_title": ("{title}（{count}）", "{title} ({count})"),
+    "sched.yes": ("是", "yes"),
+    "sched.no": ("否", "no"),
+    "sched.summary_visit": ("走访 {village}", "Visit {village}"),
+    "sched.summary_service": ("服务 {village}：{needs}", "Service {village}: {needs}"),
+    "sched.summary_both": ("走访、服务 {village}：{needs}", "Visit and service {village}: {needs}"),
+    "sched.need_line": ("{need} {whom}：{what}", "{need} {whom}: {what}"),
+    "sched.whom_what": ("{whom}：{what}", "{whom}: {what}"),
+    "sched.task_visit": ("包村走访", "village visit"),
+    "sched.on_time": ("按时响应", "responded on time"),
+    "sched.on_time_detail": (
+        "{served} 项已服务需求中 {on_time} 项在 {days} 个工作日内响应，{late} 项逾期",
+        "{on_time} of {served} served needs within {days} working days; {late} late",
+    ),
+    "sched.response_days": ("响应工作日", "response working days"),
+    "sched.response_value": (
+        "中位数 {median}，第 90 百分位 {p90}",
+        "median {median}, 90th percentile {p90}",
+    ),
+    "sched.response_note": ("中位数；第 90 百分位 {p90}", "median; 90th percentile {p90}"),
+    "sched.late_needs": ("逾期响应的需求", "needs served late"),
+    "sched.late_note": ("服务日晚于响应期限", "served after their response deadline"),
+    "sched.past_due": ("已过期限仍未服务的需求", "open needs already past due"),
+    "sched.past_due_card_note": (
+        "计划期开始时响应期限已过，方案仍未安排",
+        "their deadline passed before the horizon starts, and the plan leaves them open",
+    ),
+    "sched.past_due_note": (
+        "计划期开始时响应期限已经过去、而本方案仍未安排的需求，逾期最久的在前；逾期工作日按计划期第一天计",
+        "needs whose response deadline had passed before the horizon starts and which this "
+        "plan leaves open, most overdue first; working days overdue on the horizon's first day",
+    ),
+    "sched.route_travel": ("路线路途", "route travel"),
+    "sched.hours_value": ("{hours} 小时", "{hours} h"),
+    "sched.routes_line": (
+        "{routes} 条路线，{stops} 个站点（走访 {visits} 次）",
+        "{routes} routes, {stops} stops ({visits} visits)",
+    ),
+    "sched.routes_text": ("{hours} 小时；{routes}", "{hours} h; {routes}"),
+    "sched.saved_title": ("路线节省的工时", "hours the routes save"),
+    "sched.saved_note": (
+        "与每个站点单独往返相比",
+        "against one round trip per stop",
+    ),
+    "sched.histogram_title": (
+        "响应工作日分布（已服务需求）",
+        "response working days (served needs)",
+    ),
+    "sched.histogram_axis": ("从提出到服务的工作日", "working days from submission to service"),
+    "sched.no_histogram": (
+        "缺少情景文件，无法计算响应工作日",
+        "response working days need the scenario",
+    ),
+    "sched.bin_more": ("＞{low}", ">{low}"),
+    "sched.bin_tip": ("{days} 个工作日：{needs} 项需求", "{days} working days: {needs} needs"),
+    "sched.calendar_title": (
+        "日程表：每人每个工作日的站点",
+        "calendar: each person's stops by working day",
+    ),
+    "sched.calendar_note": (
+        "按驻地所在乡镇分表，每周一张表（当周没有安排的人不列出）；每格按顺序列出当天的站点："
+        "村名、“走访”标记和服务的需求项数；“休”为本人休息日。点击一格即在下方路线图中显示当天路线。",
+        "one table per town of the people's bases and per week (people with nothing that week "
+        "left out); each cell lists the day's stops in order: the village, a visit mark and the "
+        "needs served; \"off\" is the person's day off. Click a cell to draw that day's route "
+        "on the map below.",
+    ),
+    "sched.town_calendar": ("{town}（{people} 人）", "{town} ({people} people)"),
+    "sched.week": ("{first} 至 {last}", "{first} to {last}"),
+    "sched.day_off": ("休", "off"),
+    "sched.cell_visit": ("走访", "visit"),
+    "sched.cell_needs": ("{count}项", "{count} need(s)"),
+    "sched.map_title": (
+        "路线图：每人每天的站点顺序",
+        "route map: each person's stops in order, day by day",
+    ),
+    "sched.map_note": (
+        "从驻地出发，按顺序经过各站点后返回驻地（虚线为返程）；直线只表示先后顺序，路途按道路计算。",
+        "from the base through the stops in order and back (dashed: the way back); straight "
+        "lines show the order only, travel follows the roads.",
+    ),
+    "sched.map_provider": ("服务者", "provider"),
+    "sched.map_day": ("日期", "day"),
+    "sched.map_svg_title": ("一位服务者一天的路线", "one provider's route on one day"),
+    "sched.map_caption": ("{provider}：{facts}", "{provider}: {facts}"),
+    "sched.route_facts": (
+        "{date} {weekday}，{stops} 个站点，路途 {travel} 分钟，共 {hours} 小时",
+        "{date} {weekday}, {stops} stops, {travel} min of travel, {hours} h in all",
+    ),
+    "sched.base_label": ("驻地：{base}", "base: {base}"),
+    "sched.providers_title": ("每人日程", "each person's days"),
+    "sched.person_line": (
+        "{who}：{days} 天，{stops} 个站点，{hours} 小时",
+        "{who}: {days} days, {stops} stops, {hours} h",
+    ),
+    "sched.more_providers": (
+        "另有 {count} 人的日程见 HTML 报告、工作簿（个人日程）或日历文件",
+        "{count} more people's days are in the HTML report, the workbook (个人日程) and the "
+        "calendar files",
+    ),
+    "sched.none": ("方案中没有路线", "the plan has no routes"),
+    "sched.from_plan_only": (
+        "仅据方案文件生成：未提供情景文件，乡镇、期限和响应工作日暂缺",
+        "made from the plan file alone: without the scenario, towns, deadlines and response "
+        "working days are not shown",
+    ),
+    "sched.sheet.stops": ("日程", "schedule"),
+    "sched.sheet.provider": ("个人日程", "each person's schedule"),
+    "sched.col.date": ("日期", "date"),
+    "sched.col.weekday": ("星期", "weekday"),
+    "sched.col.order": ("当日顺序", "order in the day"),
+    "sched.col.arrive": ("到达时间", "arrive"),
+    "sched.col.depart": ("离开时间", "depart"),
+    "sched.col.visit": ("是否走访", "visit"),
+    "sched.col.need_ids": ("需求编号", "needs"),
+    "sched.col.for_whom": ("服务对象及需求", "households and needs"),
+    "sched.col.day_travel": ("当日路途（分钟）", "travel that day (min)"),
+    "sched.col.day_hours": ("当日工时", "hours that day"),
+    "sched.col.due": ("响应期限", "due"),
+    "sched.col.late": ("逾期工作日", "working days late"),
+    "sched.col.overdue": ("逾期工作日", "working days overdue"),
+    "sched.col.days": ("工作日", "working days"),
+    "sched.col.needs": ("需求数", "needs"),
+    "sched.ics.calendar_name": ("包村联户日程 · {name}", "Schedule · {name}"),
+    "sched.ics.location": ("{village}，{town}", "{village}, {town}"),
+    "sched.ics.times": (
+        "当天第 {order} 站（共 {stops} 站），{arrive} 到达，{depart} 离开",
+        "stop {order} of {stops} that day, arrive {arrive}, leave {depart}",
+    ),
+    "sched.ics.visit_hours": ("包村走访（{hours} 小时）", "village visit ({hours} h)"),
+    "sched.ics.hours": ("{hours} 小时", "{hours} h"),
+    "sched.ics.due": ("期限 {due}", "due {due}"),
+    "api.title.no_schedule": ("该方案没有日程", "The plan has no schedule"),
+    "api.detail.no_schedule": (
+        "作业 {job} 的方案没有日程：其情景未开启 policy.schedule",
+        "the plan of job {job} has no schedule: its scenario does not turn policy.schedule on",
+    ),
+    "api.title.no_provider": ("没有此服务者", "No such provider"),
+    "api.detail.no_provider": (
+        "作业 {job} 的情景和日程中都没有服务者 {provider}",
+        "job {job} has no provider {provider} in its scenario or its schedule",
+    ),
+    # Scenario problems (intake).
+    # matcher.intake: what `validate`, `import` and the API say is wrong with a scenario.
+    # Words inside the messages.
+    "intake.the_file": ("文件", "the file"),
+    "intake.the_request_body": ("请求体", "the request body"),
+    "intake.the_scenario": ("情景", "the scenario"),
+    "intake.the_value": ("该值", "the value"),
+    "intake.value.private": ("所填的值", "the value given"),
+    "intake.value.object": ("对象", "an object"),
+    "intake.value.list": ("列表", "a list"),
+    "intake.value.nan": ("NaN（非数）", "NaN"),
+    "intake.value.infinity": ("无穷大", "infinity"),
+    "intake.value.minus_infinity": ("负无穷大", "-infinity"),
+    "intake.value.unshowable": ("无法显示的值", "a value that cannot be shown"),
+    "intake.did_you_mean": ('；是否应为 "{close}"？', '; did you mean "{close}"?'),
+    "intake.noun.places": ("地点", "place"),
+    "intake.noun.villages": ("村", "village"),
+    "intake.noun.cadres": ("干部", "cadre"),
+    "intake.noun.organizations": ("社会组织", "organisation"),
+    "intake.noun.pools": ("资金池", "pool"),
+    "intake.noun.needs": ("需求", "need"),
+    "intake.noun.aid_records": ("帮扶记录", "aid record"),
+    "intake.road_end.from": ("起点", "from"),
+    "intake.road_end.to": ("终点", "to"),
+    # Reading the file.
+    "intake.file_not_found": ("找不到文件：{file}", "file not found: {file}"),
+    "intake.is_folder": (
+        "{file} 是文件夹，不是情景文件",
+        "{file} is a folder, not a scenario file",
+    ),
+    "intake.cannot_read": ("无法读取 {file}：{reason}", "cannot read {file}: {reason}"),
+    "intake.not_utf8": (
+        "{what}不是 UTF-8 文本（第 {line} 行第 {column} 列的字节不是 UTF-8，可能是以 GBK "
+        "保存的）；请另存为 UTF-8",
+        "{what} is not UTF-8 text (a byte at line {line}, column {column} is not UTF-8; it may "
+        "be saved as GBK); save it as UTF-8",
+    ),
+    "intake.not_json": (
+        "{what}不是有效的 JSON：第 {line} 行第 {column} 列，{reason}",
+        "{what} is not valid JSON: {reason} at line {line}, column {column}",
+    ),
+    "intake.json.expecting_value": ("此处应有一个值", "Expecting value"),
+    "intake.json.expecting_comma": ("此处应有逗号", "Expecting ',' delimiter"),
+    "intake.json.expecting_colon": ("此处应有冒号", "Expecting ':' delimiter"),
+    "intake.json.expecting_name": (
+        "此处应有带双引号的键名",
+        "Expecting property name enclosed in double quotes",
+    ),
+    "intake.json.extra_data": ("此处起有多余的内容", "Extra data"),
+    "intake.json.unterminated": ("从此处开始的字符串没有结束", "Unterminated string starting at"),
+    "intake.json.control": ("此处有无效的控制字符", "Invalid control character at"),
+    "intake.json.escape": ("此处有无效的转义", "Invalid \\escape"),
+    "intake.json.u_escape": ("此处有无效的 \\uXXXX 转义", "Invalid \\uXXXX escape"),
+    "intake.json.trailing_comma_object": (
+        "对象末尾多了逗号",
+        "Illegal trailing comma before end of object",
+    ),
+    "intake.json.trailing_comma_array": (
+        "数组末尾多了逗号",
+        "Illegal trailing comma before end of array",
+    ),
+    "intake.duplicate_key": (
+        '{what}的同一个对象中键 "{name}" 出现了两次',
+        '{what} gives the key "{name}" twice in one object',
+    ),
+    "intake.too_deep": (
+        "{what}嵌套层级过深，不是情景文件",
+        "{what} is nested too deeply to be a scenario",
+    ),
+    "intake.yaml_invalid": (
+        "文件不是有效的 YAML：{detail}",
+        "the file is not valid YAML: {detail}",
+    ),
+    "intake.yaml_where": ("第 {line} 行第 {column} 列", "line {line}, column {column}"),
+    "intake.aliases_expand": (
+        "文件中的别名展开后有 {size} 个值，超过任何县的规模（至多 {limit} 个）；请把各值直接写出",
+        "the file's aliases expand to {size} values, more than any county holds (at most "
+        "{limit}); write the values out",
+    ),
+    "intake.alias_self": (
+        "文件中有 YAML 别名位于其自身的锚点之内：它引用了自身",
+        "the file holds a YAML alias inside its own anchor: it refers to itself",
+    ),
+    "intake.file_empty": (
+        "文件为空；情景是一个含 schema_version 1 的对象",
+        "the file is empty; a scenario is an object with schema_version 1",
+    ),
+    "intake.not_object": (
+        "情景必须是一个对象（含 schema_version、places、villages 等），不能是 {value}",
+        "a scenario must be an object (with schema_version, places, villages, ...), not {value}",
+    ),
+    "intake.must_be_object": ("情景必须是一个对象", "a scenario must be an object"),
+    # Values no field accepts (matcher.intake.bounds): the text itself is never repeated.
+    "intake.text.too_long": (
+        "过长：共 {length} 个字符（至多 {limit} 个）",
+        "text of {length} characters is too long (at most {limit})",
+    ),
+    "intake.text.surrogate": (
+        "不是有效的 Unicode：第 {position} 个字符是孤立的代理项 U+{code}",
+        "is not valid Unicode: a lone surrogate U+{code} at character {position}",
+    ),
+    "intake.text.control": (
+        "第 {position} 个字符是控制字符 U+{code}",
+        "holds a control character U+{code} at character {position}",
+    ),
+    "intake.text.direction": (
+        "第 {position} 个字符是文字方向控制符 U+{code}",
+        "holds a text-direction control U+{code} at character {position}",
+    ),
+    "intake.the_key": ("键{problem}", "the key {problem}"),
+    "intake.the_text": ("文本{problem}", "the text {problem}"),
+    "intake.number.digits": ("{digits} 位的数字", "a number of {digits} digits"),
+    "intake.number.plain": ("数字", "a number"),
+    "intake.number.too_large": (
+        "{size}超出了所有字段的取值范围（任何字段都不超过 10^15）",
+        "{size} is beyond every field's range (no field takes more than 10^15)",
+    ),
+    "intake.nested_deeper": ("嵌套超过 {limit} 层", "nested deeper than {limit} levels"),
+    "intake.key_not_text": ("对象的键必须是文本", "an object key must be text"),
+    "intake.more_values": (
+        "另有 {count} 个类似的值未列出",
+        "{count} more value(s) like these were not listed",
+    ),
+    # Fields the schema refuses (pydantic's errors, by kind).
+    "intake.field.bad_key": (
+        '"{name}" 不是 {parent} 的有效键；应为 {expected} 之一',
+        '"{name}" is not a valid key of {parent}; use one of {expected}',
+    ),
+    "intake.field.missing": ("缺少必填字段 {label}", "required field {label} is missing"),
+    "intake.field.extra": ('未知字段 "{label}"{hint}', 'unknown field "{label}"{hint}'),
+    "intake.field.text": (
+        "{label} 必须是文本，不能是 {value}{quote}",
+        "{label} must be text, not {value}{quote}",
+    ),
+    "intake.field.quote_it": ("（请加引号）", " (write it in quotes)"),
+    "intake.field.empty": ("{label} 不能为空", "{label} must not be empty"),
+    "intake.field.too_long": (
+        "{label} 最多 {limit} 个字符",
+        "{label} must be at most {limit} characters long",
+    ),
+    "intake.field.whole_number": (
+        "{label} 必须是整数，不能是 {value}",
+        "{label} must be a whole number, not {value}",
+    ),
+    "intake.field.too_large": ("{label} 过大：{value}", "{label} is too large: {value}"),
+    "intake.field.number": (
+        "{label} 必须是数字，不能是 {value}",
+        "{label} must be a number, not {value}",
+    ),
+    "intake.field.bool": (
+        "{label} 必须是 true 或 false，不能是 {value}",
+        "{label} must be true or false, not {value}",
+    ),
+    "intake.field.at_least": (
+        "{label} 必须不小于 {bound}，不能是 {value}",
+        "{label} must be at least {bound}, not {value}",
+    ),
+    "intake.field.more_than": (
+        "{label} 必须大于 {bound}，不能是 {value}",
+        "{label} must be more than {bound}, not {value}",
+    ),
+    "intake.field.at_most": (
+        "{label} 必须不大于 {bound}，不能是 {value}",
+        "{label} must be at most {bound}, not {value}",
+    ),
+    "intake.field.less_than": (
+        "{label} 必须小于 {bound}，不能是 {value}",
+        "{label} must be less than {bound}, not {value}",
+    ),
+    "intake.field.one_of": (
+        "{label} 必须是 {expected} 之一，不能是 {value}",
+        "{label} must be one of {expected}, not {value}",
+    ),
+    "intake.field.date": (
+        '{label} 必须是形如 "2026-12-01" 的日期，不能是 {value}',
+        '{label} must be a date written like "2026-12-01", not {value}',
+    ),
+    "intake.field.list": (
+        "{label} 必须是列表，不能是 {value}",
+        "{label} must be a list, not {value}",
+    ),
+    "intake.field.object": (
+        "{label} 必须是对象（键: 值），不能是 {value}",
+        "{label} must be an object (key: value pairs), not {value}",
+    ),
+    "intake.field.model": (
+        "{label} 必须是含具名字段的对象，不能是 {value}",
+        "{label} must be an object with named fields, not {value}",
+    ),
+    "intake.field.finite": ("{label} 必须是有限的数", "{label} must be a finite number"),
+    "intake.field.id_spaces": (
+        "编号的开头和结尾不能有空白",
+        "an id must not begin or end with white space",
+    ),
+    "intake.field.id_hidden": (
+        "编号必须是可打印的文本；其中含有 U+{code}（不可见字符或控制字符）",
+        "an id must be printable text; it holds U+{code} (invisible or a control character)",
+    ),
+    "intake.field.personal": (
+        "户编号必须是化名：此编号看似手机号或身份证号",
+        "household ids must be pseudonymous: this one looks like a phone or ID-card number",
+    ),
+    "intake.field.date_number": (
+        "日期必须写成 YYYY-MM-DD，不能是数字",
+        "a date must be written as YYYY-MM-DD, not a number",
+    ),
+    "intake.field.date_range": (
+        "日期必须在 {first} 至 {last} 之间，不能是 {value}",
+        "a date must lie between {first} and {last}, not {value}",
+    ),
+    # References between lists and ids (matcher.intake.validation).
+    "intake.schema_version_missing": (
+        '缺少 schema_version；情景文件以 "schema_version": 1 开头',
+        'schema_version is missing; a scenario starts with "schema_version": 1',
+    ),
+    "intake.schema_version_unread": (
+        "schema_version 为 {value}，本版本的包联匹配只能读取 schema_version 1",
+        "schema_version is {value}, but this version of Baolian Matcher reads only "
+        "schema_version 1",
+    ),
+    "intake.schema_version_not_one": (
+        "schema_version 必须是数字 1，不能是 {value}",
+        "schema_version must be the number 1, not {value}",
+    ),
+    "intake.unknown_top_field": (
+        '未知的顶层字段 "{name}"，已忽略{hint}',
+        'unknown top-level field "{name}" is ignored{hint}',
+    ),
+    "intake.not_finite": (
+        "{field} 为 {value}；请填写有限的数",
+        "{field} is {value}; write a finite number",
+    ),
+    "intake.duplicate_id": (
+        '{noun}编号 "{item}" 重复使用：{where} 也用了它；{list} 中的编号必须唯一',
+        '{noun} id "{item}" is used twice: {where} has it too; ids must be unique within {list}',
+    ),
+    "intake.shared_id": (
+        '{noun}编号 "{item}" 同时是一个{other}的编号（{where}）；地点、村、干部和社会组织的编号'
+        "不能相同",
+        '{noun} id "{item}" is also the id of a {other} ({where}); places, villages, cadres and '
+        "organisations must have different ids",
+    ),
+    "intake.town_unknown": ('乡镇 "{town}" 不是已知的地点', 'town "{town}" is not a known place'),
+    "intake.road_end_unknown": (
+        '道路{end} "{node}" 不是已知的地点或村',
+        'road {end} "{node}" is not a place or village',
+    ),
+    "intake.road_loop": (
+        '道路的起点和终点都是 "{start}"，已忽略',
+        'road runs from "{start}" to itself and is ignored',
+    ),
+    "intake.base_unknown": (
+        '驻地 "{base}" 不是已知的地点或村',
+        'base "{base}" is not a place or village',
+    ),
+    "intake.paired_village_unknown": (
+        '引用了不存在的包联村 "{village}"',
+        'paired village "{village}" is not a known village',
+    ),
+    "intake.paired_village_twice": (
+        '包联村 "{village}" 列了两次；每个结对只列一次',
+        'paired village "{village}" is listed twice; a pairing is listed once',
+    ),
+    "intake.village_unknown": (
+        '引用了不存在的村 "{village}"',
+        'village "{village}" is not a known village',
+    ),
+    "intake.pinned_unknown": (
+        '指定服务者 pinned_provider "{provider}" 不是已知的干部或社会组织',
+        'pinned_provider "{provider}" is not a known cadre or organisation',
+    ),
+    # Schedule (DESIGN §9).
+    "intake.schedule.respond_by_before_submitted": (
+        "答复期限 respond_by {respond_by} 早于需求提交日期 {submitted}",
+        "respond_by {respond_by} is before the need was submitted on {submitted}",
+    ),
+    "intake.schedule.holiday_and_workday": (
+        "{day} 同时列为节假日（holidays）和调休工作日（workdays）",
+        "{day} is listed both as a holiday and as a make-up working day (workdays)",
+    ),
+    "intake.schedule.workday_not_weekend": (
+        "调休工作日 {day} 不是周六或周日：周一至周五本就是工作日",
+        "make-up working day {day} is not a Saturday or Sunday: Monday to Friday are working "
+        "days already",
+    ),
+    "intake.schedule.day_outside": (
+        "{day} 在规划期（{start} 至 {last}）之外，且早于所有需求的提交日期，不影响任何日期",
+        "{day} lies outside the horizon ({start} to {last}) and before every need's "
+        "submission: it changes nothing",
+    ),
+    "intake.schedule.day_off_outside": (
+        "休息日 {day} 不在规划期（{start} 至 {last}）内，不影响任何安排",
+        "day off {day} lies outside the horizon ({start} to {last}): it changes nothing",
+    ),
+    "intake.schedule.past_midnight": (
+        "每天 {day_start} 出发、工作 {hours} 小时，将超过午夜",
+        "a working day that starts at {day_start} and lasts {hours} hours runs past midnight",
+    ),
+    # Pins no plan can keep (matcher.intake.pinned).
+    "intake.pin.unavailable": (
+        '指定服务者 "{provider}" 是标记为不可用的干部，不能服务此需求',
+        'pinned_provider "{provider}" is a cadre marked unavailable, so cannot serve this need',
+    ),
+    "intake.pin.no_skill": (
+        '指定服务者 "{provider}" 不具备此需求所要求的技能：{skill}',
+        'pinned_provider "{provider}" does not hold the skill {skill} that this need asks for',
+    ),
+    "intake.pin.low_level": (
+        '指定服务者 "{provider}" 的{skill}技能为 {level} 级，低于此需求要求的 {need_level} 级',
+        'pinned_provider "{provider}" holds {skill} at level {level}, below the level '
+        "{need_level} this need asks for",
+    ),
+    "intake.pin.other_towns": (
+        '指定服务者 "{provider}" 只服务乡镇 {towns}，而村 {village} 位于乡镇 {town}',
+        'pinned_provider "{provider}" serves only the towns {towns}, and village {village} '
+        "lies in town {town}",
+    ),
+    "intake.pin.no_towns": (
+        '指定服务者 "{provider}" 的服务乡镇列表为空，而村 {village} 位于乡镇 {town}',
+        'pinned_provider "{provider}" has an empty list of towns, and village {village} lies '
+        "in town {town}",
+    ),
+    "intake.pin.unreachable": (
+        '指定服务者 "{provider}" 从驻地 {base} 没有道路可到达村 {village}',
+        'pinned_provider "{provider}" cannot reach village {village} by road from its base {base}',
+    ),
+    "intake.pin.too_far": (
+        '指定服务者 "{provider}" 距村 {village} {minutes} 分钟，超出其 {limit} 分钟的路程上限',
+        'pinned_provider "{provider}" is {minutes} minutes from village {village}, beyond its '
+        "travel limit of {limit} minutes",
+    ),
+    "intake.pin.held_back": (
+        "同一户同一类别近期已获帮扶（帮扶记录 {records}），此需求暂缓，指定服务者 "
+        '"{provider}" 不能服务；请取消指定或设置 policy.allow_repeat_aid',
+        "this need is held back by recent aid to the same household and category (aid records "
+        '{records}), so pinned_provider "{provider}" cannot serve it; unpin it or set '
+        "policy.allow_repeat_aid",
+    ),
+    "intake.pin.hours_item": ("{need} {hours} 小时", "{need} {hours} h"),
+    "intake.pin.hours_over": (
+        '指定给 "{provider}" 的需求连同路程共需 {taken} 小时（{listed}）；{provider} 只有 '
+        "{hours} 小时，任何方案都无法保留全部指定（H4）",
+        'the needs pinned to "{provider}" take {taken} hours with travel ({listed}); {provider} '
+        "has {hours} hours, so no plan can keep every pin (H4)",
+    ),
+    "intake.pin.money_short": (
+        "此指定需求费用 {cost} 元，但在其他指定需求之外，村 {village} 的资金上限和可支付它的资金池"
+        "只能支付其中 {got} 元（H5、H6）：任何方案都无法保留此指定；请取消指定、降低费用或增加资金",
+        "this pinned need costs {cost} yuan, but with the other pins only {got} of it can be "
+        "paid from village {village}'s cap and the pools that admit it (H5, H6): no plan can "
+        "keep the pin; unpin it, lower its cost or add money",
+    ),
+    # The HTTP API's problem documents (api.problem_details) for a caller who sends
+    # Accept-Language: zh. The English of each is what the API answers without it.
+    "api.status.400": ("请求有误", "Bad request"),
+    "api.status.401": ("未授权", "Unauthorised"),
+    "api.status.403": ("禁止访问", "Forbidden"),
+    "api.status.404": ("未找到", "Not found"),
+    "api.status.405": ("不支持此方法", "Method not allowed"),
+    "api.status.406": ("无法提供所要求的格式", "Not acceptable"),
+    "api.status.409": ("冲突", "Conflict"),
+    "api.status.413": ("请求体过大", "Request body too large"),
+    "api.status.415": ("不支持的媒体类型", "Unsupported media type"),
+    "api.status.422": ("无法处理的内容", "Unprocessable content"),
+    "api.status.429": ("请求过多", "Too many requests"),
+    "api.status.500": ("服务器内部错误", "Internal server error"),
+    "api.status.503": ("服务不可用", "Service unavailable"),
+    "api.status.other": ("错误", "Error"),
+    "api.title.scenario_invalid": ("情景无效", "The scenario is not valid"),
+    "api.title.request_invalid": ("请求无效", "The request is not valid"),
+    "api.title.queue_full": ("求解队列已满", "The solve queue is full"),
+    "api.title.key_reused": (
+        "Idempotency-Key 已用于另一个请求",
+        "Idempotency-Key reused with another request",
+    ),
+    "api.title.no_plan": ("该作业还没有方案", "The job has no plan"),
+    "api.title.workbook_invalid": ("工作簿不是有效的情景", "The workbook is not a valid scenario"),
+    "api.title.body_not_utf8": ("请求体不是 UTF-8 文本", "The body is not UTF-8 text"),
+    "api.title.body_not_json": ("请求体不是有效的 JSON", "The body is not valid JSON"),
+    "api.detail.scenario_problems": (
+        "{count} 个问题；未保存任何内容",
+        "{count} problem(s); nothing was stored",
+    ),
+    "api.detail.request_problems": ("请求中有 {count} 个问题", "{count} problem(s) in the request"),
+    "api.detail.no_job": ("此密钥下没有作业 {job}", "no job {job} for this key"),
+    "api.detail.no_plan_yet": (
+        "作业 {job} 目前{status}；运行之后才有方案",
+        "job {job} is {status}; a plan exists once it has run",
+    ),
+    "api.detail.no_report": (
+        "作业 {job}（暂时）没有 HTML 报告",
+        "job {job} has no HTML report (yet)",
+    ),
+    "api.detail.queue_full": (
+        "已有 {queued} 个作业在排队，达到{whose}上限；请 {retry} 秒后重试",
+        "{queued} jobs are queued, {whose} limit; retry in {retry} s",
+    ),
+    "api.detail.queue_mine": ("本县的", "your county's"),
+    "api.detail.queue_service": ("本服务的", "the service's"),
+    "api.detail.key_reused": (
+        "该密钥首次用于作业 {job} 时的请求体与此不同",
+        "the key was first used for job {job} with a different body",
+    ),
+    "api.detail.bad_cursor": (
+        "此游标不是本服务发出的",
+        "this cursor is not one this service issued",
+    ),
+    "api.detail.body_over_limit": (
+        "请求体超过了 {limit} 字节的上限",
+        "the request body is over the limit of {limit} bytes",
+    ),
+    "api.detail.key_invalid": (
+        "请在 X-API-Key 请求头中提供有效的密钥",
+        "send a valid X-API-Key header",
+    ),
+    "api.detail.key_missing": ("缺少 X-API-Key 请求头", "the X-API-Key header is missing"),
+    "api.detail.json_only": (
+        "此接口读取 JSON 请求体：请以 Content-Type application/json（或 application/*+json）"
+        "发送，而不是 {sent}",
+        "this route reads a JSON body: send it with Content-Type application/json (or "
+        "application/*+json), not {sent}",
+    ),
+    "api.detail.no_content_type": ("未注明 Content-Type", "no Content-Type"),
+    "api.detail.unclean": (
+        "请求含有不干净的文本（控制字符、孤立代理项或文字方向控制符）",
+        "the request holds text that is not clean (a control character, a lone surrogate or "
+        "a direction control)",
+    ),
+    "api.detail.unsafe_values": (
+        "{count} 个值不被任何字段接受；未保存任何内容",
+        "{count} value(s) no field accepts; nothing was stored",
+    ),
+    "api.detail.workbook_problems": (
+        "{count} 个问题，均已标明所在的工作表、行和列；未保存任何内容",
+        "{count} problem(s), each at its sheet, row and column; nothing was stored",
+    ),
+    "api.detail.unreadable_file": (
+        "无法把该文件读取为 {kind} 情景；未保存任何内容",
+        "the file cannot be read as a {kind} scenario; nothing was stored",
+    ),
+    "api.detail.empty_body": (
+        "请求体为空：请发送工作簿（.xlsx）或情景文件本身",
+        "the body is empty: send the workbook (.xlsx) or the scenario file itself",
+    ),
+    "api.item.time_limit": ("本服务最多 {limit} 秒", "at most {limit} seconds on this service"),
+    "api.item.no_scenario": ("没有读到情景", "no scenario was read"),
+    "api.unclean.path": ("请求路径{problem}", "the path {problem}"),
+    "api.unclean.query": ("查询参数{problem}", "the query parameter {problem}"),
+    "api.unclean.header": ("请求头{problem}", "the header {problem}"),
+    "api.job_status.queued": ("排队中", "queued"),
+    "api.job_status.running": ("运行中", "running"),
+    "api.job_status.succeeded": ("已完成", "succeeded"),
+    "api.job_status.failed": ("已失败", "failed"),
+    "api.job_status.stopped": ("已停止", "stopped"),
 }
 
 

@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from matcher.intake.issues import Issue, json_path
+from matcher.intake.issues import Issue, Words, json_path, words
 
 MAX_ABS_NUMBER = 10**15
 """No field accepts a number beyond this (the largest bound is a pool's 10¹² yuan); beyond it
@@ -46,19 +46,25 @@ def text_problem(text: str) -> str | None:
     """Why a string cannot be stored, shown and compared safely, or None when it can: a lone
     surrogate (not Unicode), a control character (C0, C1, DEL), a text-direction control, or
     more than :data:`MAX_TEXT_LENGTH` characters. Position and code point are named; the text
-    itself is not repeated."""
+    itself is not repeated. In English; :func:`text_problem_words` in either language."""
+    problem = text_problem_words(text)
+    return None if problem is None else problem.text("en")
+
+
+def text_problem_words(text: str) -> Words | None:
+    """:func:`text_problem` as catalogue words, to be said in Chinese or English."""
     if len(text) > MAX_TEXT_LENGTH:
-        return f"text of {len(text):,} characters is too long (at most {MAX_TEXT_LENGTH:,})"
+        return words("intake.text.too_long", length=f"{len(text):,}", limit=f"{MAX_TEXT_LENGTH:,}")
     if _SUSPECT.search(text) is None:
         return None
     for position, char in enumerate(text, start=1):
-        code = ord(char)
-        if 0xD800 <= code <= 0xDFFF:
-            return f"is not valid Unicode: a lone surrogate U+{code:04X} at character {position}"
+        code = f"{ord(char):04X}"
+        if 0xD800 <= ord(char) <= 0xDFFF:
+            return words("intake.text.surrogate", code=code, position=position)
         if unicodedata.category(char) == "Cc":
-            return f"holds a control character U+{code:04X} at character {position}"
+            return words("intake.text.control", code=code, position=position)
         if char in _DIRECTION_CONTROLS:
-            return f"holds a text-direction control U+{code:04X} at character {position}"
+            return words("intake.text.direction", code=code, position=position)
     return None
 
 
@@ -79,7 +85,14 @@ def printable(text: str) -> str:
 
 def number_problem(value: int | float) -> str | None:
     """Why a number is beyond every field's range, or None. Non-finite floats are left to the
-    schema, which names the field that wants a finite number."""
+    schema, which names the field that wants a finite number. In English;
+    :func:`number_problem_words` in either language."""
+    problem = number_problem_words(value)
+    return None if problem is None else problem.text("en")
+
+
+def number_problem_words(value: int | float) -> Words | None:
+    """:func:`number_problem` as catalogue words, to be said in Chinese or English."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if abs(value) > MAX_ABS_NUMBER:
@@ -91,8 +104,12 @@ def number_problem(value: int | float) -> str | None:
             exact = size_in_bits < 14_000  # under 4,300 digits: str() may count them
             estimate = len(str(abs(value))) if exact else int(size_in_bits * math.log10(2)) + 1
             digits = getattr(value, "digits", estimate)
-        size = f"a number of {digits:,} digits" if digits else "a number"
-        return f"{size} is beyond every field's range (no field takes more than 10^15)"
+        size = (
+            words("intake.number.digits", digits=f"{digits:,}")
+            if digits
+            else words("intake.number.plain")
+        )
+        return words("intake.number.too_large", size=size)
     return None
 
 
@@ -103,13 +120,13 @@ def _item_id(item: Mapping[str, Any]) -> str | None:
 
 def _walk(
     value: object, loc: tuple[str | int, ...], item: str | None
-) -> Iterator[tuple[tuple[str | int, ...], str | None, str]]:
+) -> Iterator[tuple[tuple[str | int, ...], str | None, Words]]:
     # Iterative: a document nested beyond MAX_DEPTH is refused, never a RecursionError.
     stack: list[tuple[object, tuple[str | int, ...], str | None]] = [(value, loc, item)]
     while stack:
         node, where, owner = stack.pop()
         if len(where) > MAX_DEPTH:
-            yield where[:MAX_DEPTH], owner, f"nested deeper than {MAX_DEPTH} levels"
+            yield where[:MAX_DEPTH], owner, words("intake.nested_deeper", limit=MAX_DEPTH)
             continue
         if isinstance(node, Mapping):
             if len(where) == 2 and isinstance(where[1], int):
@@ -117,11 +134,11 @@ def _walk(
             children = []
             for key, child in node.items():
                 if not isinstance(key, str):
-                    yield where, owner, "an object key must be text"
+                    yield where, owner, words("intake.key_not_text")
                     continue
-                problem = text_problem(key)
+                problem = text_problem_words(key)
                 if problem is not None:
-                    yield (*where, printable(key)), owner, f"the key {problem}"
+                    yield (*where, printable(key)), owner, words("intake.the_key", problem=problem)
                     continue
                 children.append((child, (*where, key), owner))
             stack.extend(reversed(children))
@@ -130,13 +147,13 @@ def _walk(
                 (child, (*where, i), owner) for i, child in reversed(list(enumerate(node)))
             )
         elif isinstance(node, str):
-            problem = text_problem(node)
+            problem = text_problem_words(node)
             if problem is not None:
-                yield where, owner, f"the text {problem}"
+                yield where, owner, words("intake.the_text", problem=problem)
         elif isinstance(node, int | float) and not isinstance(node, bool):
-            problem = number_problem(node)
-            if problem is not None:
-                yield where, owner, problem
+            number = number_problem_words(node)
+            if number is not None:
+                yield where, owner, number
 
 
 def _clean_text(text: str) -> bool:
@@ -183,9 +200,9 @@ def unsafe_values(document: object) -> list[Issue]:
     more = 0
     for loc, owner, message in _walk(document, (), None):
         if len(issues) < MAX_ISSUES:
-            issues.append(Issue(json_path(loc), message, owner))
+            issues.append(Issue.of(json_path(loc), message, id=owner))
         else:
             more += 1
     if more:
-        issues.append(Issue("$", f"{more:,} more value(s) like these were not listed"))
+        issues.append(Issue.said("$", "intake.more_values", count=f"{more:,}"))
     return issues

@@ -4,13 +4,18 @@ A :class:`Issue` points at one spot of the document by a JSON path (``$.cadres[3
 names the id of the list item it belongs to, and says in plain words what is wrong. Errors stop
 a scenario from loading; warnings do not. The HTTP API turns the same list into RFC 9457
 problem details, so a problem holds nothing but strings.
+
+Its words come from the message catalogue (:mod:`matcher.i18n.messages`, the ``intake.`` keys)
+in both languages: :meth:`Issue.said` with a key and its fields, whose parts that differ by
+language are :class:`Words` (catalogue phrases) or :class:`Both` (a Chinese and an English
+rendering). ``message`` is the English, ``message_zh`` the Chinese.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Literal
 
 from matcher.i18n import Lang, t
@@ -18,6 +23,47 @@ from matcher.i18n import Lang, t
 Severity = Literal["error", "warning"]
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+@dataclass(frozen=True)
+class Words:
+    """A phrase of the message catalogue (``key`` with ``params``), said in either language:
+    a part of a problem's message whose words differ by language (a value described as "an
+    object", the noun "village", a hint "did you mean ..."). A param may itself be
+    :class:`Words` or :class:`Both`."""
+
+    key: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def text(self, lang: Lang) -> str:
+        """The phrase in ``lang``."""
+        return t(self.key, lang, **spoken(self.params, lang))
+
+
+@dataclass(frozen=True)
+class Both:
+    """A value written differently in each language but not from the catalogue: a list
+    joined with "、" or ", ", a parser's own English words next to their Chinese."""
+
+    zh: str
+    en: str
+
+    def text(self, lang: Lang) -> str:
+        """The value in ``lang``."""
+        return self.zh if lang == "zh" else self.en
+
+
+def words(key: str, **params: object) -> Words:
+    """:class:`Words` of ``key`` with ``params``."""
+    return Words(key, params)
+
+
+def spoken(params: Mapping[str, object], lang: Lang) -> dict[str, object]:
+    """``params`` with every :class:`Words` and :class:`Both` said in ``lang``."""
+    return {
+        name: value.text(lang) if isinstance(value, Words | Both) else value
+        for name, value in params.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -41,14 +87,31 @@ class Issue:
         **params: object,
     ) -> Issue:
         """A problem whose words come from the message catalogue (``key`` with ``params``),
-        so it can be read in Chinese and English alike."""
+        so it can be read in Chinese and English alike. A param may be :class:`Words` or
+        :class:`Both`: it is said in each language in turn."""
         return cls(
             path,
-            t(key, "en", **params),
+            t(key, "en", **spoken(params, "en")),
             id=id,
             severity=severity,
-            message_zh=t(key, "zh", **params),
+            message_zh=t(key, "zh", **spoken(params, "zh")),
         )
+
+    @classmethod
+    def of(
+        cls,
+        path: str,
+        phrase: Words | Both,
+        *,
+        id: str | None = None,
+        severity: Severity = "error",
+    ) -> Issue:
+        """A problem whose whole message is ``phrase`` (words of one language only, a
+        :class:`Both` with the same text twice, leave the Chinese unknown)."""
+        if isinstance(phrase, Words):
+            return cls.said(path, phrase.key, id=id, severity=severity, **phrase.params)
+        zh = phrase.zh if phrase.zh != phrase.en else None
+        return cls(path, phrase.en, id=id, severity=severity, message_zh=zh)
 
     def text(self, lang: Lang) -> str:
         """The message in ``lang``; English when the problem has no Chinese words yet."""

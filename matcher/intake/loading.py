@@ -10,7 +10,6 @@ is satisfied do the checks that need travel times run
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import math
@@ -24,13 +23,15 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from matcher.i18n import t
 from matcher.intake.bounds import MAX_DEPTH, printable, unsafe_values
-from matcher.intake.issues import Issue, ScenarioInvalid, json_path
+from matcher.intake.issues import Both, Issue, ScenarioInvalid, Words, json_path, words
 from matcher.intake.validation import (
-    describe_value,
     enclosing_id,
+    suggest,
     validate_references,
     validate_service,
+    value_words,
 )
 from matcher.scenario import (
     AidRecord,
@@ -86,12 +87,14 @@ def read_document(path: Path) -> object:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ScenarioInvalid([Issue("$", f"file not found: {path}")]) from None
+        raise ScenarioInvalid([Issue.said("$", "intake.file_not_found", file=path)]) from None
     except IsADirectoryError:
-        raise ScenarioInvalid([Issue("$", f"{path} is a folder, not a scenario file")]) from None
+        raise ScenarioInvalid([Issue.said("$", "intake.is_folder", file=path)]) from None
     except OSError as error:
         reason = error.strerror or str(error)
-        raise ScenarioInvalid([Issue("$", f"cannot read {path}: {reason}")]) from None
+        raise ScenarioInvalid(
+            [Issue.said("$", "intake.cannot_read", file=path, reason=reason)]
+        ) from None
     if path.suffix.lower() in YAML_SUFFIXES:
         document = _parse_yaml(decode_utf8(data))
     else:
@@ -102,7 +105,19 @@ def read_document(path: Path) -> object:
     return document
 
 
-_TOO_DEEP = Issue("$", "the file is nested too deeply to be a scenario")
+THE_FILE = words("intake.the_file")
+"""What a message calls the document it reads, unless told otherwise."""
+
+_TOO_DEEP = Issue.said("$", "intake.too_deep", what=THE_FILE)
+
+_WHAT = {"the file": THE_FILE, "the request body": words("intake.the_request_body")}
+
+
+def _what(what: str | Words) -> str | Words | Both:
+    """The words for the document a message names: known ones in both languages."""
+    if isinstance(what, Words):
+        return what
+    return _WHAT.get(what, what)
 
 
 def _line_column(data: bytes, offset: int) -> tuple[int, int]:
@@ -110,7 +125,7 @@ def _line_column(data: bytes, offset: int) -> tuple[int, int]:
     return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
 
 
-def decode_utf8(data: bytes, what: str = "the file") -> str:
+def decode_utf8(data: bytes, what: str | Words = THE_FILE) -> str:
     """Bytes as UTF-8 text (a byte-order mark dropped), or one problem naming the line and
     column of the first byte that is not UTF-8."""
     try:
@@ -118,13 +133,7 @@ def decode_utf8(data: bytes, what: str = "the file") -> str:
     except UnicodeDecodeError as error:
         line, column = _line_column(data, error.start)
         raise ScenarioInvalid(
-            [
-                Issue(
-                    "$",
-                    f"{what} is not UTF-8 text (a byte at line {line}, column {column} is not "
-                    "UTF-8; it may be saved as GBK); save it as UTF-8",
-                )
-            ]
+            [Issue.said("$", "intake.not_utf8", what=_what(what), line=line, column=column)]
         ) from None
 
 
@@ -163,26 +172,51 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def parse_json_bytes(data: bytes, what: str = "the file") -> object:
+def parse_json_bytes(data: bytes, what: str | Words = THE_FILE) -> object:
     """One JSON document from bytes, or one problem at ``$`` saying why not: not UTF-8, a
     syntax error (line and column), a key given twice, nested too deeply. Integers too long
     for any field are kept as :class:`LongNumber` for the bounds check to refuse with their
     path. The reader of scenario files and of the API's request bodies."""
     text = decode_utf8(data, what)
+    named = _what(what)
     try:
         return json.loads(text, parse_int=_read_int, object_pairs_hook=_no_duplicate_keys)
     except json.JSONDecodeError as error:
-        message = (
-            f"{what} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        problem = Issue.said(
+            "$",
+            "intake.not_json",
+            what=named,
+            reason=_json_reason(error.msg),
+            line=error.lineno,
+            column=error.colno,
         )
-        raise ScenarioInvalid([Issue("$", message)]) from None
+        raise ScenarioInvalid([problem]) from None
     except _DuplicateKey as repeated:
-        message = f'{what} gives the key "{printable(repeated.key)}" twice in one object'
-        raise ScenarioInvalid([Issue("$", message)]) from None
+        problem = Issue.said("$", "intake.duplicate_key", what=named, name=printable(repeated.key))
+        raise ScenarioInvalid([problem]) from None
     except RecursionError:
-        raise ScenarioInvalid(
-            [Issue("$", f"{what} is nested too deeply to be a scenario")]
-        ) from None
+        raise ScenarioInvalid([Issue.said("$", "intake.too_deep", what=named)]) from None
+
+
+# The JSON reader's own words (json.decoder), said in Chinese too.
+_JSON_REASONS = {
+    "Expecting value": "intake.json.expecting_value",
+    "Expecting ',' delimiter": "intake.json.expecting_comma",
+    "Expecting ':' delimiter": "intake.json.expecting_colon",
+    "Expecting property name enclosed in double quotes": "intake.json.expecting_name",
+    "Extra data": "intake.json.extra_data",
+    "Unterminated string starting at": "intake.json.unterminated",
+    "Invalid control character at": "intake.json.control",
+    "Invalid \\escape": "intake.json.escape",
+    "Invalid \\uXXXX escape": "intake.json.u_escape",
+    "Illegal trailing comma before end of object": "intake.json.trailing_comma_object",
+    "Illegal trailing comma before end of array": "intake.json.trailing_comma_array",
+}
+
+
+def _json_reason(reason: str) -> str | Words:
+    key = _JSON_REASONS.get(reason)
+    return reason if key is None else words(key)
 
 
 class _YamlLoader(yaml.SafeLoader):
@@ -219,26 +253,39 @@ def _parse_yaml(text: str) -> object:
     try:
         document = yaml.load(text, Loader=_YamlLoader)  # a safe loader: plain data only
     except yaml.MarkedYAMLError as error:
-        raise ScenarioInvalid([Issue("$", _yaml_message(error))]) from None
+        detail = _yaml_detail(error)
+        raise ScenarioInvalid([Issue.said("$", "intake.yaml_invalid", detail=detail)]) from None
     except yaml.YAMLError as error:
-        raise ScenarioInvalid([Issue("$", f"the file is not valid YAML: {error}")]) from None
+        raise ScenarioInvalid([Issue.said("$", "intake.yaml_invalid", detail=str(error))]) from None
     except RecursionError:
         raise ScenarioInvalid([_TOO_DEEP]) from None
     return _string_keys(document)
 
 
-def _yaml_message(error: yaml.MarkedYAMLError) -> str:
+def _yaml_detail(error: yaml.MarkedYAMLError) -> Both:
+    """What PyYAML found wrong and where: its own words (English), the place in each
+    language (`` at line 3, column 5``; ``第 3 行第 5 列，``)."""
+
     def at(mark: yaml.Mark | None) -> str:
         return f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
 
+    def where(mark: yaml.Mark | None) -> str:
+        if mark is None:
+            return ""
+        return t("intake.yaml_where", "zh", line=mark.line + 1, column=mark.column + 1)
+
     if error.problem is None:
-        return (
-            f"the file is not valid YAML: {error.context or 'syntax error'}{at(error.context_mark)}"
+        what = error.context or "syntax error"
+        return Both(
+            f"{where(error.context_mark)}，{what}".lstrip("，"), what + at(error.context_mark)
         )
-    message = f"the file is not valid YAML: {error.problem}{at(error.problem_mark)}"
+    en = f"{error.problem}{at(error.problem_mark)}"
+    zh = f"{where(error.problem_mark)}，{error.problem}".lstrip("，")
     if error.context is not None:
-        message += f" ({error.context}{at(error.context_mark).replace(' at', ' that starts at')})"
-    return message
+        en += f" ({error.context}{at(error.context_mark).replace(' at', ' that starts at')})"
+        start = where(error.context_mark)
+        zh += f"（{error.context}" + (f"，始于{start}）" if start else "）")
+    return Both(zh, en)
 
 
 MAX_EXPANDED_VALUES = 5_000_000
@@ -268,10 +315,11 @@ def _string_keys(value: object, shape: _Shape | None = None, depth: int = 0) -> 
     if size > MAX_EXPANDED_VALUES:
         raise ScenarioInvalid(
             [
-                Issue(
+                Issue.said(
                     "$",
-                    f"the file's aliases expand to {size:,} values, more than any county "
-                    f"holds (at most {MAX_EXPANDED_VALUES:,}); write the values out",
+                    "intake.aliases_expand",
+                    size=f"{size:,}",
+                    limit=f"{MAX_EXPANDED_VALUES:,}",
                 )
             ]
         )
@@ -286,9 +334,7 @@ def _convert(value: object, shape: _Shape, depth: int) -> tuple[object, int]:
     if done is not None:
         return done
     if key in shape.open:
-        raise ScenarioInvalid(
-            [Issue("$", "the file holds a YAML alias inside its own anchor: it refers to itself")]
-        )
+        raise ScenarioInvalid([Issue.said("$", "intake.alias_self")])
     if depth > MAX_DEPTH:
         raise ScenarioInvalid([_TOO_DEEP])
     shape.open.add(key)
@@ -320,12 +366,8 @@ def _top_level_problem(document: object) -> Issue | None:
     if isinstance(document, dict):
         return None
     if document is None:
-        return Issue("$", "the file is empty; a scenario is an object with schema_version 1")
-    return Issue(
-        "$",
-        f"a scenario must be an object (with schema_version, places, villages, ...), "
-        f"not {describe_value(document)}",
-    )
+        return Issue.said("$", "intake.file_empty")
+    return Issue.said("$", "intake.not_object", value=value_words(document))
 
 
 # ----------------------------------------------------------------------------- parsing
@@ -340,7 +382,7 @@ def parse_scenario(data: object) -> LoadedScenario:
     """
     top_level = _top_level_problem(data)
     if top_level is not None or not isinstance(data, dict):
-        raise ScenarioInvalid([top_level or Issue("$", "a scenario must be an object")])
+        raise ScenarioInvalid([top_level or Issue.said("$", "intake.must_be_object")])
     unsafe = unsafe_values(data)
     if unsafe:  # the schema and the checks below must never see such values
         raise ScenarioInvalid(unsafe)
@@ -406,9 +448,12 @@ def pydantic_problems(
         is_key = bool(loc) and loc[-1] == "[key]"
         if is_key:
             loc = (*loc[:-2], str(loc[-2]))
-        problems.append(
-            Issue(json_path(loc), _message(detail, loc, is_key), enclosing_id(raw, loc))
-        )
+        path, owner = json_path(loc), enclosing_id(raw, loc)
+        phrase = pydantic_words(detail, loc, is_key)
+        if phrase is None:  # a kind the catalogue does not know: pydantic's own English
+            problems.append(Issue(path, f"{_label(loc)}: {detail['msg']}", owner))
+        else:
+            problems.append(Issue.of(path, phrase, id=owner))
     return problems
 
 
@@ -428,8 +473,13 @@ _MAPPINGS = frozenset({"skills", "priority_weights", "region_weights"})
 def _label(loc: Sequence[str | int]) -> str:
     """How a message names the place of an error: the field, ``list[i]`` for a list entry,
     ``skills.medical`` for a mapping entry."""
+    found = _label_words(loc)
+    return found if isinstance(found, str) else found.text("en")
+
+
+def _label_words(loc: Sequence[str | int]) -> str | Words:
     if not loc:
-        return "the scenario"
+        return words("intake.the_scenario")
     last = loc[-1]
     parent = loc[-2] if len(loc) > 1 else ""
     if isinstance(last, int):
@@ -443,65 +493,136 @@ def _bound(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _message(detail: ErrorDetails, loc: tuple[str | int, ...], is_key: bool) -> str:
+def _expected(ctx: Mapping[str, Any]) -> Both:
+    """pydantic's list of allowed values (``'a', 'b' or 'c'``), and in Chinese joined with
+    、(``'a'、'b'、'c'``)."""
+    en = str(ctx.get("expected", ""))
+    quoted = re.findall(r"'[^']*'", en)
+    return Both("、".join(quoted) if quoted else en, en)
+
+
+# pydantic's kinds of error that each catalogue message says (the others are below).
+_PLAIN_KINDS: dict[str, str] = {
+    "missing": "intake.field.missing",
+    "string_too_short": "intake.field.empty",
+    "finite_number": "intake.field.finite",
+}
+_VALUE_KINDS: dict[str, str] = {
+    "int_type": "intake.field.whole_number",
+    "int_parsing": "intake.field.whole_number",
+    "int_from_float": "intake.field.whole_number",
+    "int_parsing_size": "intake.field.too_large",
+    "float_type": "intake.field.number",
+    "float_parsing": "intake.field.number",
+    "bool_type": "intake.field.bool",
+    "bool_parsing": "intake.field.bool",
+    "tuple_type": "intake.field.list",
+    "list_type": "intake.field.list",
+    "dict_type": "intake.field.object",
+    "model_type": "intake.field.model",
+    "model_attributes_type": "intake.field.model",
+}
+_BOUND_KINDS: dict[str, tuple[str, str]] = {
+    "greater_than_equal": ("intake.field.at_least", "ge"),
+    "greater_than": ("intake.field.more_than", "gt"),
+    "less_than_equal": ("intake.field.at_most", "le"),
+    "less_than": ("intake.field.less_than", "lt"),
+}
+TRANSLATED_KINDS: frozenset[str] = frozenset(
+    {
+        *_PLAIN_KINDS,
+        *_VALUE_KINDS,
+        *_BOUND_KINDS,
+        "extra_forbidden",
+        "string_type",
+        "string_too_long",
+        "literal_error",
+        "enum",
+        "value_error",
+    }
+)
+"""pydantic's kinds of error said in both languages (dates too: every ``date*`` and
+``datetime*`` kind); any other is said in pydantic's own English."""
+
+# The scenario's own checks (matcher.scenario), recognised by their English words.
+_VALUE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"an id must not begin or end with white space\Z"), "intake.field.id_spaces"),
+    (
+        re.compile(
+            r"an id must be printable text; it holds U\+(?P<code>[0-9A-F]+) \(invisible or a "
+            r"control character\)\Z"
+        ),
+        "intake.field.id_hidden",
+    ),
+    (re.compile(r"household ids must be pseudonymous: .*\Z"), "intake.field.personal"),
+    (
+        re.compile(r"a date must be written as YYYY-MM-DD, not a number\Z"),
+        "intake.field.date_number",
+    ),
+    (
+        re.compile(
+            r"a date must lie between (?P<first>\S+) and (?P<last>\S+), not (?P<value>.+)\Z"
+        ),
+        "intake.field.date_range",
+    ),
+)
+
+
+def _value_error(text: str) -> Words | Both:
+    for pattern, key in _VALUE_ERRORS:
+        found = pattern.match(text)
+        if found is not None:
+            phrase = words(key, **found.groupdict())
+            if phrase.text("en") == text:
+                return phrase
+    return Both(text, text)
+
+
+def pydantic_words(
+    detail: ErrorDetails, loc: tuple[str | int, ...], is_key: bool = False
+) -> Words | Both | None:
+    """The catalogue's words for one of pydantic's errors at ``loc`` (already turned into a
+    document location), or None for a kind the catalogue does not say. ``is_key``: the error
+    is about a mapping's key (``loc`` ends with that key)."""
     kind = detail["type"]
     ctx = detail.get("ctx") or {}
-    label = _label(loc)
+    label = _label_words(loc)
     private = any(part in _PRIVATE_FIELDS for part in loc if isinstance(part, str))
     value = detail.get("input")
-    shown = "the value given" if private else describe_value(value)
+    shown = words("intake.value.private") if private else value_words(value)
 
     if is_key:
-        parent = _label(loc[:-1])
-        expected = ctx.get("expected", "")
-        return f'"{loc[-1]}" is not a valid key of {parent}; use one of {expected}'
-    if kind == "missing":
-        return f"required field {label} is missing"
+        return words(
+            "intake.field.bad_key",
+            name=loc[-1],
+            parent=_label_words(loc[:-1]),
+            expected=_expected(ctx),
+        )
+    if kind in _PLAIN_KINDS:
+        return words(_PLAIN_KINDS[kind], label=label)
     if kind == "extra_forbidden":
         model = _MODELS.get(str(loc[0])) if loc else None
         fields = [f.alias or n for n, f in model.model_fields.items()] if model else []
-        close = difflib.get_close_matches(label, fields, n=1, cutoff=0.75)
-        hint = f'; did you mean "{close[0]}"?' if close else ""
-        return f'unknown field "{label}"{hint}'
+        return words("intake.field.extra", label=label, hint=suggest(str(label), fields))
     if kind == "string_type":
-        quote = " (write it in quotes)" if isinstance(value, int | float) and not private else ""
-        return f"{label} must be text, not {shown}{quote}"
-    if kind == "string_too_short":
-        return f"{label} must not be empty"
+        quote = (
+            words("intake.field.quote_it") if isinstance(value, int | float) and not private else ""
+        )
+        return words("intake.field.text", label=label, value=shown, quote=quote)
     if kind == "string_too_long":
-        return f"{label} must be at most {ctx.get('max_length')} characters long"
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"{label} must be a whole number, not {shown}"
-    if kind == "int_parsing_size":
-        return f"{label} is too large: {shown}"
-    if kind in ("float_type", "float_parsing"):
-        return f"{label} must be a number, not {shown}"
-    if kind in ("bool_type", "bool_parsing"):
-        return f"{label} must be true or false, not {shown}"
-    bounds = {
-        "greater_than_equal": ("at least", "ge"),
-        "greater_than": ("more than", "gt"),
-        "less_than_equal": ("at most", "le"),
-        "less_than": ("less than", "lt"),
-    }
-    if kind in bounds:
-        words, name = bounds[kind]
-        return f"{label} must be {words} {_bound(ctx.get(name))}, not {shown}"
+        return words("intake.field.too_long", label=label, limit=ctx.get("max_length"))
+    if kind in _VALUE_KINDS:
+        return words(_VALUE_KINDS[kind], label=label, value=shown)
+    if kind in _BOUND_KINDS:
+        key, name = _BOUND_KINDS[kind]
+        return words(key, label=label, bound=_bound(ctx.get(name)), value=shown)
     if kind in ("literal_error", "enum"):
-        return f"{label} must be one of {ctx.get('expected', '')}, not {shown}"
+        return words("intake.field.one_of", label=label, expected=_expected(ctx), value=shown)
     if kind.startswith("date") or kind.startswith("datetime"):
-        return f'{label} must be a date written like "2026-12-01", not {shown}'
-    if kind in ("tuple_type", "list_type"):
-        return f"{label} must be a list, not {shown}"
-    if kind == "dict_type":
-        return f"{label} must be an object (key: value pairs), not {shown}"
-    if kind in ("model_type", "model_attributes_type"):
-        return f"{label} must be an object with named fields, not {shown}"
+        return words("intake.field.date", label=label, value=shown)
     if kind == "value_error":
-        return str(ctx.get("error", detail["msg"]))
-    if kind == "finite_number":
-        return f"{label} must be a finite number"
-    return f"{label}: {detail['msg']}"
+        return _value_error(str(ctx.get("error", detail["msg"])))
+    return None
 
 
 # ----------------------------------------------------------------------------- hashing

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 
 import networkx as nx
 
-from matcher.intake.issues import Issue, json_path
+from matcher.i18n import label
+from matcher.intake.issues import Both, Issue, Words, json_path, words
 from matcher.prepare.eligibility import (
     blocking_records,
     holds_skill,
@@ -98,7 +99,7 @@ def check_pinned_can_serve(scenario: Scenario) -> list[Issue]:
     for index, need, provider, village, minutes in pins.checked():
         reasons = _pinned_reasons(provider, need, village, minutes, blocked.get(need.id, ()))
         path = json_path(("needs", index, "pinned_provider"))
-        problems.extend(Issue(path, reason, need.id) for reason in reasons)
+        problems.extend(Issue.of(path, reason, id=need.id) for reason in reasons)
     return problems
 
 
@@ -133,13 +134,22 @@ def _hours_overrun(scenario: Scenario, servable: Servable) -> list[Issue]:
         taken = sum(h for _, _, h in services)
         if taken <= hours + 1e-6:
             continue
-        listed = ", ".join(f"{n.id} {h:.1f} h" for _, n, h in services)
-        message = (
-            f'the needs pinned to "{pid}" take {taken:.1f} hours with travel ({listed}); '
-            f"{pid} has {hours:g} hours, so no plan can keep every pin (H4)"
+        items = [
+            words("intake.pin.hours_item", need=n.id, hours=f"{h:.1f}") for _, n, h in services
+        ]
+        listed = Both(
+            "、".join(item.text("zh") for item in items),
+            ", ".join(item.text("en") for item in items),
+        )
+        message = words(
+            "intake.pin.hours_over",
+            provider=pid,
+            taken=f"{taken:.1f}",
+            listed=listed,
+            hours=f"{hours:g}",
         )
         problems.extend(
-            Issue(json_path(("needs", index, "pinned_provider")), message, need.id)
+            Issue.of(json_path(("needs", index, "pinned_provider")), message, id=need.id)
             for index, need, _ in services
         )
     return problems
@@ -171,12 +181,16 @@ def _money_short(scenario: Scenario, servable: Servable) -> list[Issue]:
         got = paid.get(("village", village.id), {}).get(("need", need.id), 0)
         if got >= need.cost:
             continue
-        message = (
-            f"this pinned need costs {need.cost} yuan, but with the other pins only {got} of it "
-            f"can be paid from village {village.id}'s cap and the pools that admit it "
-            "(H5, H6): no plan can keep the pin; unpin it, lower its cost or add money"
+        problems.append(
+            Issue.said(
+                json_path(("needs", index, "pinned_provider")),
+                "intake.pin.money_short",
+                id=need.id,
+                cost=need.cost,
+                got=got,
+                village=village.id,
+            )
         )
-        problems.append(Issue(json_path(("needs", index, "pinned_provider")), message, need.id))
     return problems
 
 
@@ -186,40 +200,53 @@ def _pinned_reasons(
     village: Village,
     minutes: float,
     blocking: Sequence[AidRecord],
-) -> list[str]:
+) -> list[Words]:
     """Why a pinned provider cannot serve its need, one plain sentence per reason."""
-    who = f'pinned_provider "{provider.id}"'
+    who = provider.id
     reasons = []
     if not is_available(provider):
-        reasons.append(f"{who} is a cadre marked unavailable, so cannot serve this need")
+        reasons.append(words("intake.pin.unavailable", provider=who))
     if not holds_skill(provider, need):
-        skill = need.required_skill.value
+        code = need.required_skill.value
+        skill = Both(label("category", code, "zh"), code)
         level = provider.skills.get(need.required_skill, 0)
         if level == 0:
-            reasons.append(f"{who} does not hold the skill {skill} that this need asks for")
+            reasons.append(words("intake.pin.no_skill", provider=who, skill=skill))
         else:
             reasons.append(
-                f"{who} holds {skill} at level {level}, below the level {need.level} "
-                "this need asks for"
+                words(
+                    "intake.pin.low_level",
+                    provider=who,
+                    skill=skill,
+                    level=level,
+                    need_level=need.level,
+                )
             )
     if not in_area(provider, village):
-        towns = ", ".join(provider.towns or ()) if isinstance(provider, Organization) else ""
-        area = f"serves only the towns {towns}" if towns else "has an empty list of towns"
-        reasons.append(f"{who} {area}, and village {village.id} lies in town {village.town}")
+        towns = tuple(provider.towns or ()) if isinstance(provider, Organization) else ()
+        where = {"provider": who, "village": village.id, "town": village.town}
+        if towns:
+            listed = Both("、".join(towns), ", ".join(towns))
+            reasons.append(words("intake.pin.other_towns", towns=listed, **where))
+        else:
+            reasons.append(words("intake.pin.no_towns", **where))
     if math.isinf(minutes):
         reasons.append(
-            f"{who} cannot reach village {village.id} by road from its base {provider.base}"
+            words("intake.pin.unreachable", provider=who, village=village.id, base=provider.base)
         )
     elif not within_travel(provider, minutes):
         reasons.append(
-            f"{who} is {minutes:.1f} minutes from village {village.id}, beyond its travel "
-            f"limit of {provider.max_travel_minutes:g} minutes"
+            words(
+                "intake.pin.too_far",
+                provider=who,
+                minutes=f"{minutes:.1f}",
+                village=village.id,
+                limit=f"{provider.max_travel_minutes:g}",
+            )
         )
     if blocking:
-        records = ", ".join(record.id for record in blocking)
-        reasons.append(
-            "this need is held back by recent aid to the same household and category "
-            f"(aid records {records}), so {who} cannot serve it; unpin it or set "
-            "policy.allow_repeat_aid"
+        records = Both(
+            "、".join(record.id for record in blocking), ", ".join(record.id for record in blocking)
         )
+        reasons.append(words("intake.pin.held_back", provider=who, records=records))
     return reasons

@@ -18,8 +18,9 @@ import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from matcher.intake.issues import Issue, json_path
+from matcher.intake.issues import Issue, Words, json_path, words
 from matcher.intake.pinned import check_pinned_can_serve, check_pins_fit
+from matcher.intake.schedule_checks import check_schedule_fields
 from matcher.scenario import Scenario
 
 RawScenario = Mapping[str, Any]
@@ -48,16 +49,25 @@ TOP_LEVEL_FIELDS: tuple[str, ...] = tuple(
 
 def describe_value(value: object, limit: int = 40) -> str:
     """A short rendering of a value for a message: JSON-like, cut to ``limit`` characters."""
+    described = value_words(value, limit)
+    return described if isinstance(described, str) else described.text("en")
+
+
+def value_words(value: object, limit: int = 40) -> str | Words:
+    """:func:`describe_value` for a message in either language: the value's JSON as it is,
+    or the words for what cannot be shown (an object, a list, NaN, infinity)."""
     if isinstance(value, Mapping):
-        return "an object"
+        return words("intake.value.object")
     if isinstance(value, list | tuple):
-        return "a list"
+        return words("intake.value.list")
     if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if math.isnan(value) else ("-" if value < 0 else "") + "infinity"
+        if math.isnan(value):
+            return words("intake.value.nan")
+        return words("intake.value.minus_infinity" if value < 0 else "intake.value.infinity")
     try:
         text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
-        text = "a value that cannot be shown"
+        return words("intake.value.unshowable")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -128,9 +138,10 @@ def known_ids(raw: RawScenario, *keys: str) -> set[str] | None:
     return ids
 
 
-def _suggest(word: str, choices: Sequence[str]) -> str:
+def suggest(word: str, choices: Sequence[str]) -> str | Words:
+    """'; did you mean "x"?' for the closest of ``choices``, or nothing."""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
-    return f'; did you mean "{close[0]}"?' if close else ""
+    return words("intake.did_you_mean", close=close[0]) if close else ""
 
 
 # ----------------------------------------------------------------------------- reference checks
@@ -140,21 +151,13 @@ def check_schema_version(raw: RawScenario) -> list[Issue]:
     """schema_version must be present and be 1, the only version this package reads."""
     path = json_path(("schema_version",))
     if "schema_version" not in raw:
-        return [
-            Issue(path, 'schema_version is missing; a scenario starts with "schema_version": 1')
-        ]
+        return [Issue.said(path, "intake.schema_version_missing")]
     value = raw["schema_version"]
     if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
         if value == 1:
             return []
-        return [
-            Issue(
-                path,
-                f"schema_version is {describe_value(value)}, but this version of Baolian Matcher "
-                "reads only schema_version 1",
-            )
-        ]
-    return [Issue(path, f"schema_version must be the number 1, not {describe_value(value)}")]
+        return [Issue.said(path, "intake.schema_version_unread", value=value_words(value))]
+    return [Issue.said(path, "intake.schema_version_not_one", value=value_words(value))]
 
 
 def check_unknown_fields(raw: RawScenario) -> list[Issue]:
@@ -164,11 +167,12 @@ def check_unknown_fields(raw: RawScenario) -> list[Issue]:
         name = str(key)
         if name not in TOP_LEVEL_FIELDS:
             problems.append(
-                Issue(
+                Issue.said(
                     json_path((name,)),
-                    f'unknown top-level field "{name}" is ignored'
-                    + _suggest(name, TOP_LEVEL_FIELDS),
+                    "intake.unknown_top_field",
                     severity="warning",
+                    name=name,
+                    hint=suggest(name, TOP_LEVEL_FIELDS),
                 )
             )
     return problems
@@ -180,10 +184,12 @@ def check_finite_numbers(raw: RawScenario) -> list[Issue]:
 
     def report(loc: tuple[str | int, ...], value: float) -> None:
         problems.append(
-            Issue(
+            Issue.said(
                 json_path(loc),
-                f"{_field_name(loc)} is {describe_value(value)}; write a finite number",
-                enclosing_id(raw, loc),
+                "intake.not_finite",
+                id=enclosing_id(raw, loc),
+                field=_field_name(loc),
+                value=value_words(value),
             )
         )
 
@@ -210,17 +216,17 @@ def check_finite_numbers(raw: RawScenario) -> list[Issue]:
     return problems
 
 
-def _field_name(loc: Sequence[str | int]) -> str:
+def _field_name(loc: Sequence[str | int]) -> str | Words:
     for key in reversed(loc):
         if isinstance(key, str):
             return key
-    return "the value"
+    return words("intake.the_value")
 
 
 def check_duplicate_ids(raw: RawScenario) -> list[Issue]:
     """Ids are unique within each list; every repeat after the first is an error."""
     problems = []
-    for key, noun in ID_LISTS.items():
+    for key in ID_LISTS:
         first: dict[str, int] = {}
         for index, item in items(raw, key):
             item_id = _text(item, "id")
@@ -229,11 +235,14 @@ def check_duplicate_ids(raw: RawScenario) -> list[Issue]:
             if item_id in first:
                 where = json_path((key, first[item_id]))
                 problems.append(
-                    Issue(
+                    Issue.said(
                         json_path((key, index, "id")),
-                        f'{noun} id "{item_id}" is used twice: {where} has it too; '
-                        f"ids must be unique within {key}",
-                        item_id,
+                        "intake.duplicate_id",
+                        id=item_id,
+                        noun=words(f"intake.noun.{key}"),
+                        item=item_id,
+                        where=where,
+                        list=key,
                     )
                 )
             else:
@@ -254,12 +263,14 @@ def check_shared_ids(raw: RawScenario) -> list[Issue]:
             if item_id in owner:
                 other, other_index = owner[item_id]
                 problems.append(
-                    Issue(
+                    Issue.said(
                         json_path((key, index, "id")),
-                        f'{ID_LISTS[key]} id "{item_id}" is also the id of a {ID_LISTS[other]} '
-                        f"({json_path((other, other_index))}); places, villages, cadres and "
-                        "organisations must have different ids",
-                        item_id,
+                        "intake.shared_id",
+                        id=item_id,
+                        noun=words(f"intake.noun.{key}"),
+                        item=item_id,
+                        other=words(f"intake.noun.{other}"),
+                        where=json_path((other, other_index)),
                     )
                 )
             firsts.setdefault(item_id, index)
@@ -278,10 +289,11 @@ def check_village_towns(raw: RawScenario) -> list[Issue]:
         town = _text(village, "town")
         if town is not None and town not in places:
             problems.append(
-                Issue(
+                Issue.said(
                     json_path(("villages", index, "town")),
-                    f'town "{town}" is not a known place',
-                    _text(village, "id"),
+                    "intake.town_unknown",
+                    id=_text(village, "id"),
+                    town=town,
                 )
             )
     return problems
@@ -298,9 +310,11 @@ def check_road_ends(raw: RawScenario) -> list[Issue]:
             node = _text(road, end)
             if node is not None and node not in nodes:
                 problems.append(
-                    Issue(
+                    Issue.said(
                         json_path(("roads", index, end)),
-                        f'road {end} "{node}" is not a place or village',
+                        "intake.road_end_unknown",
+                        end=words(f"intake.road_end.{end}"),
+                        node=node,
                     )
                 )
     return problems
@@ -313,10 +327,11 @@ def check_road_loops(raw: RawScenario) -> list[Issue]:
         start = _text(road, "from")
         if start is not None and start == _text(road, "to"):
             problems.append(
-                Issue(
+                Issue.said(
                     json_path(("roads", index)),
-                    f'road runs from "{start}" to itself and is ignored',
+                    "intake.road_loop",
                     severity="warning",
+                    start=start,
                 )
             )
     return problems
@@ -333,10 +348,11 @@ def check_bases(raw: RawScenario) -> list[Issue]:
             base = _text(provider, "base")
             if base is not None and base not in nodes:
                 problems.append(
-                    Issue(
+                    Issue.said(
                         json_path((key, index, "base")),
-                        f'base "{base}" is not a place or village',
-                        _text(provider, "id"),
+                        "intake.base_unknown",
+                        id=_text(provider, "id"),
+                        base=base,
                     )
                 )
     return problems
@@ -354,18 +370,17 @@ def check_paired_villages(raw: RawScenario) -> list[Issue]:
             path = json_path(("cadres", index, "paired_villages", position))
             if village not in villages:
                 problems.append(
-                    Issue(
+                    Issue.said(
                         path,
-                        f'paired village "{village}" is not a known village',
-                        _text(cadre, "id"),
+                        "intake.paired_village_unknown",
+                        id=_text(cadre, "id"),
+                        village=village,
                     )
                 )
             elif village in seen:
                 problems.append(
-                    Issue(
-                        path,
-                        f'paired village "{village}" is listed twice; a pairing is listed once',
-                        _text(cadre, "id"),
+                    Issue.said(
+                        path, "intake.paired_village_twice", id=_text(cadre, "id"), village=village
                     )
                 )
             seen.add(village)
@@ -382,10 +397,11 @@ def check_organization_towns(raw: RawScenario) -> list[Issue]:
         for position, town in _text_list(organization, "towns"):
             if town not in places:
                 problems.append(
-                    Issue(
+                    Issue.said(
                         json_path(("organizations", index, "towns", position)),
-                        f'town "{town}" is not a known place',
-                        _text(organization, "id"),
+                        "intake.town_unknown",
+                        id=_text(organization, "id"),
+                        town=town,
                     )
                 )
     return problems
@@ -401,10 +417,11 @@ def check_pool_villages(raw: RawScenario) -> list[Issue]:
         for position, village in _text_list(pool, "villages"):
             if village not in villages:
                 problems.append(
-                    Issue(
+                    Issue.said(
                         json_path(("pools", index, "villages", position)),
-                        f'village "{village}" is not a known village',
-                        _text(pool, "id"),
+                        "intake.village_unknown",
+                        id=_text(pool, "id"),
+                        village=village,
                     )
                 )
     return problems
@@ -419,10 +436,11 @@ def _check_item_villages(raw: RawScenario, key: str) -> list[Issue]:
         village = _text(item, "village")
         if village is not None and village not in villages:
             problems.append(
-                Issue(
+                Issue.said(
                     json_path((key, index, "village")),
-                    f'village "{village}" is not a known village',
-                    _text(item, "id"),
+                    "intake.village_unknown",
+                    id=_text(item, "id"),
+                    village=village,
                 )
             )
     return problems
@@ -448,10 +466,11 @@ def check_pinned_providers(raw: RawScenario) -> list[Issue]:
         provider = _text(need, "pinned_provider")
         if provider is not None and provider not in providers:
             problems.append(
-                Issue(
+                Issue.said(
                     json_path(("needs", index, "pinned_provider")),
-                    f'pinned_provider "{provider}" is not a known cadre or organisation',
-                    _text(need, "id"),
+                    "intake.pinned_unknown",
+                    id=_text(need, "id"),
+                    provider=provider,
                 )
             )
     return problems
@@ -487,6 +506,7 @@ def validate_references(raw: RawScenario) -> list[Issue]:
 SERVICE_CHECKS: tuple[Callable[[Scenario], list[Issue]], ...] = (
     check_pinned_can_serve,
     check_pins_fit,
+    check_schedule_fields,
 )
 
 

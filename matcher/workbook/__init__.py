@@ -2,11 +2,15 @@
 
 County offices keep their rosters and ledgers (需求清单, 帮扶台账, pool budgets) in Excel. This
 package reads such a workbook into a scenario, reporting every problem at its sheet, row and
-column (``needs!G8``), writes the template planners fill in, and exports a scenario in the same
-form, losslessly: importing the export gives back an equal scenario.
+column (``需求清单!G8``) in Chinese and English, writes the template planners fill in (sheets
+titled in Chinese, or English), and exports a scenario in the same form, losslessly: importing
+the export gives back an equal scenario.
 
 The sheets and columns are declared once in :mod:`matcher.workbook.columns`; the notation of a
-cell (numbers, lists, skills, empty cells, ``[]``) is in :mod:`matcher.workbook.cells`.
+cell (numbers, lists, skills, empty cells, ``[]``, codes by their labels) is in
+:mod:`matcher.workbook.cells`; towns and villages named by name are resolved by
+:mod:`matcher.workbook.places`; the words of problems come from the message catalogue
+(:mod:`matcher.workbook.words`). The format is described in ``docs/workbook.md``.
 """
 
 from matcher.workbook.reading import import_scenario, read_csv_folder, read_workbook

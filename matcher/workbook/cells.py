@@ -24,6 +24,7 @@ The notation, which the template's README sheet explains to planners:
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import math
 import re
@@ -31,7 +32,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from matcher.scenario import check_pseudonymous
-from matcher.workbook.columns import NO, YES, Column, Kind
+from matcher.workbook.columns import NO, YES, Column, Kind, code_key, without_unit
+from matcher.workbook.words import Said, Words, listed, quoted, said
 
 EMPTY = "[]"
 _SEPARATORS = re.compile(r"[;；、,，]")
@@ -61,10 +63,21 @@ class CellText:
 
 @dataclass(frozen=True)
 class CellError:
-    """A cell that cannot be read by its column's kind: the message and the text as found."""
+    """A cell that cannot be read by its column's kind: what is wrong (in the catalogue's
+    words) and the text as found."""
 
-    message: str
+    said: Said
     text: str
+
+    @property
+    def message(self) -> str:
+        """What is wrong, in English."""
+        return self.said.message
+
+
+def column_words(column: Column) -> Words:
+    """How a message names a column: its Chinese header without the unit, or its field."""
+    return Words(without_unit(column.zh), column.field)
 
 
 def cell_text(value: object) -> CellText | None:
@@ -83,14 +96,13 @@ def cell_text(value: object) -> CellText | None:
     if isinstance(value, dt.datetime):
         moment = value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
         return CellText(moment)
-    if isinstance(value, dt.date | dt.time):
+    if isinstance(value, dt.time):  # a time of day typed into Excel: 08:30, not 08:30:00
+        whole = value.second == 0 and value.microsecond == 0
+        return CellText(value.isoformat(timespec="minutes") if whole else value.isoformat())
+    if isinstance(value, dt.date):
         return CellText(value.isoformat())
     text = str(value).strip()
     return CellText(text) if text else None
-
-
-def _shown(text: str, limit: int = 40) -> str:
-    return json.dumps(text if len(text) <= limit else text[: limit - 1] + "…", ensure_ascii=False)
 
 
 def _folded(text: str) -> str:
@@ -104,8 +116,17 @@ def read_cell(column: Column, value: object) -> object | CellError | None:
     if cell is None or column.kind is Kind.NOTE:
         return None
     if cell.text in _EXCEL_ERRORS:
-        return CellError(f"{column.field} holds the Excel error {cell.text}", cell.text)
+        return _error(column, cell, "workbook.cell.excel_error")
     return _READERS[column.kind](column, cell)
+
+
+def _error(
+    column: Column, cell: CellText, key: str, part: str | None = None, **params: object
+) -> CellError:
+    """The error ``key`` of a cell, its column and text (or the ``part`` of it at fault)
+    among the fields."""
+    text = quoted(cell.text if part is None else part)
+    return CellError(said(key, column=column_words(column), text=text, **params), cell.text)
 
 
 def _literal(text: str) -> str | None:
@@ -120,17 +141,43 @@ def _literal(text: str) -> str | None:
 
 
 def _alias(column: Column, text: str) -> str:
-    if not column.aliases:
+    """The code a text stands for (its code, Chinese or English label, or the drop-down's
+    ``label code`` form), else the text as it is."""
+    if not column.lookup:
         return text
-    key = _folded(text).casefold()
+    return column.lookup.get(code_key(text), text)
+
+
+def _code(column: Column, cell: CellText, text: str) -> str | CellError:
+    """The code of one entry of a cell, or the error of an entry that names none of a strict
+    column's choices (with the nearest)."""
+    code = _alias(column, text)
+    if not column.strict or not column.choices or code in column.choices:
+        return code
+    nearest = nearest_codes(column, text)
+    return _error(column, cell, "workbook.cell.not_a_choice", text, nearest=nearest)
+
+
+def nearest_codes(column: Column, text: str, count: int = 3) -> Words:
+    """The choices of ``column`` nearest to ``text`` (all of them when none is near), each as
+    a planner would write it: 养老服务 in Chinese, elderly_care (养老服务) in English."""
+    wanted = code_key(text)
+    scores: dict[str, float] = {}
+    for name, code in ((code, code) for code in column.choices):
+        scores[code] = difflib.SequenceMatcher(None, wanted, code_key(name)).ratio()
     for name, code in column.aliases:
-        if key == name.casefold():
-            return code
-    if column.strict and column.choices:
-        for code in column.choices:
-            if key == code.casefold():
-                return code
-    return text
+        if code in scores:
+            score = difflib.SequenceMatcher(None, wanted, code_key(name)).ratio()
+            scores[code] = max(scores[code], score)
+    near = sorted((c for c in scores if scores[c] >= 0.5), key=lambda c: -scores[c])[:count]
+    return listed(_code_words(column, code) for code in (near or column.choices))
+
+
+def _code_words(column: Column, code: str) -> Words:
+    found = column.labels.get(code)
+    if found is None:
+        return Words(f"“{code}”", f'"{code}"')
+    return Words(f"“{found[0]}”", f'"{code}" ({found[0]})')
 
 
 def _read_text(column: Column, cell: CellText) -> object:
@@ -138,18 +185,10 @@ def _read_text(column: Column, cell: CellText) -> object:
     if literal is not None:
         return literal
     if cell.rounded:
-        return CellError(
-            f"{column.field} is a number of more than 15 digits, so Excel has already changed "
-            "its last digits; format the column as Text (文本) and type the value again",
-            cell.text,
-        )
+        return _error(column, cell, "workbook.cell.rounded")
     if _SCIENTIFIC.fullmatch(cell.text):
-        return CellError(
-            f"{column.field} {_shown(cell.text)} is a number in scientific notation: its digits "
-            "are lost; format the column as Text (文本) and type the value again",
-            cell.text,
-        )
-    return _alias(column, cell.text)
+        return _error(column, cell, "workbook.cell.scientific")
+    return _code(column, cell, cell.text)
 
 
 def _read_household(column: Column, cell: CellText) -> object:
@@ -157,9 +196,9 @@ def _read_household(column: Column, cell: CellText) -> object:
     text = cell.text if text is None else text
     try:
         check_pseudonymous(_folded(text))
-    except ValueError as error:
-        stored = " (the cell holds it as a number)" if cell.number else ""
-        return CellError(f"{error}{stored}", text)
+    except ValueError:
+        key = "workbook.cell.personal_number" + ("_stored" if cell.number else "")
+        return CellError(said(key, column=column_words(column)), text)
     return _read_text(column, cell)
 
 
@@ -174,9 +213,9 @@ def _read_int(column: Column, cell: CellText) -> object:
     if _INTEGER.fullmatch(text):
         digits = text.split(".", 1)[0]
         if len(digits.lstrip("+-")) > _LONGEST_NUMBER:  # past any field's range (and int())
-            return CellError(f"{column.field} is too large: {_shown(cell.text)}", cell.text)
+            return _error(column, cell, "workbook.cell.too_large")
         return int(digits)
-    return CellError(f"{column.field} must be a whole number, not {_shown(cell.text)}", cell.text)
+    return _error(column, cell, "workbook.cell.not_whole")
 
 
 def _read_float(column: Column, cell: CellText) -> object:
@@ -187,8 +226,8 @@ def _read_float(column: Column, cell: CellText) -> object:
         number = float(text)
         if math.isfinite(number):
             return number
-        return CellError(f"{column.field} is too large: {_shown(cell.text)}", cell.text)
-    return CellError(f"{column.field} must be a number, not {_shown(cell.text)}", cell.text)
+        return _error(column, cell, "workbook.cell.too_large")
+    return _error(column, cell, "workbook.cell.not_number")
 
 
 def _read_bool(column: Column, cell: CellText) -> object:
@@ -197,9 +236,7 @@ def _read_bool(column: Column, cell: CellText) -> object:
         return True
     if key in _FALSE:
         return False
-    return CellError(
-        f"{column.field} must be 是 or 否 (yes or no), not {_shown(cell.text)}", cell.text
-    )
+    return _error(column, cell, "workbook.cell.not_yes_no")
 
 
 def _read_date(column: Column, cell: CellText) -> object:
@@ -209,11 +246,29 @@ def _read_date(column: Column, cell: CellText) -> object:
             return dt.date(*(int(part) for part in match.groups())).isoformat()
         except ValueError:
             pass
-    hint = " (the cell holds a number; format it as a date or as text)" if cell.number else ""
-    return CellError(
-        f'{column.field} must be a date written like "2026-12-01", not {_shown(cell.text)}{hint}',
-        cell.text,
-    )
+    key = "workbook.cell.not_date" + ("_number" if cell.number else "")
+    return _error(column, cell, key)
+
+
+def _read_dates(column: Column, cell: CellText) -> object:
+    """Dates separated by ; (or a JSON list of them), each read as a DATE cell is."""
+    text = cell.text
+    if text.startswith("["):
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError:
+            items = None
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            return _error(column, cell, "workbook.cell.not_dates")
+    else:
+        items = [part.strip() for part in _SEPARATORS.split(text) if part.strip()]
+    dates: list[str] = []
+    for item in items:
+        date = _read_date(column, CellText(item))
+        if isinstance(date, CellError):
+            return _error(column, cell, "workbook.cell.not_dates", item)
+        dates.append(str(date))
+    return dates
 
 
 def _read_list(column: Column, cell: CellText) -> object:
@@ -225,24 +280,22 @@ def _read_list(column: Column, cell: CellText) -> object:
             items = None
         if isinstance(items, list) and all(isinstance(item, str) for item in items):
             return items  # exact: no other names are read here
-        return CellError(
-            f'{column.field} must be items separated by ";" or a JSON list of text, '
-            f"not {_shown(text)}",
-            text,
-        )
-    parts = (part.strip() for part in _SEPARATORS.split(text))
-    return [_alias(column, part) for part in parts if part]
+        return _error(column, cell, "workbook.cell.not_list")
+    values: list[str] = []
+    for part in _SEPARATORS.split(text):
+        if part.strip():
+            code = _code(column, cell, part.strip())
+            if isinstance(code, CellError):
+                return code
+            values.append(code)
+    return values
 
 
 def _read_skills(column: Column, cell: CellText) -> object:
     text = _folded(cell.text)
     if text in (EMPTY, "{}"):
         return {}
-    wrong = CellError(
-        f'{column.field} must be skill:level pairs like "agri_tech:3; policy_service:2", '
-        f"not {_shown(cell.text)}",
-        cell.text,
-    )
+    wrong = _error(column, cell, "workbook.cell.not_skills")
     if text.startswith("{"):
         try:
             table = json.loads(text)
@@ -253,12 +306,14 @@ def _read_skills(column: Column, cell: CellText) -> object:
     for part in _SEPARATORS.split(text):
         if not part.strip():
             continue
-        name, colon, level = part.partition(":")
-        name = _alias(column, name.strip())
-        if not colon or not name or not _LEVEL.fullmatch(level.strip()):
+        written, colon, level = part.partition(":")
+        if not colon or not written.strip() or not _LEVEL.fullmatch(level.strip()):
             return wrong
+        name = _code(column, cell, written.strip())
+        if isinstance(name, CellError):
+            return name
         if name in skills:
-            return CellError(f"{column.field} lists the skill {name} twice", cell.text)
+            return _error(column, cell, "workbook.cell.skill_twice", skill=name)
         skills[name] = int(level)
     return skills
 
@@ -276,11 +331,7 @@ def _read_json(column: Column, cell: CellText) -> object:
         pairs = [part.partition(":") for part in _SEPARATORS.split(text) if part.strip()]
         if pairs and all(colon and _DECIMAL.fullmatch(v.strip()) for _, colon, v in pairs):
             return {key.strip(): float(v) for key, _, v in pairs}
-    return CellError(
-        f'{column.field} must be a JSON object like {{"1": 1, "2": 2}} or pairs like "1:1; 2:2", '
-        f"not {_shown(cell.text)}",
-        cell.text,
-    )
+    return _error(column, cell, "workbook.cell.not_pairs")
 
 
 _READERS = {
@@ -290,6 +341,7 @@ _READERS = {
     Kind.FLOAT: _read_float,
     Kind.BOOL: _read_bool,
     Kind.DATE: _read_date,
+    Kind.DATES: _read_dates,
     Kind.LIST: _read_list,
     Kind.SKILLS: _read_skills,
     Kind.JSON: _read_json,
@@ -330,6 +382,8 @@ def format_cell(column: Column, value: object, *, csv: bool = False) -> Written:
         return int(number) if number.is_integer() and abs(number) < _EXACT_LIMIT else number
     if kind is Kind.LIST and isinstance(value, list | tuple):
         return _format_list(column, [str(item) for item in value], csv=csv)
+    if kind is Kind.DATES and isinstance(value, list | tuple):
+        return "; ".join(str(item) for item in value) or None
     if kind is Kind.SKILLS and isinstance(value, dict):
         return "; ".join(f"{name}:{level}" for name, level in value.items()) or EMPTY
     return json.dumps(value, ensure_ascii=False)

@@ -40,6 +40,7 @@ from typing import IO, Any, BinaryIO, Literal, cast
 from openpyxl.utils import get_column_letter
 
 from matcher.workbook.results import Location
+from matcher.workbook.words import Said, said
 
 MB = 1024 * 1024
 EXCEL_ROWS = 1_048_576
@@ -129,17 +130,23 @@ DEFAULT_LIMITS = UploadLimits()
 
 
 class UploadRefused(Exception):
-    """An upload past one of its bounds: the problem, at the sheet or row where it was found
-    (None while the part's sheet is not known yet; the reader then locates it)."""
+    """An upload past one of its bounds: the problem (in the catalogue's words), at the sheet
+    or row where it was found (None while the part's sheet is not known yet; the reader then
+    locates it)."""
 
-    def __init__(self, message: str, where: Location | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, words: Said, where: Location | None = None) -> None:
+        super().__init__(words.message)
+        self.said = words
         self.where = where
+
+    @property
+    def message(self) -> str:
+        """The problem in English."""
+        return self.said.message
 
     def at(self, where: Location) -> UploadRefused:
         """The same refusal located at ``where`` unless it has a location already."""
-        return self if self.where is not None else UploadRefused(self.message, where)
+        return self if self.where is not None else UploadRefused(self.said, where)
 
 
 def _mb(limit: float) -> int:
@@ -198,8 +205,13 @@ def open_archive(path: Path, limits: UploadLimits = DEFAULT_LIMITS) -> GuardedZi
         entries, directory = stated
         if entries > limits.max_entries or directory > limits.max_entries * _DIRECTORY_ENTRY:
             raise UploadRefused(
-                f"{name} holds more parts than a workbook has ({entries:,} zip entries, "
-                f"{_size(directory)} of directory; the limit is {limits.max_entries:,} entries)"
+                said(
+                    "workbook.limit.directory",
+                    file=name,
+                    entries=f"{entries:,}",
+                    size=_size(directory),
+                    limit=f"{limits.max_entries:,}",
+                )
             )
     archive = GuardedZip(path, limits)
     try:
@@ -229,28 +241,47 @@ class GuardedZip(zipfile.ZipFile):
         infos = self.infolist()
         if len(infos) > limits.max_entries:
             raise UploadRefused(
-                f"{self.label} holds {len(infos):,} parts; a workbook has a few dozen "
-                f"(the limit is {limits.max_entries:,})"
+                said(
+                    "workbook.limit.parts",
+                    file=self.label,
+                    parts=f"{len(infos):,}",
+                    limit=f"{limits.max_entries:,}",
+                )
             )
         for info in infos:
             if info.compress_type not in _METHODS:
                 raise UploadRefused(
-                    f"the part {info.filename} of {self.label} is compressed with method "
-                    f"{info.compress_type}; a workbook uses deflate"
+                    said(
+                        "workbook.limit.method",
+                        part=info.filename,
+                        file=self.label,
+                        method=info.compress_type,
+                    )
                 )
             if info.flag_bits & 0x1:
-                raise UploadRefused(f"the part {info.filename} of {self.label} is encrypted")
+                raise UploadRefused(
+                    said("workbook.limit.encrypted", part=info.filename, file=self.label)
+                )
         total = sum(info.file_size for info in infos)
         if total > _mb(limits.max_inflated_mb):
             raise UploadRefused(
-                f"{self.label} states {_size(total)} uncompressed, over the limit of "
-                f"{_size(_mb(limits.max_inflated_mb))}"
+                said(
+                    "workbook.limit.stated_total",
+                    file=self.label,
+                    size=_size(total),
+                    limit=_size(_mb(limits.max_inflated_mb)),
+                )
             )
         for info in infos:
             if info.file_size > _mb(limits.max_part_mb):
                 raise UploadRefused(
-                    f"the part {info.filename} of {self.label} states {_size(info.file_size)} "
-                    f"uncompressed, over the limit of {_size(_mb(limits.max_part_mb))} per part"
+                    said(
+                        "workbook.limit.stated_part",
+                        part=info.filename,
+                        file=self.label,
+                        size=_size(info.file_size),
+                        limit=_size(_mb(limits.max_part_mb)),
+                    )
                 )
             self._check_ratio(info.filename, info.file_size, info.compress_size)
         self.shared_strings = self._shared_strings_parts()  # read through the guard
@@ -258,9 +289,13 @@ class GuardedZip(zipfile.ZipFile):
             size = self.getinfo(name).file_size
             if size > _mb(limits.max_shared_strings_mb):
                 raise UploadRefused(
-                    f"the shared strings {name} of {self.label} state {_size(size)} "
-                    "uncompressed, over the limit of "
-                    f"{_size(_mb(limits.max_shared_strings_mb))}"
+                    said(
+                        "workbook.limit.stated_strings",
+                        part=name,
+                        file=self.label,
+                        size=_size(size),
+                        limit=_size(_mb(limits.max_shared_strings_mb)),
+                    )
                 )
 
     def _shared_strings_parts(self) -> frozenset[str]:
@@ -278,9 +313,15 @@ class GuardedZip(zipfile.ZipFile):
     def _check_ratio(self, part: str, inflated: int, compressed: int) -> None:
         if inflated > _RATIO_FLOOR and inflated > self.limits.max_ratio * max(compressed, 1):
             raise UploadRefused(
-                f"the part {part} of {self.label} inflates {inflated / max(compressed, 1):,.0f} "
-                f"times ({_size(compressed)} to {_size(inflated)} or more); a workbook "
-                f"compresses at most {self.limits.max_ratio:,.0f} times (a zip bomb?)"
+                said(
+                    "workbook.limit.ratio",
+                    part=part,
+                    file=self.label,
+                    ratio=f"{inflated / max(compressed, 1):,.0f}",
+                    compressed=_size(compressed),
+                    inflated=_size(inflated),
+                    limit=f"{self.limits.max_ratio:,.0f}",
+                )
             )
 
     def open(
@@ -307,8 +348,12 @@ class GuardedZip(zipfile.ZipFile):
         self._total += seen - before
         if self._total > _mb(self.limits.max_inflated_mb):
             raise UploadRefused(
-                f"{self.label} inflates to more than "
-                f"{_size(_mb(self.limits.max_inflated_mb))}, the limit (at the part {part})"
+                said(
+                    "workbook.limit.inflated_total",
+                    file=self.label,
+                    limit=_size(_mb(self.limits.max_inflated_mb)),
+                    part=part,
+                )
             )
 
 
@@ -328,7 +373,7 @@ class _GuardedPart(io.BufferedIOBase):
         limits = archive.limits
         shared = info.filename in archive.shared_strings
         self._limit = _mb(limits.max_shared_strings_mb if shared else limits.max_part_mb)
-        self._what = "shared strings" if shared else "part"
+        self._shared = shared
         # openpyxl builds each shared string, and each row of a sheet, whole: the tags between
         # two of them are bounded (a part in no such role has one bound for all its tags).
         self._boundary = b"si" if shared else b"row"
@@ -351,15 +396,18 @@ class _GuardedPart(io.BufferedIOBase):
         self._stream.close()
         super().close()
 
-    def _refuse(self, message: str) -> UploadRefused:
-        return UploadRefused(f"the {self._what} {self._info.filename} {message}")
+    def _refuse(self, key: str, **params: object) -> UploadRefused:
+        what = "workbook.limit.strings_part" if self._shared else "workbook.limit.part"
+        part = said(what, part=self._info.filename)
+        return UploadRefused(said(key, what=part, **params))
 
     def _count(self, data: bytes) -> None:
         self._seen += len(data)
         if self._seen > self._limit:
             raise self._refuse(
-                f"inflates to more than {_size(self._limit)}, the limit "
-                f"(its stated size is {_size(self._info.file_size)})"
+                "workbook.limit.inflated_part",
+                limit=_size(self._limit),
+                stated=_size(self._info.file_size),
             )
         self._archive._check_ratio(self._info.filename, self._seen, self._info.compress_size)
         self._archive.counted(self._info.filename, self._seen)
@@ -372,11 +420,9 @@ class _GuardedPart(io.BufferedIOBase):
             seen += len(data)
             markup += data.count(b"<")
             if seen > limit:
-                raise self._refuse(
-                    f"is read whole and inflates to more than {_size(limit)}, the limit"
-                )
+                raise self._refuse("workbook.limit.whole_part", limit=_size(limit))
             if markup > MAX_WHOLE_MARKUP:
-                raise self._refuse(f"holds more than {MAX_WHOLE_MARKUP:,} XML tags")
+                raise self._refuse("workbook.limit.whole_tags", limit=f"{MAX_WHOLE_MARKUP:,}")
             self._count(data)
             chunks.append(data)
         return b"".join(chunks)
@@ -390,8 +436,9 @@ class _GuardedPart(io.BufferedIOBase):
         run = buffer.find(b"<", 1)
         if (run if run >= 0 else len(buffer)) > MAX_TEXT_RUN:
             raise self._refuse(
-                f"holds a text or whitespace run of more than {_size(MAX_TEXT_RUN)}; a cell "
-                "holds at most 32,767 characters"
+                "workbook.limit.text_run",
+                limit=_size(MAX_TEXT_RUN),
+                cell=f"{EXCEL_CELL_CHARS:,}",
             )
         cut = buffer.rfind(b"<")
         if cut <= 0:
@@ -426,7 +473,7 @@ class _GuardedPart(io.BufferedIOBase):
         if self._boundary == b"row":
             self._rows += sum(segment.count(start, 0, end) for start in _ROW_STARTS)
             if self._rows > EXCEL_ROWS:
-                raise self._refuse(f"holds more than {EXCEL_ROWS:,} rows, Excel's maximum")
+                raise self._refuse("workbook.limit.excel_rows", limit=f"{EXCEL_ROWS:,}")
 
     def _boundary_at(self, segment: bytes, start: int, end: int, backward: bool = False) -> int:
         """Where the first (or last) boundary tag of ``segment[start:end]`` begins (its
@@ -445,8 +492,9 @@ class _GuardedPart(io.BufferedIOBase):
     def _check_markup(self) -> None:
         if self._markup > MAX_NODE_MARKUP:
             raise self._refuse(
-                f"holds more than {MAX_NODE_MARKUP:,} XML tags in one row, one string or "
-                f"between two rows; a full row of {EXCEL_COLUMNS:,} cells has about 65,000"
+                "workbook.limit.node_tags",
+                limit=f"{MAX_NODE_MARKUP:,}",
+                columns=f"{EXCEL_COLUMNS:,}",
             )
 
 
@@ -480,8 +528,11 @@ class Budget:
                         continue  # an empty CSV field
                     if len(value) > EXCEL_CELL_CHARS:
                         raise UploadRefused(
-                            f"this cell holds {len(value):,} characters; a cell holds at most "
-                            f"{EXCEL_CELL_CHARS:,} (Excel's limit); nothing more was read",
+                            said(
+                                "workbook.limit.cell_chars",
+                                chars=f"{len(value):,}",
+                                limit=f"{EXCEL_CELL_CHARS:,}",
+                            ),
                             Location(title, number, get_column_letter(position)),
                         )
                     chars += len(value)
@@ -489,7 +540,7 @@ class Budget:
             if not last:
                 if number > EXCEL_ROWS:
                     raise UploadRefused(
-                        f"the sheet {title} goes on past row {EXCEL_ROWS:,}, Excel's last row",
+                        said("workbook.limit.past_excel", sheet=title, limit=f"{EXCEL_ROWS:,}"),
                         Location(title),
                     )
                 if number <= limits.max_rows:
@@ -497,8 +548,12 @@ class Budget:
                 continue  # a blank row past the limit is skipped
             if number > limits.max_rows:
                 raise UploadRefused(
-                    f"the sheet {title} has values in row {number:,}, past the limit of "
-                    f"{limits.max_rows:,} rows per sheet; nothing more was read",
+                    said(
+                        "workbook.limit.rows",
+                        sheet=title,
+                        row=f"{number:,}",
+                        limit=f"{limits.max_rows:,}",
+                    ),
                     Location(title, number),
                 )
             self.rows_read += 1
@@ -506,22 +561,32 @@ class Budget:
             self.chars += chars
             if self.rows_read > limits.max_total_rows:
                 raise UploadRefused(
-                    f"the sheets hold more than {limits.max_total_rows:,} rows with values (the "
-                    f"limit, for all sheets together), reached at row {number:,} of {title}; "
-                    "nothing more was read",
+                    said(
+                        "workbook.limit.total_rows",
+                        limit=f"{limits.max_total_rows:,}",
+                        row=f"{number:,}",
+                        sheet=title,
+                    ),
                     Location(title, number),
                 )
             if self.cells > limits.max_cells:
                 raise UploadRefused(
-                    f"the sheets hold more than {limits.max_cells:,} cells (the limit; counted "
-                    f"up to the last value of each row), reached at row {number:,} of "
-                    f"{title}; nothing more was read",
+                    said(
+                        "workbook.limit.cells",
+                        limit=f"{limits.max_cells:,}",
+                        row=f"{number:,}",
+                        sheet=title,
+                    ),
                     Location(title, number),
                 )
             if self.chars > limits.max_chars:
                 raise UploadRefused(
-                    f"the sheets hold more than {limits.max_chars:,} characters of text (the "
-                    f"limit), reached at row {number:,} of {title}; nothing more was read",
+                    said(
+                        "workbook.limit.chars",
+                        limit=f"{limits.max_chars:,}",
+                        row=f"{number:,}",
+                        sheet=title,
+                    ),
                     Location(title, number),
                 )
             yield number, row if last == len(row) else row[:last]
@@ -532,9 +597,12 @@ class Budget:
         self.cells += count
         if self.cells > self.limits.max_cells:
             raise UploadRefused(
-                f"the sheets hold more than {self.limits.max_cells:,} cells (the limit; each "
-                f"entry of a list counted), reached at row {number:,} of {title}; nothing more "
-                "was read",
+                said(
+                    "workbook.limit.entries",
+                    limit=f"{self.limits.max_cells:,}",
+                    row=f"{number:,}",
+                    sheet=title,
+                ),
                 Location(title, number),
             )
 
@@ -544,7 +612,11 @@ def csv_size_problem(files: Sequence[Path], limits: UploadLimits) -> UploadRefus
     large, or too much in all."""
     if len(files) > limits.max_entries:
         return UploadRefused(
-            f"the folder holds {len(files):,} CSV files; the limit is {limits.max_entries:,}"
+            said(
+                "workbook.limit.csv_files",
+                files=f"{len(files):,}",
+                limit=f"{limits.max_entries:,}",
+            )
         )
     total = 0
     for file in files:
@@ -552,14 +624,21 @@ def csv_size_problem(files: Sequence[Path], limits: UploadLimits) -> UploadRefus
         total += size
         if size > _mb(limits.max_csv_mb):
             return UploadRefused(
-                f"{file.name} is {_size(size)}, over the limit of "
-                f"{_size(_mb(limits.max_csv_mb))} per CSV file",
+                said(
+                    "workbook.limit.csv_file",
+                    file=file.name,
+                    size=_size(size),
+                    limit=_size(_mb(limits.max_csv_mb)),
+                ),
                 Location(file.name),
             )
     if total > _mb(limits.max_inflated_mb):
         return UploadRefused(
-            f"the CSV files hold {_size(total)} in all, over the limit of "
-            f"{_size(_mb(limits.max_inflated_mb))}"
+            said(
+                "workbook.limit.csv_total",
+                size=_size(total),
+                limit=_size(_mb(limits.max_inflated_mb)),
+            )
         )
     return None
 
@@ -585,8 +664,7 @@ def csv_records(text: str, name: str) -> Iterator[list[str]]:
             pending += len(line)
             if pending > MAX_CSV_RECORD:
                 raise UploadRefused(
-                    f"a row of {name} holds more than {MAX_CSV_RECORD:,} characters "
-                    "(an unclosed quote?); nothing more was read",
+                    said("workbook.limit.csv_record", file=name, limit=f"{MAX_CSV_RECORD:,}"),
                     Location(name, reader.line_num + 1),
                 )
             yield line
@@ -599,7 +677,12 @@ def csv_records(text: str, name: str) -> Iterator[list[str]]:
             return
         except csv.Error as error:
             raise UploadRefused(
-                f"{name} cannot be read as CSV at line {reader.line_num:,} ({error})",
+                said(
+                    "workbook.limit.csv_unreadable",
+                    file=name,
+                    line=f"{reader.line_num:,}",
+                    error=str(error),
+                ),
                 Location(name, reader.line_num),
             ) from None
         pending = 0

@@ -22,7 +22,6 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-from matcher.intake.issues import Issue
 from matcher.workbook.limits import (
     DEFAULT_LIMITS,
     Budget,
@@ -34,6 +33,7 @@ from matcher.workbook.limits import (
 )
 from matcher.workbook.results import WORKBOOK, ImportResult, Location
 from matcher.workbook.sheets import Convert, Extra, SheetReader, Table
+from matcher.workbook.words import Said, said
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -56,15 +56,15 @@ def import_scenario(
     if path.is_dir():
         return read_csv_folder(path, extra=extra, convert=convert, limits=limits)
     if not path.exists():
-        return _failed(f"file not found: {path}")
+        return _failed(said("workbook.file.not_found", path=str(path)))
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
         return read_workbook(path, extra=extra, convert=convert, limits=limits)
     if suffix == ".xls":
-        return _failed(f"{path.name} is an old .xls workbook; save it as .xlsx (Excel 2007+)")
+        return _failed(said("workbook.file.old_xls", file=path.name))
     if suffix == ".csv":
-        return _failed(f"give the folder that holds {path.name} and the other CSV files")
-    return _failed(f"{path.name} is neither an .xlsx workbook nor a folder of CSV files")
+        return _failed(said("workbook.file.lone_csv", file=path.name))
+    return _failed(said("workbook.file.unknown_kind", file=path.name))
 
 
 def read_workbook(
@@ -79,13 +79,15 @@ def read_workbook(
     try:
         book = _open_workbook(path, limits)
     except UploadRefused as refused:
-        return _failed(refused.message)
+        return _failed(refused.said)
     except OSError as error:
-        return _failed(f"cannot read {path}: {error.strerror or error}")
+        return _failed(
+            said("workbook.file.unreadable", path=str(path), error=str(error.strerror or error))
+        )
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as error:
-        return _failed(f"{path.name} cannot be read as an .xlsx workbook ({error})")
+        return _failed(said("workbook.file.not_xlsx", file=path.name, error=str(error)))
     except Exception as error:  # a damaged file is a problem to report, never a traceback
-        return _failed(f"{path.name} is damaged and cannot be read ({type(error).__name__})")
+        return _failed(said("workbook.file.damaged", file=path.name, error=type(error).__name__))
     try:
         reader = SheetReader(extra=extra, convert=convert, limits=limits)
         tables = (Table(s.title, _sheet_rows(s, reader.budget)) for s in book.worksheets)
@@ -143,7 +145,9 @@ def _sheet_rows(sheet: Any, budget: Budget) -> Iterator[tuple[int, Sequence[obje
         raise refused.at(Location(title)) from None
     except Exception as error:  # a damaged sheet is a problem to report, never a traceback
         raise UploadRefused(
-            f"the sheet {title} is damaged and cannot be read ({type(error).__name__}: {error})",
+            said(
+                "workbook.file.sheet_damaged", sheet=title, error=f"{type(error).__name__}: {error}"
+            ),
             Location(title),
         ) from None
 
@@ -160,13 +164,13 @@ def read_csv_folder(
     and ``limits`` as for :func:`import_scenario` (each file is bounded by
     ``limits.max_csv_mb``, all of them by ``limits.max_inflated_mb``)."""
     if not path.is_dir():
-        return _failed(f"folder not found: {path}")
+        return _failed(said("workbook.file.no_folder", path=str(path)))
     files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
     if not files:
-        return _failed(f"{path} holds no CSV files (places.csv, villages.csv, needs.csv, ...)")
+        return _failed(said("workbook.file.no_csv", path=str(path)))
     refused = csv_size_problem(files, limits)
     if refused is not None:
-        return _failed(refused.message, refused.where or WORKBOOK)
+        return _failed(refused.said, refused.where or WORKBOOK)
     reader = SheetReader(csv=True, extra=extra, convert=convert, limits=limits)
     return _import(reader, _csv_tables(files, reader, reader.budget))
 
@@ -187,6 +191,7 @@ def _import(reader: SheetReader, tables: Iterator[Table]) -> ImportResult:
         return reader.refused(refused)
     _convert_coordinates(reader)
     _merge_extra(reader)
+    reader.resolve_places()
     return reader.finish()
 
 
@@ -203,7 +208,7 @@ def _convert_coordinates(reader: SheetReader) -> None:
                 item["lon"], item["lat"] = reader.convert(lon, lat)
             except ValueError as error:
                 where = reader.where((name, index, "lon")) or Location(reader.title(name))
-                reader.report(where, f"lon/lat cannot be converted to WGS-84: {error}")
+                reader.report(where, said("workbook.file.crs", error=str(error)))
 
 
 def _merge_extra(reader: SheetReader) -> None:
@@ -221,8 +226,8 @@ def _merge_extra(reader: SheetReader) -> None:
                     row.setdefault(field, value)
 
 
-def _failed(message: str, where: Location = WORKBOOK) -> ImportResult:
-    return ImportResult(None, (Issue(str(where), message),), (where,))
+def _failed(message: Said, where: Location = WORKBOOK) -> ImportResult:
+    return ImportResult(None, (message.issue(str(where)),), (where,))
 
 
 def _decode(file: Path, reader: SheetReader) -> str | None:
@@ -235,12 +240,7 @@ def _decode(file: Path, reader: SheetReader) -> str | None:
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
-        reader.report(Location(file.name), "this file is neither UTF-8 nor GBK text")
+        reader.report(Location(file.name), said("workbook.file.not_text"))
         return None
-    reader.report(
-        Location(file.name),
-        'this file is not UTF-8; it was read as GBK. Save it as "CSV UTF-8" to be sure '
-        "that every character is kept",
-        severity="warning",
-    )
+    reader.report(Location(file.name), said("workbook.file.gbk"), severity="warning")
     return text

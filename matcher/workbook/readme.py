@@ -1,77 +1,124 @@
-"""The text of the template's ``说明 README`` sheet, in Chinese and English.
+"""The text of the template's instructions sheet (``说明``, ``README`` in English).
 
-It is generated from the column tables, so the explanation of every sheet and column, and the
-lists of codes, are always those that the reader accepts.
+Its words come from the message catalogue (``workbook.readme.*``), in the workbook's language
+with the other language beside it: every row is (term, explanation) in the workbook's
+language, then the same two in the other. The explanation of every sheet and column, and the
+lists of codes, are generated from the column tables, so they are always those that the reader
+accepts.
 """
 
 from __future__ import annotations
 
-from matcher.workbook.columns import (
-    CATEGORY_ZH,
-    DEPARTMENT_ZH,
-    ORGANIZATION_KIND_ZH,
-    PLACE_KIND_ZH,
-    REGION_ZH,
-    SHEETS,
-    VULNERABLE_ZH,
-    Kind,
+from matcher.i18n import Lang, t
+from matcher.i18n.codes import (
+    CATEGORY,
+    DEPARTMENT,
+    ORGANIZATION_KIND,
+    PLACE_KIND,
+    REGION,
+    VULNERABLE,
+    Labels,
 )
+from matcher.workbook.columns import SHEETS, Column, Kind, Sheet
 
 Row = list[str]
 
-_INTRO: list[Row] = [
-    ["# 包村联户资源匹配 · 场景工作簿 / Baolian Matcher scenario workbook"],
-    ["用法", "How to use", "每张工作表是场景的一张清单，每行一条。第1行为中文表头，第2行为英文字段名；两行任留其一亦可，列的顺序不限。填好后运行 matcher import。",  # noqa: E501
-     "Each sheet is one list of the scenario, one row per item. Row 1 holds the Chinese headers, row 2 the English field names; either row alone is enough and columns may be in any order. Then run matcher import."],  # noqa: E501
-    ["# 单位 / Units"],
-    ["车程", "travel", "分钟", "minutes"],
-    ["工时", "effort", "小时", "hours"],
-    ["金额、费用", "money", "元，整数", "whole yuan"],
-    ["日期", "dates", "2026-12-01（也可 2026/12/1、2026年12月1日或Excel日期）", "ISO YYYY-MM-DD (2026/12/1, 2026年12月1日 or an Excel date also work)"],  # noqa: E501
-    ["经纬度", "coordinates", "WGS-84 十进制度", "WGS-84 decimal degrees"],
-    ["# 填写规则 / Notation"],
-    ["技能", "skills", "技能:等级，用分号分隔，如 agri_tech:3; policy_service:2（全角冒号亦可），等级 1-3", "skill:level pairs separated by semicolons, e.g. agri_tech:3; policy_service:2 (a full-width colon is fine); levels 1-3"],  # noqa: E501
-    ["多个值", "lists", "用 ; ； 、 或 , 分隔，如 V001; V002", "separated by ; ； 、 or , e.g. V001; V002"],  # noqa: E501
-    ["空单元格", "empty cell", "取默认值：服务乡镇为空=全县，资金池类别/村/地区为空=不限，户编号为空=村级需求", "the default: no towns = the whole county, no pool categories/villages/regions = no restriction, no household = a village-level need"],  # noqa: E501
-    ["[]", "[]", "明确为空：服务乡镇 [] = 不服务任何乡镇；技能 [] = 无技能", "explicitly empty: towns [] = serves no town; skills [] = no skill"],  # noqa: E501
-    ['""', '""', '空文本；带引号的文本按原样读取，如 " 前后有空格 "', 'empty text; text in double quotes is read exactly, e.g. " padded "'],  # noqa: E501
-    ["是/否", "yes/no", "是、否（也可 yes/no、true/false、1/0）", "是 or 否 (yes/no, true/false, 1/0 also work)"],  # noqa: E501
-    ["户编号", "household", "只填化名编号（如 H-V001-0011），不得填写手机号或身份证号；请把该列设为文本格式", "a pseudonymous id (e.g. H-V001-0011), never a phone or ID-card number; keep the column formatted as Text"],  # noqa: E501
-    ["道路", "roads", "删去道路表则按直线距离估算车程；保留空表则所有村都不可达", "delete the roads sheet to estimate travel from straight-line distance; an empty roads sheet leaves every village unreachable"],  # noqa: E501
-]  # fmt: skip
+# (term, explanation) keys of the opening rows; a term alone is a heading.
+_INTRO: tuple[tuple[str, str | None], ...] = (
+    ("workbook.readme.title", None),
+    ("workbook.readme.use", "workbook.readme.use_text"),
+    ("workbook.readme.places", "workbook.readme.places_text"),
+    ("workbook.readme.codes", "workbook.readme.codes_text"),
+    ("workbook.readme.units", None),
+    ("workbook.readme.travel", "workbook.readme.travel_text"),
+    ("workbook.readme.effort", "workbook.readme.effort_text"),
+    ("workbook.readme.money", "workbook.readme.money_text"),
+    ("workbook.readme.dates", "workbook.readme.dates_text"),
+    ("workbook.readme.coordinates", "workbook.readme.coordinates_text"),
+    ("workbook.readme.notation", None),
+    ("workbook.readme.skills", "workbook.readme.skills_text"),
+    ("workbook.readme.lists", "workbook.readme.lists_text"),
+    ("workbook.readme.empty", "workbook.readme.empty_text"),
+    ("workbook.readme.brackets", "workbook.readme.brackets_text"),
+    ("workbook.readme.quotes", "workbook.readme.quotes_text"),
+    ("workbook.readme.yes_no", "workbook.readme.yes_no_text"),
+    ("workbook.readme.household", "workbook.readme.household_text"),
+    ("workbook.readme.roads", "workbook.readme.roads_text"),
+)
 
-_REQUIRED = {True: "必填 required", False: "选填 optional"}
+CODE_TABLES: tuple[tuple[str, Labels], ...] = (
+    ("workbook.readme.categories", CATEGORY),
+    ("workbook.readme.regions", REGION),
+    ("workbook.readme.place_kinds", PLACE_KIND),
+    ("workbook.readme.organization_kinds", ORGANIZATION_KIND),
+    ("workbook.readme.departments", DEPARTMENT),
+    ("workbook.readme.vulnerable", VULNERABLE),
+)
 
 
-def _codes(title: str, table: dict[str, str]) -> list[Row]:
-    return [[f"# {title}"], *([code, zh] for code, zh in table.items())]
+def _other(lang: Lang) -> Lang:
+    return "en" if lang == "zh" else "zh"
 
 
-def readme_rows() -> list[Row]:
-    """The README sheet, one list of cell texts per row; a heading row starts with "#"."""
-    rows = list(_INTRO)
-    rows.append(["# 工作表与列 / Sheets and columns"])
+def _both(lang: Lang, term: str, text: str | None = None, **params: object) -> Row:
+    """A row of catalogue words: in ``lang``, then in the other language; a heading's term
+    starts with "#"."""
+    row: Row = []
+    for side in (lang, _other(lang)):
+        words = t(term, side, **params)
+        row += [words, t(text, side)] if text else [f"# {words}" if not row else words]
+    return row
+
+
+def readme_rows(lang: Lang = "zh") -> list[Row]:
+    """The instructions sheet, one list of cell texts per row; a heading row starts with "#"."""
+    rows = [_both(lang, term, text) for term, text in _INTRO]
+    rows.append(_both(lang, "workbook.readme.sheets"))
     for sheet in SHEETS:
-        rows.append([f"# {sheet.name} {sheet.zh} ({_REQUIRED[sheet.required]})"])
-        if sheet.key_value:
-            for key in sheet.keys:
-                rows.append([key.zh, key.field, key.unit, key.kind.value])
-            continue
-        for column in sheet.columns:
-            if column.kind is Kind.NOTE:
-                continue
-            codes = (
-                ", ".join(column.choices) if len(column.choices) <= 8 else "见代码表 / see codes"
-            )
-            detail = "; ".join(filter(None, (column.kind.value, column.unit, codes)))
-            rows.append([column.zh, column.field, _REQUIRED[column.required], detail])
-    rows.extend(_codes("需求类别与技能 / need categories and skills", CATEGORY_ZH))
-    rows.extend(_codes("地区类别 / regions", REGION_ZH))
-    rows.extend(_codes("驻地类型 / place kinds", PLACE_KIND_ZH))
-    rows.extend(_codes("社会力量类型 / organisation kinds", ORGANIZATION_KIND_ZH))
-    rows.extend(_codes("部门 / departments", DEPARTMENT_ZH))
-    rows.extend(_codes("困难标签 / vulnerability tags", VULNERABLE_ZH))
-    rows.append(
-        ["中文名称亦可填写，导入时换成代码。", "Chinese names are accepted and become the codes."]
-    )
+        rows.append(_sheet_heading(sheet, lang))
+        for column in sheet.keys if sheet.key_value else sheet.columns:
+            if column.kind is not Kind.NOTE:
+                rows.append(_column_row(sheet, column, lang))
+    for title, table in CODE_TABLES:
+        rows.append(_both(lang, title))
+        rows.extend(_code_row(code, names, lang) for code, names in table.items())
+    rows.append(_both(lang, "workbook.readme.labels_accepted", "workbook.readme.labels_text"))
     return rows
+
+
+def _sheet_heading(sheet: Sheet, lang: Lang) -> Row:
+    row: Row = []
+    for side in (lang, _other(lang)):
+        need = t("workbook.readme." + ("required" if sheet.required else "optional"), side)
+        words = t("workbook.readme.sheet", side, title=sheet.title(side), need=need)
+        row.append(f"# {words}" if not row else words)
+    return row
+
+
+def _column_row(sheet: Sheet, column: Column, lang: Lang) -> Row:
+    row: Row = []
+    for side in (lang, _other(lang)):
+        header = column.zh if side == "zh" else column.field
+        parts = (
+            []
+            if sheet.key_value
+            else [t("workbook.readme." + ("required" if column.required else "optional"), side)]
+        )
+        parts.append(t(f"workbook.readme.kind.{column.kind.value}", side))
+        if column.unit:
+            parts.append(column.unit)
+        if column.refers:
+            parts.append(t("workbook.readme.by_name", side))
+        if column.choices and column.labels:
+            if len(column.choices) <= 8:
+                sep = "、" if side == "zh" else ", "
+                parts.append(sep.join(column.choice_text(code, side) for code in column.choices))
+            else:
+                parts.append(t("workbook.readme.see_codes", side))
+        row += [header, ("；" if side == "zh" else "; ").join(parts)]
+    return row
+
+
+def _code_row(code: str, names: tuple[str, str], lang: Lang) -> Row:
+    chinese, english = names
+    return [chinese, code, english, code] if lang == "zh" else [english, code, chinese, code]

@@ -15,6 +15,7 @@ from typing import Any
 
 from openpyxl.utils import column_index_from_string
 
+from matcher.i18n import t
 from matcher.intake.issues import Issue, Severity, errors_of, warnings_of
 from matcher.scenario import Scenario
 from matcher.workbook.columns import SHEETS, sheet_for_title
@@ -139,6 +140,8 @@ class Problems:
         """Keep ``problem`` at ``where`` if it is among the first, else count it."""
         if len(problem.message) > MAX_MESSAGE:
             problem = replace(problem, message=problem.message[: MAX_MESSAGE - 1] + "…")
+        if problem.message_zh is not None and len(problem.message_zh) > MAX_MESSAGE:
+            problem = replace(problem, message_zh=problem.message_zh[: MAX_MESSAGE - 1] + "…")
         if pinned:
             self._pinned.append((where, problem))
             return
@@ -166,17 +169,20 @@ class Problems:
         """Problems counted but not kept."""
         return sum(self._more.values())
 
-    def listed(self, note: str = "") -> tuple[tuple[Issue, ...], tuple[Location, ...]]:
+    def listed(self, note: bool = False) -> tuple[tuple[Issue, ...], tuple[Location, ...]]:
         """The problems and their locations: the pinned ones, the first in the order of the
-        file, then one counting the rest (``note`` added to it)."""
+        file, then one counting the rest (with ``note``: saying that the sheets are checked
+        as a whole once the listed ones are corrected)."""
         pairs = list(self._pinned)
         pairs += [(where, problem) for _, _, where, problem in sorted(self._kept, reverse=True)]
         if self.unlisted:
             errors, warnings = self._more["error"], self._more["warning"]
-            message = (
-                f"… and {self.unlisted:,} more problems ({errors:,} errors, {warnings:,} "
-                f"warnings): only the first {self.limit:,} are listed{note}"
-            )
+            key = "workbook.more_problems" + ("_whole" if note else "")
+            message = t(key, "en", more=f"{self.unlisted:,}", errors=f"{errors:,}",
+                        warnings=f"{warnings:,}", limit=f"{self.limit:,}")  # fmt: skip
+            message_zh = t(key, "zh", more=f"{self.unlisted:,}", errors=f"{errors:,}",
+                           warnings=f"{warnings:,}", limit=f"{self.limit:,}")  # fmt: skip
             severity: Severity = "error" if errors else "warning"
-            pairs.append((WORKBOOK, Issue(str(WORKBOOK), message, severity=severity)))
+            problem = Issue(str(WORKBOOK), message, severity=severity, message_zh=message_zh)
+            pairs.append((WORKBOOK, problem))
         return tuple(p for _, p in pairs), tuple(w for w, _ in pairs)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ from matcher.scenario import (
     Scenario,
     Village,
 )
-from matcher.workbook.cells import CellError, cell_text, read_cell
+from matcher.workbook.cells import CellError, cell_text, column_words, read_cell
 from matcher.workbook.columns import (
     IGNORED_SHEETS,
     SHEETS,
@@ -47,8 +47,10 @@ from matcher.workbook.columns import (
     key_for,
     normalized,
     sheet_for_title,
+    without_unit,
 )
 from matcher.workbook.limits import DEFAULT_LIMITS, Budget, UploadLimits, UploadRefused
+from matcher.workbook.places import resolve_places
 from matcher.workbook.results import (
     JSON_PATH,
     WORKBOOK,
@@ -58,6 +60,7 @@ from matcher.workbook.results import (
     Problems,
     path_tokens,
 )
+from matcher.workbook.words import Said, Words, listed, quoted, said
 
 Rows = Iterator[tuple[int, Sequence[object]]]
 # Items from another source (a GeoJSON file's places and villages), by list name.
@@ -143,16 +146,19 @@ class SheetReader:
     def report(
         self,
         where: Location,
-        message: str,
+        message: Said | Callable[[], Said],
         item: str | None = None,
         severity: Severity = "error",
         *,
         pinned: bool = False,
     ) -> None:
-        """Note a problem at ``where``; ``pinned`` for the reason an upload is refused."""
+        """Note a problem at ``where`` in the catalogue's words (or a function giving them,
+        called only when the problem is listed); ``pinned`` for the reason an upload is
+        refused."""
         if pinned or self.problems.admits(where):
-            problem = Issue(str(where), _with_header(message, where), item, severity)
-            self.problems.add(where, problem, pinned=pinned)
+            words = message if isinstance(message, Said) else message()
+            problem = words.issue(str(where), item, severity)
+            self.problems.add(where, _with_header(problem, where), pinned=pinned)
         else:
             self.problems.count(severity)  # not listed: its message is not even written
         if severity == "error" and self.problems.errors <= self.limits.max_problems:
@@ -184,19 +190,25 @@ class SheetReader:
             sheet = sheet_for_title(Path(table.title).stem)
             if sheet is None:
                 if normalized(Path(table.title).stem) not in IGNORED_SHEETS:
-                    names = ", ".join(s.name for s in SHEETS)
                     self.report(
                         Location(table.title),
-                        f'sheet "{table.title}" is not part of a scenario and is ignored; '
-                        f"the sheets are {names}",
+                        said(
+                            "workbook.sheet.ignored",
+                            sheet=quoted(table.title),
+                            sheets=listed(Words(s.zh, s.name) for s in SHEETS),
+                        ),
                         severity="warning",
                     )
                 continue
             if sheet.name in self.titles:
                 self.report(
                     Location(table.title),
-                    f'"{table.title}" and "{self.titles[sheet.name]}" are both the sheet '
-                    f"{sheet.name}; keep one",
+                    said(
+                        "workbook.sheet.twice",
+                        sheet=quoted(table.title),
+                        other=quoted(self.titles[sheet.name]),
+                        list=sheet.both,
+                    ),
                 )
                 continue
             self.titles[sheet.name] = table.title
@@ -211,8 +223,7 @@ class SheetReader:
                 continue  # its settings were given in the policy sheet
             self.report(
                 Location(self.title(sheet.name)),
-                f"the sheet {sheet.name} ({sheet.zh}) is missing; a scenario needs it "
-                "(the template has every sheet)",
+                said("workbook.sheet.missing", sheet=sheet.both),
             )
 
     def _read_sheet(self, sheet: Sheet, table: Table) -> None:
@@ -234,26 +245,29 @@ class SheetReader:
     def _layout(
         self, sheet: Sheet, table: Table, header: tuple[int, Sequence[object]], rows: Rows
     ) -> tuple[_Layout | None, Rows]:
-        """Which column holds which field, from one or two header rows (Chinese, English), and
-        the rows after the headers."""
+        """Which column holds which field, from one or two header rows (Chinese, English, in
+        either order), and the rows after the headers. The second row is a header row when
+        at least half of its cells name columns of the sheet: an English header row under
+        the Chinese one, with a remark column or a header of its own among them, is not an
+        item."""
         names = {name: column for column in sheet.columns for name in header_names(sheet, column)}
         number, cells = header
         second = next(rows, None)
-        if second is not None and _all_headers(second[1], names):
+        if second is not None and _header_like(second[1], names):
             pairs = [(number, cells), second]
         else:
             pairs = [(number, cells)]
             rows = _chain(second, rows)
         columns: dict[int, tuple[Column, str]] = {}
-        unknown: dict[int, str] = {}
+        unknown: dict[int, tuple[int, str]] = {}  # index -> (row, text) of headers not known
         for row_number, row in pairs:
             for index, value in enumerate(row):
                 text = cell_text(value)
                 if text is None or index in columns:
                     continue
-                column = names.get(normalized(text.text))
+                column = _named(names, text.text)
                 if column is None:
-                    unknown.setdefault(index, text.text)
+                    unknown.setdefault(index, (row_number, text.text))
                     continue
                 unknown.pop(index, None)
                 first = next((i for i, (c, _) in columns.items() if c is column), None)
@@ -261,24 +275,42 @@ class SheetReader:
                 if first is not None:
                     self.report(
                         where,
-                        f'column "{text.text}" repeats the column {column.field} '
-                        f"(column {get_column_letter(first + 1)}); remove one",
+                        said(
+                            "workbook.column.repeated",
+                            header=quoted(text.text),
+                            column=column_words(column),
+                            letter=get_column_letter(first + 1),
+                        ),
                     )
                     continue
                 columns[index] = (column, text.text)
-        for index, written in unknown.items():
+        for index, (row_number, written) in unknown.items():
             close = difflib.get_close_matches(normalized(written), list(names), n=1, cutoff=0.7)
-            hint = f'; did you mean "{names[close[0]].field}"?' if close else ""
-            where = Location(table.title, number, get_column_letter(index + 1), written)
-            message = f'unknown column "{written}" is ignored{hint}'
+            where = Location(table.title, row_number, get_column_letter(index + 1), written)
+            if close:
+                guess = names[close[0]]
+                message = said(
+                    "workbook.column.unknown_near",
+                    header=quoted(written),
+                    near=Words(f"“{guess.zh}”", f'"{guess.field}"'),
+                )
+            else:
+                message = said("workbook.column.unknown", header=quoted(written))
             self.report(where, message, severity="warning")
         present = {column.field for column, _ in columns.values()}
         if not present:
+            first_three = sheet.columns[:3]
             self.report(
                 Location(table.title, number),
-                f"row {number} names no column of the sheet {sheet.name}: the first row must "
-                f"hold the headers ({', '.join(c.zh for c in sheet.columns[:3])}, ... or "
-                f"{', '.join(c.field for c in sheet.columns[:3])}, ...)",
+                said(
+                    "workbook.column.no_headers",
+                    row=number,
+                    sheet=sheet.both,
+                    examples=Words(
+                        "、".join(c.zh for c in first_three) + "……",
+                        ", ".join(c.field for c in first_three) + ", ...",
+                    ),
+                ),
             )
             return None, rows
         for column in sheet.columns:
@@ -288,8 +320,11 @@ class SheetReader:
                 self.missing_fields.add((sheet.name, column.field))
                 self.report(
                     Location(table.title, number),
-                    f"the column {column.field} ({column.zh}) is missing from the sheet "
-                    f"{sheet.name}; it is required",
+                    said(
+                        "workbook.column.missing",
+                        column=Words(column.zh, f"{column.field} ({column.zh})"),
+                        sheet=sheet.both,
+                    ),
                 )
         named = {i for _, row in pairs for i, v in enumerate(row) if cell_text(v) is not None}
         return _Layout(columns, frozenset(named), pairs[-1][0]), rows
@@ -314,13 +349,13 @@ class SheetReader:
             if all(cell_text(_cell(row, position)) is None for position in columns):
                 continue  # a blank row, or one with remarks in unknown columns only
             item: dict[str, Any] = {}
-            errors: list[tuple[Location, str]] = []
+            errors: list[tuple[Location, Said]] = []
             entries = 0
             for position, (column, header) in columns.items():
                 value = read_cell(column, row[position] if position < len(row) else None)
                 if isinstance(value, CellError):
                     where = Location(table.title, number, letters[position], header)
-                    errors.append((where, value.message))
+                    errors.append((where, value.said))
                     item[column.field] = value.text
                 elif value is not None:
                     item[column.field] = value
@@ -336,19 +371,13 @@ class SheetReader:
         self.raw[sheet.name] = items
         for index in sorted(headerless):
             where = Location(table.title, layout.header_row, get_column_letter(index + 1))
-            message = "this column has values but no header; it is ignored"
-            self.report(where, message, severity="warning")
+            self.report(where, said("workbook.column.no_header"), severity="warning")
         if not items:
             self._warn_empty_roads(sheet, table)
 
     def _warn_empty_roads(self, sheet: Sheet, table: Table) -> None:
         if sheet.name == "roads":
-            self.report(
-                Location(table.title),
-                "the roads sheet has no rows, so no village can be reached; delete the sheet "
-                "to use straight-line distances instead",
-                severity="warning",
-            )
+            self.report(Location(table.title), said("workbook.roads_empty"), severity="warning")
 
     def _read_settings(
         self,
@@ -369,19 +398,22 @@ class SheetReader:
             if key_text is None:
                 if cell_text(value_cell) is not None:
                     where = Location(title, number, get_column_letter(at["key"] + 1))
-                    self.report(where, "this value has no key; name the setting in this cell")
+                    self.report(where, said("workbook.setting.no_key"))
                 continue
             key = key_for(sheet, key_text.text)
             if key is None and sheet.name != "policy":
                 where = Location(title, number, get_column_letter(at["key"] + 1), key_text.text)
-                message = f'unknown setting "{key_text.text}" is ignored'
+                message = said("workbook.setting.unknown", setting=quoted(key_text.text))
                 self.report(where, message, severity="warning")
                 continue
             target: Key = key.target if key is not None else ("policy", key_text.text)
             where = Location(title, number, get_column_letter(at["value"] + 1), key_text.text)
             first = self.settings.setdefault(target, where)
             if first is not where:
-                self.report(where, f"the setting {key_text.text} is given twice (also at {first})")
+                message = said(
+                    "workbook.setting.twice", setting=quoted(key_text.text), first=str(first)
+                )
+                self.report(where, message)
                 continue
             self.cells[target] = where
             if key is None:  # an unknown policy key: the schema says which keys exist
@@ -390,14 +422,31 @@ class SheetReader:
             else:
                 value = read_cell(key, value_cell)
             if isinstance(value, CellError):
-                self.report(where, value.message)
+                self.report(where, value.said)
                 value = value.text
             if type(value) is list or type(value) is dict:
                 self.budget.entries(len(value), title, number)
             if value is not None:
                 _put(self.raw, target, value)
 
-    # -- after reading: the schema and reference checks, located
+    # -- after reading: names of places, then the schema and reference checks, located
+
+    def resolve_places(self) -> None:
+        """Turn the names of towns and villages in references into their ids, reporting
+        ambiguous and unknown names at their cells (:mod:`matcher.workbook.places`)."""
+        resolve_places(self.raw, self._report_at)
+
+    def _report_at(self, spot: Key, message: Callable[[], Said]) -> None:
+        """Report a problem of the value at ``spot`` at its cell, with its item's id, unless
+        the cell has a problem already."""
+        name, index = str(spot[0]), spot[1]
+        where = self.where(spot) or self.where(spot[:2]) or Location(self.title(name))
+        if where.key in self.reported:
+            return
+        items = self.raw.get(name)
+        item = items[index] if isinstance(items, list) and type(index) is int else None
+        identity = item.get("id") if isinstance(item, dict) else None
+        self.report(where, message, identity if isinstance(identity, str) else None)
 
     def finish(self) -> ImportResult:
         """Check the raw scenario with the schema and the reference checks, locate their
@@ -407,13 +456,13 @@ class SheetReader:
         wrong rows has a million), so the same checks run first part by part
         (:meth:`_checked_by_parts`), each part's problems kept within the limit; the whole
         runs only when its errors are few enough to be listed, and gives the scenario."""
-        note = ""
+        note = False
         checked: Sequence[Issue] = ()
         scenario = None
         if self._many_errors():
             # The reader's errors are more than are listed: their cells hold text where the
             # checks expect values, so they would only repeat them.
-            note = "; the sheets are checked as a whole once these are corrected"
+            note = True
         elif (parts := self._checked_by_parts()) is not None:
             self.problems.merge(parts)
         else:
@@ -442,9 +491,13 @@ class SheetReader:
         if not problems.admits(where):
             problems.count(problem.severity)
             return
-        message = JSON_PATH.sub(lambda m: str(self._locate(path_tokens(m[0]))), problem.message)
-        message = _with_header(message, where)
-        problems.add(where, Issue(str(where), message, problem.id, problem.severity))
+
+        def cells(text: str) -> str:
+            return JSON_PATH.sub(lambda m: str(self._locate(path_tokens(m[0]))), text)
+
+        zh = None if problem.message_zh is None else cells(problem.message_zh)
+        located = Issue(str(where), cells(problem.message), problem.id, problem.severity, zh)
+        problems.add(where, _with_header(located, where))
 
     def _checked_by_parts(self) -> Problems | None:
         """The problems :func:`parse_scenario` finds in a scenario with errors, found part by
@@ -504,7 +557,7 @@ class SheetReader:
     def refused(self, refusal: UploadRefused) -> ImportResult:
         """The result of an upload refused at one of its limits: the refusal first, then the
         problems found before it, and no scenario (what was read is not all there is)."""
-        self.report(refusal.where or WORKBOOK, refusal.message, pinned=True)
+        self.report(refusal.where or WORKBOOK, refusal.said, pinned=True)
         problems, locations = self.problems.listed()
         return ImportResult(None, problems, locations)
 
@@ -522,13 +575,23 @@ class SheetReader:
         return WORKBOOK
 
     def title(self, name: str) -> str:
-        """The title of a sheet in the file, or the title it would have."""
-        return self.titles.get(name, f"{name}.csv" if self.csv else name)
+        """The title of a sheet in the file, or the title it would have: Chinese when the
+        file's sheets have their Chinese titles."""
+        found = self.titles.get(name)
+        if found is not None:
+            return found
+        if self.csv:
+            return f"{name}.csv"
+        chinese = {normalized(s.zh) for s in SHEETS}
+        if any(normalized(title) in chinese for title in self.titles.values()):
+            return next(s.zh for s in SHEETS if s.name == name) if name in _NAMES else name
+        return name
 
     def _column_missing(self, tokens: Key) -> bool:
         return len(tokens) >= 3 and (str(tokens[0]), str(tokens[2])) in self.missing_fields
 
 
+_NAMES = frozenset(sheet.name for sheet in SHEETS)
 _VIEW_WEIGHT = 150_000
 """Problems the reference checks may find in one view of a scenario at most: an item may
 have three (its id repeated, its references), and one more for each entry of its lists."""
@@ -596,11 +659,18 @@ def _put(raw: dict[str, Any], target: Key, value: object) -> None:
     node[str(target[-1])] = value
 
 
-def _with_header(message: str, where: Location) -> str:
-    """The message with the column's header as the planner wrote it, unless it names it."""
-    if where.column and where.header and normalized(where.header) not in normalized(message):
-        return f"{message} [{where.header}]"
-    return message
+def _with_header(problem: Issue, where: Location) -> Issue:
+    """The problem with the column's header as the planner wrote it, in each language whose
+    message does not name it already: ``… [等级]``, ``……【等级】``."""
+    if not (where.column and where.header):
+        return problem
+    header = normalized(where.header)
+    message, zh = problem.message, problem.message_zh
+    if header not in normalized(message):
+        message = f"{message} [{where.header}]"
+    if zh is not None and header not in normalized(zh):
+        zh = f"{zh}【{where.header}】"
+    return replace(problem, message=message, message_zh=zh)
 
 
 def _cell(row: Sequence[object], index: int | None) -> object:
@@ -614,9 +684,17 @@ def _first_filled(rows: Rows) -> tuple[int, Sequence[object]] | None:
     return None
 
 
-def _all_headers(row: Sequence[object], names: dict[str, Column]) -> bool:
+def _named(names: dict[str, Column], text: str) -> Column | None:
+    """The column a header cell names: as written, or without its unit ("hours (h)")."""
+    return names.get(normalized(text)) or names.get(normalized(without_unit(text)))
+
+
+def _header_like(row: Sequence[object], names: dict[str, Column]) -> bool:
+    """Whether a row is a header row: at least half of its filled cells name columns (a
+    data row names none: its cells are ids, numbers and codes)."""
     texts = [text.text for value in row if (text := cell_text(value)) is not None]
-    return bool(texts) and all(normalized(text) in names for text in texts)
+    known = sum(1 for text in texts if _named(names, text) is not None)
+    return known > 0 and 2 * known >= len(texts)
 
 
 def _chain(first: tuple[int, Sequence[object]] | None, rest: Rows) -> Rows:

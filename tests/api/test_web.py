@@ -185,10 +185,10 @@ def test_a_workbook_is_imported_as_the_scenario_it_holds(
 def test_a_broken_workbook_gets_every_problem_at_its_cell(
     idle_client: TestClient, demo_xlsx: Path, tmp_path: Path
 ) -> None:
-    book = openpyxl.load_workbook(demo_xlsx)
-    col = next(c.column_letter for c in book["cadres"][2] if c.value == "hours")
-    book["cadres"][f"{col}3"] = -5
-    needs = book["needs"]
+    book = openpyxl.load_workbook(demo_xlsx)  # sheets titled in Chinese, as the template's
+    col = next(c.column_letter for c in book["干部"][2] if c.value == "hours")
+    book["干部"][f"{col}3"] = -5
+    needs = book["需求清单"]
     village = next(c.column_letter for c in needs[2] if c.value == "village")
     needs[f"{village}5"] = "V999"
     broken = tmp_path / "broken.xlsx"
@@ -198,10 +198,10 @@ def test_a_broken_workbook_gets_every_problem_at_its_cell(
     problem = answer.json()
     assert problem["type"].endswith("workbook-invalid")
     located = {(e["sheet"], e["row"], e["column"]): e for e in problem["errors"]}
-    assert ("cadres", 3, col) in located and ("needs", 5, village) in located
-    hours = located[("cadres", 3, col)]
-    assert hours["path"] == f"cadres!{col}3" and hours["id"] and "-5" in hours["message"]
-    assert "V999" in located[("needs", 5, village)]["message"]
+    assert ("干部", 3, col) in located and ("需求清单", 5, village) in located
+    hours = located[("干部", 3, col)]
+    assert hours["path"] == f"干部!{col}3" and hours["id"] and "-5" in hours["message"]
+    assert "V999" in located[("需求清单", 5, village)]["message"]
     assert idle_client.get("/v1/plans", headers=A).json()["items"] == []
 
 

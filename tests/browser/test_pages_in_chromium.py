@@ -44,9 +44,9 @@ TENANT, KEY = "browser-county", "browser-secret-key"
 LAPTOP = (1280, 900)
 TABLET = (768, 1024)
 WAIT = 60.0  # a guard against hangs, never a speed check
-# The broken workbook's cell: cadres!G3 is the first cadre's hours (after id, name, title,
-# department, base, skills).
-BROKEN_SHEET, BROKEN_ROW, BROKEN_COLUMN = "cadres", 3, "G"
+# The broken workbook's cell: 干部!G3, the cadres sheet (titled in Chinese, as the template's), is
+# the first cadre's hours (after id, name, title, department, base, skills).
+BROKEN_SHEET, BROKEN_ROW, BROKEN_COLUMN = "干部", 3, "G"
 
 
 # ---------------------------------------------------------------------------- the server

@@ -148,7 +148,7 @@ def _set_cell(path: Path, sheet: str, field: str, value: str) -> None:
         if sheet == "policy":
             next(row for row in rows if row[0].value == field)[1].value = value
         else:
-            rows[2][[c.value for c in rows[1]].index(field)].value = value
+            rows[2][[c.value for c in rows[0]].index(field)].value = value  # English: row 1
         book.save(path)
         return
     file = path / f"{sheet}.csv"
@@ -181,7 +181,7 @@ def test_a_cell_beyond_pythons_limits_is_a_located_problem(
 ) -> None:
     path = tmp_path / f"county{form}"
     if form:
-        export_scenario_xlsx(contract_dict(), path)
+        export_scenario_xlsx(contract_dict(), path, lang="en")  # sheets titled like the lists
     else:
         export_scenario_csv(contract_dict(), path)
     _set_cell(path, sheet, field, value)

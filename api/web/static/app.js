@@ -196,7 +196,9 @@ const App = (() => {
   }
 
   async function request(path, options) {
-    const headers = Object.assign({}, options?.headers || {});
+    // Problems come back in the page's language, not the browser's (api.problem_details).
+    const language = { "Accept-Language": lang() === "zh" ? "zh-CN" : "en" };
+    const headers = Object.assign(language, options?.headers || {});
     const current = key();
     if (current) headers["X-API-Key"] = current;
     const response = await fetch(path, Object.assign({}, options || {}, { headers, cache: "no-store" }));

@@ -219,15 +219,32 @@
     document.getElementById("download-xlsx").hidden = !hasPlan;
     document.getElementById("compare-link").hidden = !hasPlan;
     document.getElementById("compare-link").href = `/app/compare?b=${encodeURIComponent(jobId)}`;
-    const note = document.getElementById("report-note");
     if (!hasPlan) return;
+    await showReport();
+  }
+
+  // The report in the page's language: rendered by the server in the language asked (the
+  // stored one is in the server's), fetched again when the page's language changes.
+  let reportLang = null;
+
+  async function showReport() {
+    const lang = App.lang();
+    if (reportLang === lang) return;
+    reportLang = lang;
+    const note = document.getElementById("report-note");
+    const frame = document.getElementById("report");
     try {
-      const response = await App.request(`${base}/report.html`);
-      const frame = document.getElementById("report");
-      frame.srcdoc = await response.text();
+      const path = `/app/jobs/${encodeURIComponent(jobId)}/report.html?lang=${lang}`;
+      const response = await App.request(path);
+      const html = await response.text();
+      if (reportLang !== lang) return; // the language changed again meanwhile
+      frame.srcdoc = html;
+      // A plan with days (DESIGN §9): its report has a calendar section to jump to.
+      document.getElementById("show-schedule").hidden = !html.includes('<section id="schedule"');
       frame.hidden = false;
       note.hidden = true;
     } catch (error) {
+      if (reportLang !== lang) return;
       note.textContent = t("job.no_report");
       note.hidden = false;
     }
@@ -255,10 +272,19 @@
     async start() {
       document.getElementById("stop").addEventListener("click", stop);
       document.getElementById("download-json").addEventListener("click", downloadPlan);
+      document.getElementById("show-schedule").addEventListener("click", () => {
+        const frame = document.getElementById("report");
+        frame.scrollIntoView({ block: "start" });
+        // The frame is sandboxed (another origin): it scrolls itself when asked.
+        frame.contentWindow?.postMessage({ matcher: "show", section: "schedule" }, "*");
+      });
       document.getElementById("download-xlsx").addEventListener("click", () =>
         App.download(`${base}/plan.xlsx`, `plan-${jobId}.xlsx`).catch(fail),
       );
       App.onLanguage(render);
+      App.onLanguage(() => {
+        if (reportLang !== null) showReport();
+      });
       try {
         job = await App.api(`${base}?plan=false`);
       } catch (error) {

@@ -73,7 +73,7 @@ def test_broken_workbook_writes_nothing_and_locates_the_problem(tmp_path: Path) 
     book = tmp_path / "tiny.xlsx"
     invoke("export", CONTRACT / "tiny-county.json", "--xlsx", book)
     workbook = openpyxl.load_workbook(book)
-    sheet = workbook["needs"]
+    sheet = workbook["需求清单"]  # the needs sheet, titled in Chinese
     headers = [cell.value for cell in sheet[2]]
     column = headers.index("level") + 1
     sheet.cell(row=3, column=column, value=4)
@@ -82,7 +82,7 @@ def test_broken_workbook_writes_nothing_and_locates_the_problem(tmp_path: Path) 
     result = runner.invoke(app, ["import", str(book), "--out", str(out)])
     assert result.exit_code == 1
     letter = openpyxl.utils.get_column_letter(column)
-    assert f"needs!{letter}3" in result.output
+    assert f"需求清单!{letter}3" in result.output
     assert not out.exists()
 
 

@@ -14,6 +14,7 @@ import pytest
 from matcher.intake.issues import Issue, Severity
 from matcher.scenario import Scenario
 from matcher.workbook import ImportResult, Location, import_scenario, sheets, write_template
+from matcher.workbook.columns import POLICY_KEYS
 from matcher.workbook.limits import (
     MAX_NODE_MARKUP,
     MAX_TEXT_RUN,
@@ -35,9 +36,10 @@ FIRST = 4
 
 
 def _template(tmp_path: Path) -> dict[str, bytes]:
-    """The parts of the template workbook, by name."""
+    """The parts of the template workbook (its English form: sheets titled like the lists,
+    so that problems are located at ``needs!F4``), by name."""
     path = tmp_path / "template.xlsx"
-    write_template(path)
+    write_template(path, lang="en")
     with zipfile.ZipFile(path) as archive:
         return {info.filename: archive.read(info) for info in archive.infolist()}
 
@@ -216,15 +218,16 @@ def test_too_many_entries_are_refused_before_the_directory_is_read(tmp_path: Pat
     stated count but below the real one (a lying end record), from the directory."""
     parts = _template(tmp_path)
     parts |= {f"xl/media/image{i}.png": b"" for i in range(40)}
+    entries = len(parts)  # the template's 20 and the 40 images
     path = _write(tmp_path / "many.xlsx", parts)
     result, _ = _import(path, UploadLimits(max_entries=30))
-    _refused(result, WORKBOOK, "59 zip entries", "30 entries")
+    _refused(result, WORKBOOK, f"{entries} zip entries", "30 entries")
     data = bytearray(path.read_bytes())
     end = data.rfind(b"PK\x05\x06")
     data[end + 8 : end + 12] = (10).to_bytes(2, "little") * 2  # states 10 entries
     path.write_bytes(bytes(data))
     result, _ = _import(path, UploadLimits(max_entries=50))
-    _refused(result, WORKBOOK, "many.xlsx holds 59 parts", "50")
+    _refused(result, WORKBOOK, f"many.xlsx holds {entries} parts", "50")
 
 
 def test_a_compression_method_excel_does_not_use_is_refused(tmp_path: Path) -> None:
@@ -297,7 +300,8 @@ def test_rows_past_the_limit_stop_the_read_at_that_row(tmp_path: Path) -> None:
     assert [str(w) for w in result.locations[1:]] == [f"needs!F{n}" for n in range(FIRST, 21)]
     blank = b'<row r="900"><c r="A900" s="1" /></row>'
     path = _write(tmp_path / "blank.xlsx", _with_rows(parts, blank))
-    assert import_scenario(path, limits=UploadLimits(max_rows=20)).problems == ()
+    rows = 2 + len(POLICY_KEYS)  # the longest sheet of the template: a row per setting
+    assert import_scenario(path, limits=UploadLimits(max_rows=rows)).problems == ()
 
 
 def test_rows_of_all_sheets_together_are_bounded(tmp_path: Path) -> None:
@@ -547,7 +551,7 @@ def test_the_import_command_reads_within_the_limits(tmp_path: Path) -> None:
     path = _write(tmp_path / "rows.xlsx", _with_rows(_template(tmp_path), _needs(30)))
     out = tmp_path / "scenario.json"
     args = ["import", str(path), "--out", str(out), "--max-rows", "20", "--max-problems", "5"]
-    result = CliRunner().invoke(app, args)
+    result = CliRunner().invoke(app, [*args, "--lang", "en"])
     assert result.exit_code == 1 and not out.exists()
     assert "needs!21:21" in result.output and "limit of 20 rows" in result.output
     assert "… and 12 more problems" in " ".join(result.output.split())

@@ -36,13 +36,23 @@ from matcher.workbook import (
     write_template,
 )
 from matcher.workbook.cells import CellError, format_cell, read_cell
-from matcher.workbook.columns import DEPARTMENTS, README_SHEET, SHEETS, Column, Kind, Sheet
+from matcher.workbook.columns import (
+    CODES_TITLE,
+    DEPARTMENTS,
+    POLICY_KEYS,
+    README_TITLE,
+    SHEETS,
+    Column,
+    Kind,
+    Sheet,
+)
 from matcher.workbook.writing import EXAMPLE
 from tests.conftest import DATA, ROOT, contract_dict
 
 DEMO = ROOT / "scenarios" / "demo-county.json"
 PLANNER_CSV = DATA / "workbooks" / "planner-csv"
 BY_NAME: dict[str, Sheet] = {sheet.name: sheet for sheet in SHEETS}
+ZH: dict[str, str] = {sheet.name: sheet.zh for sheet in SHEETS}  # the sheets' titles
 
 
 def _demo() -> dict[str, Any]:
@@ -54,6 +64,16 @@ def _letter(sheet: str, field: str) -> str:
     """The column letter of a field in the exported form of a sheet."""
     fields = [column.field for column in BY_NAME[sheet].columns]
     return openpyxl.utils.get_column_letter(fields.index(field) + 1)
+
+
+def _choices(book: openpyxl.Workbook, formula: str) -> list[str]:
+    """The choices of a list validation: written in the formula, or in a range of a sheet."""
+    if formula.startswith('"'):
+        return formula.strip('"').split(",")
+    title, cells = formula.rsplit("!", 1)
+    first, last = cells.replace("$", "").split(":")
+    rows = book[title.strip("'")][f"{first}:{last}"]
+    return [str(row[0].value) for row in rows]
 
 
 def _cells(result: ImportResult) -> set[tuple[str, int | None, str | None]]:
@@ -100,16 +120,18 @@ def _odd_county() -> dict[str, Any]:
 
 
 def test_template_has_every_sheet_both_header_rows_and_drop_down_lists(tmp_path: Path) -> None:
-    """The template opens with openpyxl: a README sheet, then one sheet per list with Chinese
-    headers in row 1 and field names in row 2 (bold, frozen), an example row, and drop-down
-    lists for categories, regions, place and organisation kinds, departments and yes/no."""
+    """The template opens with openpyxl: an instructions sheet, then one sheet per list titled
+    in Chinese with Chinese headers in row 1 and field names in row 2 (bold, frozen), an
+    example row, drop-down lists for categories, regions, place and organisation kinds,
+    departments and yes/no (each code shown with its Chinese label, from the codes sheet at
+    the end)."""
     path = tmp_path / "template.xlsx"
     write_template(path)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == [README_SHEET, *(sheet.name for sheet in SHEETS)]
+    assert book.sheetnames == [README_TITLE["zh"], *(s.zh for s in SHEETS), CODES_TITLE["zh"]]
     lists: dict[tuple[str, str], list[str]] = {}
     for sheet in SHEETS:
-        worksheet = book[sheet.name]
+        worksheet = book[sheet.zh]
         assert [c.value for c in worksheet[1]] == [column.zh for column in sheet.columns]
         assert [c.value for c in worksheet[2]] == [column.field for column in sheet.columns]
         assert worksheet["A1"].font.bold and worksheet["A2"].font.bold
@@ -118,23 +140,35 @@ def test_template_has_every_sheet_both_header_rows_and_drop_down_lists(tmp_path:
         for validation in worksheet.data_validations.dataValidation:
             if validation.type == "list":
                 assert validation.formula1 is not None
-                choices = validation.formula1.strip('"').split(",")
+                if validation.formula1.startswith("OFFSET("):
+                    continue  # the names of the places or villages sheet (test_names.py)
                 letter = str(validation.sqref).split(":")[0].rstrip("0123456789")
-                lists[(sheet.name, letter)] = choices
-    assert lists[("needs", _letter("needs", "category"))] == list(CATEGORIES)
-    assert lists[("needs", _letter("needs", "skill"))] == list(CATEGORIES)
-    assert lists[("aid_records", _letter("aid_records", "category"))] == list(CATEGORIES)
-    assert len(CATEGORIES) == 13
-    assert lists[("villages", _letter("villages", "region"))] == list(REGIONS)
-    assert lists[("places", _letter("places", "kind"))] == ["county_seat", "town"]
-    assert lists[("organizations", _letter("organizations", "kind"))] == [
+                lists[(sheet.name, letter)] = _choices(book, validation.formula1)
+    codes = [choice.rsplit(" ", 1)[-1] for choice in lists[("needs", _letter("needs", "category"))]]
+    assert codes == list(CATEGORIES) and len(CATEGORIES) == 13
+    assert lists[("needs", _letter("needs", "category"))][6] == "养老服务 elderly_care"
+    assert (
+        lists[("needs", _letter("needs", "skill"))]
+        == lists[("needs", _letter("needs", "category"))]
+    )
+    assert lists[("aid_records", _letter("aid_records", "category"))][0] == "农业技术 agri_tech"
+    assert lists[("villages", _letter("villages", "region"))] == [
+        "东部 east",
+        "中部 central",
+        "西部 west",
+    ]
+    assert [c.split()[-1] for c in lists[("villages", _letter("villages", "region"))]] == list(
+        REGIONS
+    )
+    assert lists[("places", _letter("places", "kind"))] == ["县城 county_seat", "乡镇 town"]
+    assert [c.split()[-1] for c in lists[("organizations", _letter("organizations", "kind"))]] == [
         "enterprise", "ngo", "volunteer", "cooperative"
     ]  # fmt: skip
-    departments = lists[("cadres", _letter("cadres", "department"))]
+    departments = [c.split()[-1] for c in lists[("cadres", _letter("cadres", "department"))]]
     assert departments == list(DEPARTMENTS)
     assert {"agriculture", "civil_affairs", "health", "finance", "charity"} <= set(departments)
     assert lists[("cadres", _letter("cadres", "available"))] == ["是", "否"]
-    readme = " ".join(str(v) for row in book[README_SHEET].values for v in row if v)
+    readme = " ".join(str(v) for row in book[README_TITLE["zh"]].values for v in row if v)
     for words in ("分钟", "minutes", "小时", "hours", "元", "yuan", "2026-12-01", "agri_tech:3"):
         assert words in readme
 
@@ -194,11 +228,11 @@ def test_round_trip_keeps_the_notation_of_nulls_and_empty_lists(tmp_path: Path) 
     data = _odd_county()
     export_scenario_xlsx(data, tmp_path / "odd.xlsx")
     book = openpyxl.load_workbook(tmp_path / "odd.xlsx")
-    assert "roads" not in book.sheetnames
-    pools = book["pools"]
+    assert ZH["roads"] not in book.sheetnames
+    pools = book[ZH["pools"]]
     assert pools[f"{_letter('pools', 'categories')}5"].value == "[]"
     assert pools[f"{_letter('pools', 'regions')}5"].value is None
-    assert book["scenario"]["B4"].value == '""'
+    assert book[ZH["scenario"]]["B4"].value == '""'
     raw = import_scenario(tmp_path / "odd.xlsx").raw
     assert raw is not None and "roads" not in raw
     assert raw["pools"][2]["categories"] == [] and "regions" not in raw["pools"][2]
@@ -242,7 +276,7 @@ def _rewrite(book: openpyxl.Workbook, change: Callable[[Rows], Rows]) -> None:
     for sheet in SHEETS:
         if sheet.key_value:
             continue
-        worksheet: Worksheet = book[sheet.name]
+        worksheet: Worksheet = book[sheet.zh]
         rows: Rows = [list(row) for row in worksheet.iter_rows(values_only=True)]
         for number, row in enumerate(change(rows), 1):
             for column, value in enumerate(row, 1):
@@ -251,17 +285,17 @@ def _rewrite(book: openpyxl.Workbook, change: Callable[[Rows], Rows]) -> None:
 
 @pytest.mark.parametrize("keep", ["chinese", "english"])
 def test_one_header_row_in_either_language_imports(tmp_path: Path, keep: str) -> None:
-    """A workbook with only the Chinese header row (and Chinese sheet names), or only the
-    English one, imports to the same scenario."""
+    """A workbook with only the Chinese header row (and Chinese sheet titles), or only the
+    English one (and English sheet titles), imports to the same scenario."""
     path = tmp_path / "tiny.xlsx"
     export_scenario_xlsx(contract_dict(), path)
 
     def one_header(book: openpyxl.Workbook) -> None:
         for sheet in SHEETS:
-            worksheet = book[sheet.name]
+            worksheet = book[sheet.zh]
             worksheet.delete_rows(2 if keep == "chinese" else 1)
-            if keep == "chinese":
-                worksheet.title = sheet.zh
+            if keep == "english":
+                worksheet.title = sheet.name
 
     _edit(path, one_header)
     result = import_scenario(path)
@@ -292,17 +326,20 @@ def test_unknown_columns_and_sheets_are_ignored_with_a_warning(tmp_path: Path) -
     path = tmp_path / "tiny.xlsx"
     export_scenario_xlsx(contract_dict(), path)
 
+    after = openpyxl.utils.get_column_letter(len(BY_NAME["needs"].columns) + 1)
+
     def extra(book: openpyxl.Workbook) -> None:
-        book["needs"]["N1"] = "备注"  # the column after the last of the needs sheet
-        book["needs"]["N3"] = "电话联系过"
-        book["needs"]["N12"] = "共8条"  # a remark alone on a row is not an item
+        needs = book[ZH["needs"]]
+        needs[f"{after}1"] = "备注"  # the column after the last of the needs sheet
+        needs[f"{after}3"] = "电话联系过"
+        needs[f"{after}12"] = "共8条"  # a remark alone on a row is not an item
         book.create_sheet("统计")["A1"] = "合计"
 
     _edit(path, extra)
     result = import_scenario(path)
     assert result.ok
     assert [(p.path, p.severity) for p in result.problems] == [
-        ("needs!N1", "warning"),
+        (f"需求清单!{after}1", "warning"),
         ("统计", "warning"),
     ]
 
@@ -314,14 +351,14 @@ def test_missing_sheet_and_missing_column_are_one_problem_each(tmp_path: Path) -
     export_scenario_xlsx(contract_dict(), path)
 
     def remove(book: openpyxl.Workbook) -> None:
-        del book["villages"]
-        del book["aid_records"]
+        del book[ZH["villages"]]
+        del book[ZH["aid_records"]]
         hours = openpyxl.utils.column_index_from_string(_letter("cadres", "hours"))
-        book["cadres"].delete_cols(hours)
+        book[ZH["cadres"]].delete_cols(hours)
 
     _edit(path, remove)
     result = import_scenario(path)
-    assert [p.path for p in result.problems] == ["villages", "cadres!1:1"]
+    assert [p.path for p in result.problems] == ["行政村", "干部!1:1"]
     assert "villages" in result.problems[0].message
     assert "hours" in result.problems[1].message
 
@@ -335,9 +372,9 @@ def test_places_and_villages_from_another_source_join_the_sheets(tmp_path: Path)
     export_scenario_xlsx(tiny, path)
 
     def drop_coordinates(book: openpyxl.Workbook) -> None:
-        del book["places"]
+        del book[ZH["places"]]
         lon = openpyxl.utils.column_index_from_string(_letter("villages", "lon"))
-        book["villages"].delete_cols(lon, 2)
+        book[ZH["villages"]].delete_cols(lon, 2)
 
     _edit(path, drop_coordinates)
     points = [{"id": v["id"], "lon": v["lon"], "lat": v["lat"]} for v in tiny["villages"]]
@@ -363,7 +400,7 @@ def test_ten_deliberate_errors_yield_exactly_ten_located_problems(tmp_path: Path
     export_scenario_xlsx(_demo(), path)
 
     def break_ten(book: openpyxl.Workbook) -> None:
-        needs = book["needs"]
+        needs = book[ZH["needs"]]
         needs[f"{_letter('needs', 'category')}3"] = "agri_tek"  # not a category
         needs[f"{_letter('needs', 'level')}4"] = 4  # levels are 1-3
         needs[f"{_letter('needs', 'hours')}5"] = -2  # hours must be positive
@@ -371,9 +408,9 @@ def test_ten_deliberate_errors_yield_exactly_ten_located_problems(tmp_path: Path
         needs[f"{_letter('needs', 'id')}8"] = "N00001"  # the id of row 3
         needs[f"{_letter('needs', 'submitted')}9"] = "2026-13-45"  # no such date
         needs[f"{_letter('needs', 'household')}10"] = 13812345678  # a phone number, as a number
-        book["aid_records"][f"{_letter('aid_records', 'household')}3"] = "11010519900101123X"
-        book["villages"][f"{_letter('villages', 'lon')}4"] = "东经103.9"  # not a number
-        book["cadres"][f"{_letter('cadres', 'skills')}5"] = "agri_tech=3"  # not skill:level
+        book[ZH["aid_records"]][f"{_letter('aid_records', 'household')}3"] = "11010519900101123X"
+        book[ZH["villages"]][f"{_letter('villages', 'lon')}4"] = "东经103.9"  # not a number
+        book[ZH["cadres"]][f"{_letter('cadres', 'skills')}5"] = "agri_tech=3"  # not skill:level
 
     _edit(path, break_ten)
     result = import_scenario(path)
@@ -395,16 +432,17 @@ def test_ten_deliberate_errors_yield_exactly_ten_located_problems(tmp_path: Path
     for problem, where in zip(result.problems, result.locations, strict=True):
         assert problem.path == f"{where.sheet}!{where.column}{where.row}"
         spot = (where.sheet, where.row, where.column)
-        field = next(f for s, r, c, f, _ in expected if (s, r, c) == spot)
+        field = next(f for s, r, c, f, _ in expected if (ZH[s], r, c) == spot)
         assert field in problem.message or (field == "id" and "used twice" in problem.message)
         found.add((where.sheet, where.row, where.column, field, problem.id))
+    expected = {(ZH[s], r, c, f, i) for s, r, c, f, i in expected}
     assert found == expected
     assert not result.ok and result.scenario is None
     assert result.raw is not None and result.raw["needs"][7]["household"] == "13812345678"
     level = next(p for p in result.problems if p.path.endswith(f"{_letter('needs', 'level')}4"))
-    assert str(level) == "needs!F4 (N00002): level must be at most 3, not 4 [等级]"
+    assert str(level) == "需求清单!F4 (N00002): level must be at most 3, not 4 [等级]"
     duplicate = next(p for p in result.problems if "used twice" in p.message)
-    assert "needs!A3" in duplicate.message and "$." not in duplicate.message
+    assert "需求清单!A3" in duplicate.message and "$." not in duplicate.message
 
 
 def test_big_numbers_stored_as_numbers_keep_every_digit(tmp_path: Path) -> None:
@@ -417,16 +455,17 @@ def test_big_numbers_stored_as_numbers_keep_every_digit(tmp_path: Path) -> None:
     household, identity = _letter("needs", "household"), _letter("needs", "id")
 
     def numbers(book: openpyxl.Workbook) -> None:
-        book["needs"][f"{household}3"] = 13812345678
-        book["needs"][f"{household}4"] = 1.10105199001011e17
-        book["needs"][f"{identity}5"] = 1234567890123456.0
+        needs = book[ZH["needs"]]
+        needs[f"{household}3"] = 13812345678
+        needs[f"{household}4"] = 1.10105199001011e17
+        needs[f"{identity}5"] = 1234567890123456.0
 
     _edit(path, numbers)
     result = import_scenario(path)
     assert [str(p.path) for p in result.problems] == [
-        f"needs!{household}3",
-        f"needs!{household}4",
-        f"needs!{identity}5",
+        f"需求清单!{household}3",
+        f"需求清单!{household}4",
+        f"需求清单!{identity}5",
     ]
     assert result.raw is not None
     assert result.raw["needs"][0]["household"] == "13812345678"
@@ -451,20 +490,21 @@ def test_settings_are_located_at_their_value_cells(tmp_path: Path) -> None:
     export_scenario_xlsx(contract_dict(), path)
 
     def settings(book: openpyxl.Workbook) -> None:
-        policy = book["policy"]
+        policy = book[ZH["policy"]]
         policy.append(["visit_hour", 3])
         policy.append(["min_cadres_per_village", 1])
         policy["B5"] = -1  # visit_hours, the third setting
-        book["scenario"]["B6"] = "next month"  # horizon.days
+        book[ZH["scenario"]]["B6"] = "next month"  # horizon.days
 
     _edit(path, settings)
     result = import_scenario(path)
     messages = {str(p.path): p.message for p in result.problems}
-    assert set(messages) == {"scenario!B6", "policy!B5", "policy!B21", "policy!B22"}
-    assert "whole number" in messages["scenario!B6"]
-    assert "visit_hours" in messages["policy!B5"] and "at least 0" in messages["policy!B5"]
-    assert 'did you mean "visit_hours"' in messages["policy!B21"]
-    assert "twice" in messages["policy!B22"]
+    first, second = f"政策参数!B{3 + len(POLICY_KEYS)}", f"政策参数!B{4 + len(POLICY_KEYS)}"
+    assert set(messages) == {"基本信息!B6", "政策参数!B5", first, second}
+    assert "whole number" in messages["基本信息!B6"]
+    assert "visit_hours" in messages["政策参数!B5"] and "at least 0" in messages["政策参数!B5"]
+    assert 'did you mean "visit_hours"' in messages[first]
+    assert "twice" in messages[second]
 
 
 def test_a_file_that_is_not_a_workbook_is_one_problem(tmp_path: Path) -> None:
