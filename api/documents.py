@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import tempfile
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import Response
 
 from api import jobs
-from api.problem_details import ApiProblem
+from api.problem_details import ApiProblem, item_of
 from api.schemas import ProblemItem, ScenarioImport
 from api.store import JobStore
 from matcher.intake.issues import Issue, ScenarioInvalid
@@ -49,17 +50,23 @@ def _sniffed(body: bytes, declared: Format) -> Literal["xlsx", "json", "yaml"]:
     return "json" if body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")) else "yaml"
 
 
+def _without_folder(problem: Issue, folder: str) -> ProblemItem:
+    """A problem as a listed one, in both languages, never naming the server's temp path."""
+    zh = problem.message_zh
+    return item_of(
+        replace(
+            problem,
+            message=problem.message.replace(folder + "/", ""),
+            message_zh=None if zh is None else zh.replace(folder + "/", ""),
+        )
+    )
+
+
 def _located(problem: Issue, where: Location, folder: str) -> ProblemItem:
     """A workbook problem with its sheet, row and column (none for the file as a whole)."""
     whole = where.sheet == "workbook" and where.row is None
-    return ProblemItem(
-        path=problem.path,
-        message=problem.message.replace(folder + "/", ""),  # never the server's temp path
-        id=problem.id,
-        severity=problem.severity,
-        sheet=None if whole else where.sheet,
-        row=where.row,
-        column=where.column,
+    return _without_folder(problem, folder).model_copy(
+        update={"sheet": None if whole else where.sheet, "row": where.row, "column": where.column}
     )
 
 
@@ -112,10 +119,7 @@ def _import_document(body: bytes, kind: Literal["json", "yaml"]) -> ScenarioImpo
                 "scenario-invalid",
                 "The scenario is not valid",
                 f"the file cannot be read as a {kind.upper()} scenario; nothing was stored",
-                errors=[
-                    ProblemItem(path=p.path, message=p.message.replace(folder + "/", ""), id=p.id)
-                    for p in invalid.errors
-                ],
+                errors=[_without_folder(p, folder) for p in invalid.errors],
             ) from None
     report = jobs.validate(document)  # 422 with every problem's JSON path
     assert isinstance(document, dict)

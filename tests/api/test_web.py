@@ -205,6 +205,29 @@ def test_a_broken_workbook_gets_every_problem_at_its_cell(
     assert idle_client.get("/v1/plans", headers=A).json()["items"] == []
 
 
+def test_a_broken_workbook_is_explained_in_chinese_when_asked(
+    idle_client: TestClient, demo_xlsx: Path, tmp_path: Path
+) -> None:
+    """With Accept-Language: zh the cell's problem is in Chinese, the English kept beside it
+    and the cell still located."""
+    book = openpyxl.load_workbook(demo_xlsx)
+    needs = book["需求清单"]
+    village = next(c.column_letter for c in needs[2] if c.value == "village")
+    needs[f"{village}5"] = "V999"
+    broken = tmp_path / "broken.xlsx"
+    book.save(broken)
+    answer = idle_client.post(
+        "/v1/scenarios/import",
+        content=broken.read_bytes(),
+        headers={**A, "Content-Type": XLSX, "Accept-Language": "zh-CN"},
+    )
+    assert answer.status_code == 422 and answer.headers["content-language"] == "zh"
+    error = next(e for e in answer.json()["errors"] if e["sheet"] == "需求清单" and e["row"] == 5)
+    assert re.search(r"[\u4e00-\u9fff]", error["message"]) and "V999" in error["message"]
+    assert "V999" in error["message_en"] and error["message_en"] != error["message"]
+    assert "/tmp" not in error["message"] and "matcher-import-" not in error["message"]
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [
