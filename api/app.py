@@ -16,7 +16,7 @@ from api.database import make_engine, migrate
 from api.input_checks import InputCheck
 from api.keys import load_key_ring
 from api.limits import BodyLimit
-from api.routes import docs, files, plans, rosters, scenarios, service
+from api.routes import docs, files, plans, rosters, scenarios, schedule, service
 from api.settings import Settings
 from api.store import JobStore
 from api.web import install as install_pages
@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None, start_workers: bool = True) -> 
         plans.router,
         files.plans_router,
         rosters.router,
+        schedule.router,
         scenarios.router,
         files.scenarios_router,
         service.router,

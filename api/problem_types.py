@@ -120,6 +120,25 @@ _TYPES = (
         "its status is final; while it runs, GET /v1/plans/{id} shows its best plan so far.",
     ),
     ProblemType(
+        "no-schedule",
+        (409,),
+        "The plan has no schedule",
+        "The route reads the days of the job's plan (its schedule, docs/plan.md), and the "
+        "plan has none: its scenario does not turn `policy.schedule` on, so the plan says who "
+        "serves what but not on which day.",
+        'Submit the scenario again with `"policy": {"schedule": true}` (or as a '
+        "policy override); the plan's assignments, rosters and reports are there meanwhile.",
+    ),
+    ProblemType(
+        "no-provider",
+        (404,),
+        "No such provider",
+        "The job's scenario and its plan's schedule have no provider with the id asked for "
+        "(`provider=`): a cadre's or a social organisation's id, as the scenario lists it.",
+        "Check the id (GET /v1/plans/{id}/rosters?kind=provider lists the plan's providers "
+        "with their ids).",
+    ),
+    ProblemType(
         "scenario-invalid",
         (422,),
         "The scenario is not valid",

@@ -8,7 +8,9 @@ starts only if its prediction fits in what is left. Predictions are seconds per 
 measured by ``benchmarks/stages.py`` on generated counties (``/tmp/stagetime``-style runs of
 5,000 to 50,000 needs on this project's 2-core machines), with a margin: evaluating a plan
 and its unmet reasons ~0.05, the reports ~0.03, assembling and writing the plan ~0.04, the
-HTML page ~0.025, sizing fixes ~0.1.
+HTML page ~0.025, sizing fixes ~0.1. With ``policy.schedule`` on (DESIGN §9), planning the days
+and routes of the solution comes between the search and the evaluation, and the evaluation
+checks routes: ~0.2 together, measured at 20,000 needs (``benchmarks/schedule_scale.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ REPORTS_PER_1000 = 0.04
 WRITE_PER_1000 = 0.05
 HTML_PER_1000 = 0.04
 FIX_SIZING_PER_1000 = 0.12
+SCHEDULE_PER_1000 = 0.25
 MIN_RESERVE = 0.5  # seconds kept back whatever the size: process exit, file system, noise
 
 
@@ -40,6 +43,12 @@ def after_search_seconds(n_needs: int, *, html: bool = False) -> float:
     if html:
         per_1000 += HTML_PER_1000
     return max(MIN_RESERVE, per_1000 * n_needs / 1000)
+
+
+def schedule_seconds(n_needs: int) -> float:
+    """Predicted seconds of planning a solution's days and routes (DESIGN §9) and of checking
+    them in the evaluation, with ``policy.schedule`` on."""
+    return SCHEDULE_PER_1000 * n_needs / 1000
 
 
 def writing_seconds(n_needs: int, *, html: bool = False) -> float:

@@ -19,6 +19,7 @@ PlanStatus = Literal["optimal", "feasible", "infeasible", "stopped", "error"]
 UnmetReason = Literal[
     "already_aided",
     "no_provider_in_reach",
+    "no_day_available",  # DESIGN §9: only with policy.schedule on
     "no_eligible_funding",
     "capacity_exhausted",
     "funding_exhausted",

@@ -19,6 +19,7 @@ from matcher.budget import (
     after_search_seconds,
     fix_pricing_budget,
     fix_sizing_seconds,
+    schedule_seconds,
     writing_seconds,
 )
 from matcher.evaluate.evaluator import Evaluation, evaluate
@@ -27,12 +28,14 @@ from matcher.intake.loading import scenario_sha256
 from matcher.plan import Plan, PlanStatus, ScenarioRef, SolverInfo
 from matcher.problem.arrays import Problem
 from matcher.problem.assemble import plan_to_solution, solution_to_plan
+from matcher.problem.days import scheduled
 from matcher.problem.index import ScenarioIndex
 from matcher.problem.solution import Progress, Solution, SolveParams, SolveResult
 from matcher.reports import build_reports
 from matcher.reports.duplicate_aid import ledger_part
 from matcher.reports.shapes import PlanReports
 from matcher.scenario import Scenario
+from matcher.schedule.planner import Schedule
 from solvers import REPLANNING_SOLVERS, SOLVERS, UnknownSolver, get_solver
 
 
@@ -85,12 +88,19 @@ def _solver_info(result: SolveResult, evaluation: Evaluation, seconds: float) ->
 
 
 def decisions_of(
-    index: ScenarioIndex, problem: Problem, result: SolveResult
+    index: ScenarioIndex,
+    problem: Problem,
+    result: SolveResult,
+    schedule: Schedule | None = None,
 ) -> tuple[Plan, Evaluation]:
     """A raw solution as a plan of its decisions only (pairings, assignments, duplicate
-    services), and the evaluator's judgement of it: what reports and fixes are made from."""
+    services, and with ``schedule`` their days and routes), and the evaluator's judgement of
+    it: what reports and fixes are made from."""
     info = SolverInfo(name=result.solver, status=result.status, seed=result.seed)
-    decisions = solution_to_plan(problem, result.solution, info, index.scenario.policy, index=index)
+    policy = index.scenario.policy
+    decisions = solution_to_plan(
+        problem, result.solution, info, policy, index=index, schedule=schedule
+    )
     return decisions, evaluate(index, decisions)
 
 
@@ -128,6 +138,7 @@ def assemble_plan(
         reports=reports,
         duplicate_services=decisions.duplicate_services,
         violations=[v.to_dict() for v in evaluation.violations],
+        **({} if decisions.schedule is None else {"schedule": decisions.schedule}),
     )
 
 
@@ -135,8 +146,10 @@ def finish_plan(
     index: ScenarioIndex, problem: Problem, result: SolveResult, seconds: float
 ) -> tuple[Plan, Evaluation]:
     """The evaluated plan of a raw solution with its reports (no fixes): what
-    :func:`solve_scenario` does after the search, for callers that solved by other means."""
-    decisions, evaluation = decisions_of(index, problem, result)
+    :func:`solve_scenario` does after the search, for callers that solved by other means
+    (with its days first when ``policy.schedule`` is on)."""
+    result, schedule = scheduled(index, result)
+    decisions, evaluation = decisions_of(index, problem, result, schedule)
     reports = build_reports(index, decisions, evaluation)
     info = _solver_info(result, evaluation, seconds)
     return assemble_plan(index, decisions, evaluation, reports, info), evaluation
@@ -300,8 +313,9 @@ def solve_scenario(
     price_seconds = fix_pricing_budget(time_limit) if fixes.rank else 0.0
     fix_seconds = price_seconds + fix_sizing_seconds(problem.n_needs) if fixes.rank else 0.0
     after = after_search_seconds(problem.n_needs, html=html)
+    days = schedule_seconds(problem.n_needs) if index.scenario.policy.schedule else 0.0
     params = SolveParams(
-        time_limit=budget.for_search(after + fix_seconds),
+        time_limit=budget.for_search(days + after + fix_seconds),
         seed=seed,
         workers=workers,
         on_progress=on_progress,
@@ -314,7 +328,8 @@ def solve_scenario(
     if hint is not None:
         result.stats["changes_from_previous"] = result.solution.changes_from(hint)
         result.stats["previous_plan_dropped"] = len(notes)
-    decisions, evaluation = decisions_of(index, problem, result)
+    result, schedule = scheduled(index, result, deadline=budget.ends_before(after + fix_seconds))
+    decisions, evaluation = decisions_of(index, problem, result, schedule)
     reports = build_reports(index, decisions, evaluation)
     if fixes.rank and _status(result, evaluation) in ("optimal", "feasible", "stopped"):
         skipped = _why_no_fixes(budget, fix_seconds, problem.n_needs, html, stop)

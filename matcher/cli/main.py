@@ -33,11 +33,20 @@ def generate(
     out_path: Annotated[
         Path | None, typer.Option("--out", help="Write here instead of standard output.")
     ] = None,
+    schedule: Annotated[
+        bool,
+        typer.Option(
+            help="Plans with days (DESIGN §9): schedule on, needs submitted over the 3 weeks "
+            "before and inside the horizon, some providers' days off, official holidays."
+        ),
+    ] = False,
 ) -> None:
     """Generate a realistic county scenario (towns, roads, cadres, pools, needs, ledgers)."""
     from matcher.generator import generate_scenario
 
-    data = generate_scenario(villages=villages, needs=needs, seed=seed, name=name)
+    data = generate_scenario(
+        villages=villages, needs=needs, seed=seed, name=name, schedule=schedule
+    )
     text = json.dumps(data, ensure_ascii=False, indent=1)
     if out_path is None:
         typer.echo(text)

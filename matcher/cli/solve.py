@@ -38,6 +38,7 @@ from matcher.plan import Plan, write_plan
 from matcher.problem.index import ScenarioIndex
 from matcher.problem.solution import Progress
 from matcher.reports import headline
+from matcher.scenario import Scenario
 
 DEFAULT_COMPARED = "greedy,siloed,auto"
 # Rows of the compare table that are words for people, not figures for scripts: not in the CSV.
@@ -113,6 +114,14 @@ def solve(
     confirm_seconds: Annotated[
         float, typer.Option(help="Seconds of each confirming re-solve.")
     ] = 10.0,
+    calendar: Annotated[
+        str | None,
+        typer.Option(
+            "--calendar",
+            help="cn: add China's official holidays and make-up working days of the horizon "
+            "to horizon.holidays and horizon.workdays before solving (DESIGN §9).",
+        ),
+    ] = None,
     lang: LangOption = None,
 ) -> None:
     """Solve a scenario, print the evaluator's summary (policy figures first) and write the
@@ -126,7 +135,11 @@ def solve(
     except ValueError as refused:
         say(str(refused), error=True, style="red")
         raise typer.Exit(2) from None
+    if calendar is not None and calendar != "cn":
+        say(t("cli.calendar_unknown", chosen, value=calendar), error=True, style="red")
+        raise typer.Exit(2)
     loaded = load_or_exit(scenario, chosen)
+    county = loaded.scenario if calendar is None else _with_official_days(loaded.scenario, chosen)
     before = read_plan_or_exit(previous, chosen) if previous is not None else None
     with err.status(t("cli.solving", chosen), spinner="dots") as status:
 
@@ -145,7 +158,7 @@ def solve(
                 )
 
         run = solve_scenario(
-            loaded.scenario,
+            county,
             solver=solver,
             time_limit=time_limit,
             seed=seed,
@@ -177,6 +190,20 @@ def solve(
         text = t("cli.violations_see_plan", chosen, count=len(run.plan.violations))
         say(text, error=True, style="red")
         raise typer.Exit(1)
+
+
+def _with_official_days(county: Scenario, lang: Lang) -> Scenario:
+    """``--calendar cn``: the scenario with China's official days of its horizon, said on
+    stderr, with a warning for years whose make-up working days are not known yet."""
+    from matcher.schedule.official import with_official_days
+
+    filled, found = with_official_days(county)
+    holidays, workdays = len(found.holidays), len(found.workdays)
+    say(t("cli.calendar_filled", lang, holidays=holidays, workdays=workdays), error=True)
+    if found.missing_years:
+        years = ", ".join(str(y) for y in found.missing_years)
+        say(t("cli.calendar_missing_years", lang, years=years), error=True, style="yellow")
+    return filled
 
 
 def check(scenario: ScenarioArg, plan: PlanArg, lang: LangOption = None) -> None:
@@ -244,7 +271,12 @@ def report(
     title = index.scenario.name or str(scenario)
     # The text report opens with the duplicate-aid story: the summary leaves it to it.
     print_summary(reported, title, chosen, kpis, reports.get("duplicate_aid"), story=False)
-    text = render_text(reports, chosen, names=index.name_of, kpis=kpis)
+    schedule = None
+    if reported.schedule is not None:  # DESIGN §9: the calendar's part at the end
+        from matcher.reports.schedule import schedule_view
+
+        schedule = schedule_view(index, reported, chosen, kpis)
+    text = render_text(reports, chosen, names=index.name_of, kpis=kpis, schedule=schedule)
     out.print(text, soft_wrap=True, markup=False)
 
 

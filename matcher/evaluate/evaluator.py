@@ -1,4 +1,5 @@
-"""The evaluator: for any scenario and plan, every H1-H8 violation, the objective and the KPIs.
+"""The evaluator: for any scenario and plan, every H1-H8 violation (H9-H10 too when
+``policy.schedule`` is on), the objective and the KPIs.
 
 One function, :func:`evaluate`, used by the CLI, the API, benchmarks and tests alike; a solver's
 own figures are never reported in its place.
@@ -10,9 +11,10 @@ from dataclasses import dataclass
 
 from matcher.evaluate.kpis import Kpis, compute_kpis
 from matcher.evaluate.objective import ObjectiveTerms, objective_terms
-from matcher.evaluate.rules import Violation, check_rules
+from matcher.evaluate.rules import check_rules
 from matcher.evaluate.unmet import unmet_needs
 from matcher.evaluate.usage import PlanUsage, plan_usage
+from matcher.evaluate.violation import Violation
 from matcher.plan import Plan, Unmet
 from matcher.problem.index import ScenarioIndex
 from matcher.scenario import Scenario
@@ -40,7 +42,8 @@ class Evaluation:
 
 
 def evaluate(scenario: Scenario | ScenarioIndex, plan: Plan) -> Evaluation:
-    """Check H1-H8, compute the objective, the reason of every open need and the KPIs."""
+    """Check H1-H8 (and H9-H10 with the schedule on), compute the objective, the reason of
+    every open need and the KPIs."""
     index = scenario if isinstance(scenario, ScenarioIndex) else ScenarioIndex.build(scenario)
     usage = plan_usage(index, plan)
     violations = check_rules(index, plan, usage)

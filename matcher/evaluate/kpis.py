@@ -13,7 +13,8 @@ import numpy as np
 from typing_extensions import TypedDict
 
 from matcher.evaluate.objective import ObjectiveTerms, served_value_by_village
-from matcher.evaluate.policy import PolicyFigure, policy_figures
+from matcher.evaluate.policy import OnTime, PolicyFigure, policy_figures
+from matcher.evaluate.schedule_kpis import ScheduleKpis, schedule_kpis
 from matcher.evaluate.usage import PlanUsage, service_hours
 from matcher.plan import Plan, Unmet
 from matcher.problem.index import ScenarioIndex
@@ -74,6 +75,15 @@ class Kpis(TypedDict):
     organization_kinds: list[str]
     policy_figures: NotRequired[list[PolicyFigure]]  # first on every surface; older plans lack it
     violations: NotRequired[int]  # set by evaluate(), not by compute_kpis()
+    # DESIGN §9, only with policy.schedule on (matcher.evaluate.schedule_kpis.ScheduleKpis).
+    on_time_share: NotRequired[float]
+    late_needs: NotRequired[int]
+    response_working_days_median: NotRequired[float]
+    response_working_days_p90: NotRequired[float]
+    needs_open_past_due: NotRequired[int]
+    routes: NotRequired[int]
+    route_travel_hours: NotRequired[float]
+    route_hours_saved: NotRequired[float]
 
 
 def stored_kpis(kpis: Mapping[str, Any]) -> Kpis:
@@ -142,6 +152,12 @@ def plan_duplicates(index: ScenarioIndex, plan: Plan) -> int:
     return sum(1 for who in providers.values() if len(who) > 1)
 
 
+def _on_time(timed: ScheduleKpis, served: int) -> OnTime:
+    """The on-time policy figure's parts: the share, the needs on time and the late ones."""
+    share = timed["on_time_share"]
+    return OnTime(share=share, on_time=round(share * served), late=timed["late_needs"])
+
+
 def compute_kpis(
     index: ScenarioIndex,
     plan: Plan,
@@ -198,7 +214,8 @@ def compute_kpis(
     reasons = Counter(u.reason for u in unmet)
     by_region = served_by_region(index, served_ids)
     unmet_by_reason: dict[str, int] = {r: reasons.get(r, 0) for r in sorted(reasons)}
-    return {
+    timed = schedule_kpis(index, plan, usage.routes, unmet) if usage.routes is not None else None
+    kpis: Kpis = {
         "objective": terms.total,
         "objective_terms": terms.to_dict(),
         "needs_total": len(s.needs),
@@ -226,6 +243,8 @@ def compute_kpis(
         "service_hours": service_total,
         "travel_hours": terms.travel_penalty / s.policy.travel_penalty_per_hour
         if s.policy.travel_penalty_per_hour > 0
+        else usage.routes.travel_hours
+        if usage.routes is not None
         else sum(
             index.travel_hours(p, n.village)
             for a in plan.assignments
@@ -257,5 +276,16 @@ def compute_kpis(
             villages_with_min_cadres_share=_share(enough, len(s.villages)),
             social_share=_share(social, service_total),
             unmet_by_reason=unmet_by_reason,
+            on_time=None if timed is None else _on_time(timed, len(served_ids)),
         ),
     }
+    if timed is not None:
+        kpis["on_time_share"] = timed["on_time_share"]
+        kpis["late_needs"] = timed["late_needs"]
+        kpis["response_working_days_median"] = timed["response_working_days_median"]
+        kpis["response_working_days_p90"] = timed["response_working_days_p90"]
+        kpis["needs_open_past_due"] = timed["needs_open_past_due"]
+        kpis["routes"] = timed["routes"]
+        kpis["route_travel_hours"] = timed["route_travel_hours"]
+        kpis["route_hours_saved"] = timed["route_hours_saved"]
+    return kpis

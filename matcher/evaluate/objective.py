@@ -2,16 +2,24 @@
 
 This is the one place the objective is computed; every solver, benchmark, the CLI and the API
 report this figure, never a solver's own claim.
+
+With ``policy.schedule`` on (DESIGN §9) two things change and nothing else: the travel term is
+``travel_penalty_per_hour`` × the travel of all routes, timed from the scenario (stops combined
+on a route share their travel; a served need no route of its provider carries, already an H10
+violation, is charged its own travel as without the schedule), and each served need costs
+``late_penalty_per_day × late(n)``, counted from the assignment's ``date``.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from matcher.evaluate.timing import calendar_of, on_own_route, service_day
 from matcher.evaluate.usage import PlanUsage
 from matcher.plan import Plan
 from matcher.prepare.eligibility import travel_hours
 from matcher.problem.index import ScenarioIndex
+from matcher.schedule.calendar import late
 
 
 @dataclass(frozen=True)
@@ -23,6 +31,7 @@ class ObjectiveTerms:
     pairing_shortfall_penalty: float
     pairing_change_penalty: float
     fairness_penalty: float
+    late_penalty: float = 0.0  # DESIGN §9: 0 with the schedule off
 
     @property
     def total(self) -> float:
@@ -33,6 +42,7 @@ class ObjectiveTerms:
             - self.pairing_shortfall_penalty
             - self.pairing_change_penalty
             - self.fairness_penalty
+            - self.late_penalty
         )
 
     def to_dict(self) -> dict[str, float]:
@@ -53,7 +63,10 @@ def served_value_by_village(index: ScenarioIndex, plan: Plan) -> dict[str, float
 def objective_terms(index: ScenarioIndex, plan: Plan, usage: PlanUsage) -> ObjectiveTerms:
     """Compute every term of the objective for a plan."""
     policy = index.scenario.policy
-    value = travel = 0.0
+    routes = usage.routes
+    value = travel = lateness = 0.0
+    if routes is not None:
+        travel = policy.travel_penalty_per_hour * routes.travel_hours
     seen: set[str] = set()
     for a in plan.assignments:
         need, provider = index.needs.get(a.need), index.provider(a.provider)
@@ -61,6 +74,12 @@ def objective_terms(index: ScenarioIndex, plan: Plan, usage: PlanUsage) -> Objec
             continue
         seen.add(a.need)
         value += index.value(need)
+        if routes is not None:
+            day = service_day(a.date, calendar_of(index))
+            if day is not None:
+                lateness += late(need, day, calendar_of(index), policy)
+            if on_own_route(routes, a.need, a.provider):
+                continue  # its travel is its route's
         hours = index.travel_hours(provider, need.village) if provider else float("inf")
         if hours == float("inf"):
             # Unreachable (an H3 violation): charge the travel the plan itself states.
@@ -90,4 +109,5 @@ def objective_terms(index: ScenarioIndex, plan: Plan, usage: PlanUsage) -> Objec
         pairing_shortfall_penalty=policy.pairing_shortfall_penalty * shortfall,
         pairing_change_penalty=policy.pairing_change_penalty * not_kept,
         fairness_penalty=fairness,
+        late_penalty=policy.late_penalty_per_day * lateness,
     )

@@ -1,38 +1,21 @@
-"""The hard rules H1-H8 of DESIGN §4: one function per rule, each listing every violation.
+"""The hard rules H1-H8 of DESIGN §4, and H9-H10 of §9 when ``policy.schedule`` is on: one
+function per rule, each listing every violation.
 
 Each function reads the indexed scenario, the plan and (where the rule is about totals) the
-plan's usage, and returns violations with the ids involved, so a planner can find them.
+plan's usage, and returns violations with the ids involved, so a planner can find them. H9 and
+H10 live in :mod:`matcher.evaluate.schedule_rules`; with the schedule off they find nothing.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
 
+from matcher.evaluate.schedule_rules import h9_visits, h10_routes
 from matcher.evaluate.usage import PlanUsage
+from matcher.evaluate.violation import Rule, Violation
 from matcher.plan import Assignment, DuplicateService, Plan
 from matcher.prepare.eligibility import HOURS_TOLERANCE, holds_skill, is_available, pool_admits
 from matcher.problem.index import ScenarioIndex
-
-
-@dataclass(frozen=True)
-class Violation:
-    """A broken hard rule, with the ids it concerns."""
-
-    rule: str
-    message: str
-    need: str | None = None
-    provider: str | None = None
-    village: str | None = None
-    pool: str | None = None
-
-    def to_dict(self) -> dict[str, str | None]:
-        """Plain data for JSON."""
-        return asdict(self)
-
-
-Rule = Callable[[ScenarioIndex, Plan, PlanUsage], list[Violation]]
 
 
 def h1_served_at_most_once(index: ScenarioIndex, plan: Plan, usage: PlanUsage) -> list[Violation]:
@@ -122,9 +105,14 @@ def h3_travel_and_area(index: ScenarioIndex, plan: Plan, usage: PlanUsage) -> li
 
 
 def h4_hours(index: ScenarioIndex, plan: Plan, usage: PlanUsage) -> list[Violation]:
-    """H4: a provider's service and pairing hours fit its budget; unavailable cadres do nothing."""
+    """H4: a provider's service and pairing hours fit its budget; unavailable cadres do nothing.
+
+    The hours are the usage's (:func:`matcher.evaluate.usage.plan_usage`): with the schedule on,
+    the sum of the provider's route durations recomputed from the scenario."""
     found: list[Violation] = []
     busy = {a.provider for a in plan.assignments} | {p.cadre for p in plan.pairings}
+    if usage.routes is not None:
+        busy |= {r.route.provider for r in usage.routes.routes if r.route.stops}
     for provider_id in sorted(busy):
         provider = index.provider(provider_id)
         if provider is not None and not is_available(provider):
@@ -137,7 +125,8 @@ def h4_hours(index: ScenarioIndex, plan: Plan, usage: PlanUsage) -> list[Violati
             found.append(
                 Violation(
                     "H4",
-                    f"{provider_id} needs {hours:.2f} h > its {provider.hours:g} h",
+                    f"{provider_id} needs {hours:.2f} h > its {provider.hours:g} h"
+                    + (" (its routes)" if usage.routes is not None else ""),
                     provider=provider_id,
                 )
             )
@@ -294,9 +283,12 @@ RULES: dict[str, tuple[str, Rule]] = {
     "H6": ("village funding within its cap", h6_village_cap),
     "H7": ("pairings by available cadres within limits, once each", h7_pairings),
     "H8": ("no repeat of recent aid", h8_no_repeat_aid),
+    "H9": ("visits on distinct working days of the cadre, far enough apart", h9_visits),
+    "H10": ("services and visits are stops of routes that fit the day", h10_routes),
 }
 
 
 def check_rules(index: ScenarioIndex, plan: Plan, usage: PlanUsage) -> list[Violation]:
-    """Every violation of H1-H8 in a plan, in rule order."""
+    """Every violation of H1-H10 in a plan, in rule order (H9-H10 only with the schedule
+    on)."""
     return [v for _, rule in RULES.values() for v in rule(index, plan, usage)]

@@ -1,4 +1,5 @@
-"""Why each open need stayed open: the reason codes of DESIGN §6, most structural first.
+"""Why each open need stayed open: the reason codes of DESIGN §6 (and §9's
+``no_day_available`` with the schedule on), most structural first.
 
 The reason names the binding resource in the detail (which providers are in reach and how many
 hours they have left, which pools or caps ran short), so a planner knows what would close it.
@@ -6,8 +7,12 @@ hours they have left, which pools or caps ran short), so a planner knows what wo
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 
+from matcher.evaluate.timing import calendar_of
+from matcher.evaluate.unmet_days import DayRoom, day_reach
 from matcher.evaluate.usage import PlanUsage
 from matcher.plan import Plan, Unmet
 from matcher.prepare.eligibility import (
@@ -18,6 +23,7 @@ from matcher.prepare.eligibility import (
 )
 from matcher.problem.index import ScenarioIndex
 from matcher.scenario import Need
+from matcher.schedule.calendar import submitted
 
 
 def _names(ids: list[str], limit: int = 4, total: int | None = None) -> str:
@@ -74,6 +80,57 @@ def _no_provider(index: ScenarioIndex, need: Need) -> Unmet | None:
                 f"{minutes:.0f} min, limit {nearest.max_travel_minutes:g})"
             )
     return Unmet(need=need.id, reason="no_provider_in_reach", detail=detail)
+
+
+def _no_day(index: ScenarioIndex, need: Need) -> Unmet | None:
+    """DESIGN §9 (schedule on): some provider could serve the need (H2, H3, availability), but
+    none works a day, from the need's submission to the horizon's end, that could hold it
+    (:mod:`matcher.evaluate.unmet_days`). Runs before :func:`_no_provider`, which takes the
+    needs nobody could serve on any day."""
+    if not index.scenario.policy.schedule:
+        return None
+    n = index.need_position[need.id]
+    if index.server_count(need.id):
+        if day_reach(index).long_enough[n]:
+            return None
+        in_reach = list(index.servers(need.id))
+    elif not index.village_reachable.get(need.village, True):
+        return None
+    else:  # the compiled problem kept no arc: find who reaches it on no particular day
+        in_reach = [p for p in index.providers if index.can_serve(p, need)]
+        if not in_reach:
+            return None
+    calendar = calendar_of(index)
+    day = submitted(need, calendar)
+    who = _names([p.id for p in in_reach])
+    last = calendar.end - dt.timedelta(days=1)
+    if not any(d >= day for p in in_reach for d in calendar.provider_days(p)[-1:]):
+        detail = (
+            f"{len(in_reach)} providers in reach ({who}); none works a day from {day} to the "
+            f"horizon's last day {last}"
+        )
+    else:
+        detail = (
+            f"{len(in_reach)} providers in reach ({who}); none has a day long enough for "
+            f"{need.hours:g} h plus the round trip to {need.village}"
+        )
+    return Unmet(need=need.id, reason="no_day_available", detail=detail)
+
+
+def _no_room(need: Need, days: DayRoom) -> Unmet | None:
+    """DESIGN §9 (schedule on), the plan's part: every day a provider in reach works from the
+    need's submission on is too full for the need's hours, travel aside."""
+    fits, most = days.of(need.id)
+    if fits:
+        return None
+    return Unmet(
+        need=need.id,
+        reason="no_day_available",
+        village=need.village,
+        category=need.category.value,
+        detail=f"the working days of the providers in reach are full (most room left in a "
+        f"day: {max(0.0, most):.1f} h; {need.hours:g} h needed)",
+    )
 
 
 def _no_eligible_funding(index: ScenarioIndex, need: Need) -> Unmet | None:
@@ -199,7 +256,14 @@ def _funding_left(index: ScenarioIndex, need: Need, usage: PlanUsage) -> Unmet |
     return None
 
 
-_STRUCTURAL = (_already_aided, _merged, _no_provider, _no_eligible_funding, _unfundable)
+_STRUCTURAL = (
+    _already_aided,
+    _merged,
+    _no_day,
+    _no_provider,
+    _no_eligible_funding,
+    _unfundable,
+)
 
 
 def _located(found: Unmet, need: Need) -> Unmet:
@@ -232,15 +296,22 @@ def prepare_unmet(index: ScenarioIndex) -> None:
 
 
 def unmet_reason(
-    index: ScenarioIndex, need: Need, usage: PlanUsage, hours: HoursLeft | None = None
+    index: ScenarioIndex,
+    need: Need,
+    usage: PlanUsage,
+    hours: HoursLeft | None = None,
+    days: DayRoom | None = None,
 ) -> Unmet:
     """The most structural reason a need is not served in a plan of this usage (``hours``:
-    the plan's hours left, shared by the calls of one plan)."""
+    the plan's hours left, ``days``: its days' room with the schedule on, shared by the calls
+    of one plan)."""
     found = structural_reasons(index).get(need.id)
     if found is not None:
         return found
     # The plan's own reasons carry the need's village and category as they are made.
     found = _capacity(index, need, hours or HoursLeft(index, usage))
+    if found is None and index.scenario.policy.schedule:
+        found = _no_room(need, days or DayRoom(index, usage.routes))
     if found is None:
         found = _funding_left(index, need, usage)
     if found is not None:
@@ -259,8 +330,9 @@ def unmet_needs(index: ScenarioIndex, plan: Plan, usage: PlanUsage) -> list[Unme
     """A reason for every need the plan leaves open, in scenario order."""
     served = {a.need for a in plan.assignments}
     hours = HoursLeft(index, usage)
+    days = DayRoom(index, usage.routes) if index.scenario.policy.schedule else None
     return [
-        unmet_reason(index, need, usage, hours)
+        unmet_reason(index, need, usage, hours, days)
         for need in index.scenario.needs
         if need.id not in served
     ]

@@ -31,6 +31,7 @@ from openpyxl.worksheet.filters import AutoFilter
 
 from matcher.export.plan_tables import SHARE, Cell, Table, plan_tables, share_rows
 from matcher.export.roster_tables import roster_tables
+from matcher.export.schedule_tables import schedule_tables
 from matcher.files import atomic_path
 from matcher.i18n import Lang
 from matcher.plan import Plan
@@ -136,6 +137,10 @@ def _all_tables(
     ones when the plan names its parties or the scenario is given."""
     found = [(name, name, table) for name, table in plan_tables(plan).items()]
     found += [(key, table.title, table) for key, table in roster_tables(plan, index, lang).items()]
+    # DESIGN §9: a plan with a schedule adds 日程 and 个人日程 (schedule_tables).
+    found += [
+        (key, table.title, table) for key, table in schedule_tables(plan, index, lang).items()
+    ]
     return found
 
 
@@ -149,6 +154,8 @@ def write_plan_xlsx(
     after a blank row, or stands in row 3 of an empty table. The roster sheets (包村名单,
     联户服务清单, 个人任务单) follow when the plan names its parties or ``index`` (the plan's
     scenario) is given; ``lang`` is the language of their labels (categories, departments).
+    A plan with a schedule (DESIGN §9) adds 日程 (one row per stop) and 个人日程 (each
+    provider's days in order).
     """
     workbook = Workbook(write_only=True)
     workbook.properties.title = plan.scenario.name or "plan"

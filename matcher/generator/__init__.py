@@ -18,6 +18,7 @@ The package's modules, in the order :func:`generate_scenario` runs them:
 - ``needs``: the open needs and the draws they share with the ledgers;
 - ``capacity``: pairing hours, and need hours scaled to the providers' capacity;
 - ``ledgers``: the aid records of the quarter before the horizon;
+- ``schedule``: the days of a scheduled county (DESIGN §9): submissions, days off, holidays;
 - ``county``: :func:`generate_scenario` and :func:`demo_scenario`, which assemble the county;
 - ``figures``: :func:`calibration_figures` and :func:`ledger_duplication`.
 """
@@ -27,11 +28,13 @@ from __future__ import annotations
 from matcher.generator.county import (
     DEMO_NAME,
     DEMO_NEEDS,
+    DEMO_SCHEDULED_NAME,
     DEMO_SEED,
     DEMO_VILLAGES,
     HORIZON_DAYS,
     HORIZON_START,
     demo_scenario,
+    demo_scheduled_scenario,
     generate_scenario,
 )
 from matcher.generator.figures import calibration_figures, ledger_duplication
@@ -39,12 +42,14 @@ from matcher.generator.figures import calibration_figures, ledger_duplication
 __all__ = [
     "DEMO_NAME",
     "DEMO_NEEDS",
+    "DEMO_SCHEDULED_NAME",
     "DEMO_SEED",
     "DEMO_VILLAGES",
     "HORIZON_DAYS",
     "HORIZON_START",
     "calibration_figures",
     "demo_scenario",
+    "demo_scheduled_scenario",
     "generate_scenario",
     "ledger_duplication",
 ]

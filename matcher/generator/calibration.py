@@ -233,3 +233,15 @@ OTHER_TEAMS: dict[str, tuple[str, ...]] = {
     "policy_service": ("township", "rural_revitalization", "human_resources"),
     "hardship_relief": ("charity", "rural_revitalization", "red_cross", "township"),
 }
+
+# ---- days of a scheduled county (DESIGN §9, `matcher generate --schedule`) -----------------
+# Needs are submitted over the 3 weeks before the horizon and inside it (the backlog a month
+# starts with: the reported average response is 15 days, issue 17), uniformly.
+SUBMITTED_WEEKS_BEFORE = 3
+# About one provider in ten takes 1-3 working days off in the month (leave, training,
+# meetings at the county seat): a brief's figure, not a survey's.
+DAYS_OFF_SHARE = 0.1
+DAYS_OFF_RANGE = (1, 3)
+# The days' draws use their own generator, seeded (seed, this salt), so that a scheduled
+# county is its unscheduled twin plus days.
+SCHEDULE_SEED_SALT = 9

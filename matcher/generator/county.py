@@ -23,6 +23,7 @@ from matcher.generator.geography import _TOWN_LAST, _VILLAGE_LAST, _geography, _
 from matcher.generator.ledgers import _aid_records
 from matcher.generator.needs import _category_weights, _household_id, _needs
 from matcher.generator.providers import _cadres, _organizations, _pools
+from matcher.generator.schedule import with_days
 from matcher.scenario import CATEGORIES, REGIONS, Policy
 
 HORIZON_START = "2026-12-01"
@@ -30,6 +31,7 @@ HORIZON_DAYS = 31
 DEMO_SEED = 2027
 DEMO_NAME = "Demo County (演示县), December 2026"
 DEMO_VILLAGES, DEMO_NEEDS = 30, 600
+DEMO_SCHEDULED_NAME = "Demo County (演示县), December 2026, with days (排期)"
 
 
 def generate_scenario(
@@ -43,13 +45,17 @@ def generate_scenario(
     start: str = HORIZON_START,
     days: int = HORIZON_DAYS,
     policy: Mapping[str, object] | None = None,
+    schedule: bool = False,
 ) -> dict[str, object]:
     """A county scenario (schema_version 1, JSON-ready) with ``villages`` villages and ``needs``
     open needs, identical for identical arguments, so that runs and benchmarks can be repeated.
 
     ``towns`` defaults to one per VILLAGES_PER_TOWN villages; ``region`` (the county's class) is
     drawn when not given; ``policy`` is written into the scenario as given (``{}``: defaults) and
-    its pairing settings enter the capacity calibration. Raises ``ValueError`` on bad sizes.
+    its pairing settings enter the capacity calibration. ``schedule`` turns DESIGN §9 on and
+    gives the county its days (:func:`matcher.generator.schedule.with_days`: submission dates,
+    days off, official holidays), drawn after the county so that it is otherwise the same.
+    Raises ``ValueError`` on bad sizes.
     """
     if villages < 1 or needs < 0 or days < 1:
         raise ValueError("villages must be >= 1, needs >= 0 and days >= 1")
@@ -161,7 +167,7 @@ def generate_scenario(
         )
     ]
     month = horizon_start.strftime("%B %Y")
-    return {
+    county = {
         "schema_version": 1,
         "name": name
         or f"Generated county {county_name} ({villages} villages, seed {seed}), {month}",
@@ -176,8 +182,17 @@ def generate_scenario(
         "aid_records": aid,
         "policy": dict(policy or {}),
     }
+    return with_days(county, seed) if schedule else county
 
 
 def demo_scenario() -> dict[str, object]:
     """The bundled ``scenarios/demo-county.json`` (the DEMO_* constants), for regeneration."""
     return generate_scenario(DEMO_VILLAGES, DEMO_NEEDS, DEMO_SEED, DEMO_NAME)
+
+
+def demo_scheduled_scenario() -> dict[str, object]:
+    """The bundled ``scenarios/demo-county-scheduled.json``: the demo county with days
+    (DESIGN §9), for regeneration."""
+    return generate_scenario(
+        DEMO_VILLAGES, DEMO_NEEDS, DEMO_SEED, DEMO_SCHEDULED_NAME, schedule=True
+    )

@@ -60,6 +60,7 @@ VULNERABLE: Labels = {
 UNMET_REASON: Labels = {
     "already_aided": ("近期已获帮扶（避免重复）", "aided recently (no repeat)"),
     "no_provider_in_reach": ("可及范围内无服务者", "nobody in reach can serve it"),
+    "no_day_available": ("无可安排的工作日", "no working day left to serve it"),
     "no_eligible_funding": ("无适用资金", "no pool may pay for it"),
     "capacity_exhausted": ("服务者工时不足", "providers in reach have no hours left"),
     "funding_exhausted": ("资金或村上限不足", "money or the village cap ran short"),

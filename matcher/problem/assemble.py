@@ -14,12 +14,23 @@ from typing import Any
 
 import numpy as np
 
-from matcher.plan import Assignment, DuplicateService, FundingLine, Pairing, Plan, SolverInfo
+from matcher.plan import (
+    Assignment,
+    DuplicateService,
+    FundingLine,
+    Pairing,
+    Plan,
+    Route,
+    SolverInfo,
+    Stop,
+)
 from matcher.prepare.eligibility import travel_hours
 from matcher.problem.arrays import Problem
 from matcher.problem.index import ScenarioIndex
 from matcher.problem.solution import Funding, Solution
 from matcher.scenario import CATEGORIES, Policy
+from matcher.schedule.calendar import clock_text
+from matcher.schedule.planner import Schedule
 
 
 def _funding_lines(problem: Problem, lines: list[Funding]) -> list[FundingLine]:
@@ -75,11 +86,15 @@ def solution_to_plan(
     solver: SolverInfo,
     policy: Policy,
     index: ScenarioIndex | None = None,
+    schedule: Schedule | None = None,
 ) -> Plan:
     """The plan of a raw solution: assignments with travel and hours, funding, pairings.
 
     With ``index`` (the scenario ``problem`` was compiled from), assignments and pairings also
-    carry the optional naming fields; every other field is the same with or without it."""
+    carry the optional naming fields; every other field is the same with or without it. With
+    ``schedule`` (DESIGN §9: the days of this very solution, see
+    :func:`matcher.problem.days.trim`), assignments get their ``date``, pairings
+    their ``visit_dates`` and the plan its routes."""
     by_need: dict[int, list[Funding]] = defaultdict(list)
     for f in solution.funding:
         if f.amount > 0:
@@ -98,6 +113,7 @@ def solution_to_plan(
                 village=problem.village_ids[int(problem.need_village[need])],
                 category=CATEGORIES[int(problem.need_category[need])],
                 **_assignment_names(index, problem.need_ids[need], problem.provider_ids[provider]),
+                **({} if schedule is None else {"date": schedule.need_day[need].isoformat()}),
             )
         )
     wasted = []
@@ -118,12 +134,45 @@ def solution_to_plan(
             cadre=problem.provider_ids[c],
             village=problem.village_ids[v],
             **_pairing_names(index, problem.provider_ids[c], problem.village_ids[v]),
+            **({} if schedule is None else {"visit_dates": _visit_dates(schedule, c, v)}),
         )
         for c, v in sorted(set(solution.pairings))
     ]
     return Plan(
-        solver=solver, pairings=pairings, assignments=assignments, duplicate_services=wasted
+        solver=solver,
+        pairings=pairings,
+        assignments=assignments,
+        duplicate_services=wasted,
+        **({} if schedule is None else {"schedule": schedule_routes(problem, schedule)}),
     )
+
+
+def _visit_dates(schedule: Schedule, cadre: int, village: int) -> list[str]:
+    return [d.isoformat() for d in schedule.visit_days.get((cadre, village), ())]
+
+
+def schedule_routes(problem: Problem, schedule: Schedule) -> list[Route]:
+    """The plan's ``schedule`` (DESIGN §9): one route per provider and working day, in the
+    compiled problem's provider order then by date, clock times as HH:MM."""
+    return [
+        Route(
+            provider=problem.provider_ids[planned.provider],
+            date=planned.route.day.isoformat(),
+            stops=[
+                Stop(
+                    village=problem.village_ids[stop.village],
+                    arrive=clock_text(stop.arrive),
+                    depart=clock_text(stop.depart),
+                    visit=stop.visit,
+                    needs=[problem.need_ids[n] for n in stop.needs],
+                )
+                for stop in planned.route.stops
+            ],
+            travel_minutes=round(planned.route.travel_minutes, 4),
+            hours=round(planned.route.hours, 4),
+        )
+        for planned in schedule.routes
+    ]
 
 
 def plan_to_solution(problem: Problem, plan: Plan) -> tuple[Solution, list[str]]:

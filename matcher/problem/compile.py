@@ -24,6 +24,13 @@ from matcher.prepare.merging import duplicate_submissions, merged_needs
 from matcher.prepare.network import TravelTimes, travel_times
 from matcher.problem.arrays import FloatArray, IntArray, Problem
 from matcher.scenario import CATEGORIES, REGIONS, Category, Scenario
+from matcher.schedule.days import (
+    ProviderDays,
+    capacity_in_days,
+    least_lateness,
+    schedule_arc_mask,
+    visit_fits,
+)
 
 
 def _csr(groups: list[list[int]]) -> tuple[IntArray, IntArray]:
@@ -126,6 +133,31 @@ def compile_problem(scenario: Scenario, times: TravelTimes | None = None) -> Pro
     servable = np.bincount(
         need_village[servable_need], weights=value[servable_need], minlength=len(villages)
     ).astype(np.float64)
+    capacity = np.array([p.hours for p in providers], dtype=np.float64)
+    arc_value = value[arc_need] - policy.travel_penalty_per_hour * arc_travel
+    if policy.schedule:
+        # DESIGN §9 (H9, H10): only days a provider works, and one trip that fits its day;
+        # an arc's value also loses the lateness of the provider's first day for the need.
+        # total_value(v) above stays as §5 defines it, without days.
+        days = ProviderDays.of(scenario)
+        keep = schedule_arc_mask(scenario, days, arc_need, arc_provider, arc_minutes)
+        arc_need, arc_provider = arc_need[keep], arc_provider[keep]
+        arc_minutes, arc_travel = arc_minutes[keep], arc_travel[keep]
+        need_arc_start[1:] = np.cumsum(np.bincount(arc_need, minlength=len(scenario.needs)))
+        late = least_lateness(scenario, days, arc_need, arc_provider)
+        arc_value = arc_value[keep] - policy.late_penalty_per_day * late
+        visits, gap = policy.visits_per_pairing, policy.visit_min_gap_days
+        pair_rows = [
+            r
+            for r in pair_rows
+            if days.can_visit(r[0], visits, gap)
+            and (visits == 0 or visit_fits(policy, r[2], float(days.limit_minutes[r[0]])))
+        ]
+        pair_minutes = np.array([r[2] for r in pair_rows], dtype=np.float64)
+        capacity = np.array(
+            [capacity_in_days(p.hours, days, i) for i, p in enumerate(providers)],
+            dtype=np.float64,
+        )
 
     return Problem(
         need_ids=tuple(n.id for n in scenario.needs),
@@ -153,7 +185,7 @@ def compile_problem(scenario: Scenario, times: TravelTimes | None = None) -> Pro
         need_arc_start=need_arc_start,
         need_pool_start=need_pool_start,
         need_pool=need_pool,
-        provider_capacity=np.array([p.hours for p in providers], dtype=np.float64),
+        provider_capacity=capacity,
         provider_available=np.array([is_available(p) for p in providers], dtype=np.bool_),
         provider_department=np.array(
             [department_index[c.department] for c in scenario.cadres]
@@ -170,7 +202,7 @@ def compile_problem(scenario: Scenario, times: TravelTimes | None = None) -> Pro
         arc_minutes=arc_minutes,
         arc_travel_hours=arc_travel,
         arc_hours=need_hours[arc_need] + arc_travel,
-        arc_value=value[arc_need] - policy.travel_penalty_per_hour * arc_travel,
+        arc_value=arc_value,
         pair_cadre=np.array([r[0] for r in pair_rows], dtype=np.int64),
         pair_village=np.array([r[1] for r in pair_rows], dtype=np.int64),
         pair_minutes=pair_minutes,

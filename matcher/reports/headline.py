@@ -21,6 +21,7 @@ from matcher.evaluate.policy import (
     WORK_FUNDS_PER_VILLAGE_YEAR,
     FigureKey,
     PolicyFigure,
+    ScheduleFigureKey,
 )
 from matcher.i18n import Lang, label, t
 from matcher.i18n.codes import DEPARTMENT
@@ -30,6 +31,9 @@ NameOf = Callable[[str], str | None]
 """A scenario's names by id (:meth:`matcher.problem.index.ScenarioIndex.name_of`)."""
 
 FIGURE_KEYS: tuple[str, ...] = get_args(FigureKey)
+"""The figures every plan has, in order."""
+SHOWN_KEYS: frozenset[str] = frozenset((*FIGURE_KEYS, *get_args(ScheduleFigureKey)))
+"""Every figure shown: those and the figures of a plan with days (DESIGN §9)."""
 DASH = "-"
 
 
@@ -138,7 +142,7 @@ def policy_figures(kpis: Mapping[str, Any]) -> list[PolicyFigure]:
     if not isinstance(found, list):
         return []
     return [
-        cast(PolicyFigure, f) for f in found if isinstance(f, dict) and f.get("key") in FIGURE_KEYS
+        cast(PolicyFigure, f) for f in found if isinstance(f, dict) and f.get("key") in SHOWN_KEYS
     ]
 
 
@@ -212,6 +216,14 @@ def figure_detail(figure: Mapping[str, Any], kpis: Mapping[str, Any], lang: Lang
         )
     if key == "needs_unmet":
         return reasons(parts, lang)
+    if key == "response_on_time":
+        return t(
+            "detail.response_on_time",
+            lang,
+            on_time=count(parts.get("on_time")),
+            late=count(parts.get("late")),
+            days=count(parts.get("days", 3)),
+        )
     return ""
 
 

@@ -27,6 +27,8 @@ from matcher.reports.headline import (
     story_lines,
     who,
 )
+from matcher.reports.schedule import ScheduleView
+from matcher.reports.schedule_text import render_schedule_text
 from matcher.reports.shapes import (
     BlindSpotsReport,
     CadreInReach,
@@ -615,17 +617,21 @@ def render_text(
     *,
     names: NameOf | None = None,
     kpis: Mapping[str, Any] | None = None,
+    schedule: ScheduleView | None = None,
 ) -> str:
     """Both reports as readable plain text in ``lang`` (default
     :func:`~matcher.i18n.choose_lang`): the duplicate-aid story and groups, then the blind
     spots and their fixes. ``names`` (a scenario's, by id) are shown beside ids; ``kpis`` (the
-    plan's) complete the duplicate-aid story."""
+    plan's) complete the duplicate-aid story. ``schedule`` (a plan with one, DESIGN §9: its
+    :func:`~matcher.reports.schedule.schedule_view`) adds the schedule's part at the end."""
     lang = lang or choose_lang(None)
     parts: list[list[str]] = []
     if "duplicate_aid" in reports:
         parts.append(render_duplicate_aid(reports["duplicate_aid"], lang, names=names, kpis=kpis))
     if "blind_spots" in reports:
         parts.append(render_blind_spots(reports["blind_spots"], lang, names=names))
+    if schedule is not None:
+        parts.append(render_schedule_text(schedule, lang))
     if not parts:
         return t("text.no_reports", lang) + "\n"
     return "\n\n".join("\n".join(p) for p in parts) + "\n"

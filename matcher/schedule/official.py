@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import holidays
 
+from matcher.scenario import Scenario
+
 
 @dataclass(frozen=True)
 class OfficialDays:
@@ -34,3 +36,19 @@ def official_days(start: dt.date, end: dt.date) -> OfficialDays:
     days_off = sorted(d for d in china if start <= d < end and d.weekday() < 5)
     known = {d.year for d in china.weekend_workdays}
     return OfficialDays(tuple(days_off), tuple(workdays), tuple(y for y in years if y not in known))
+
+
+def with_official_days(scenario: Scenario) -> tuple[Scenario, OfficialDays]:
+    """``scenario`` with China's official holidays and make-up working days of its horizon
+    added to ``horizon.holidays`` and ``horizon.workdays`` (``--calendar cn``; days already
+    listed stay, so make-up days typed for a year the library lacks are kept), and the days
+    found (``missing_years``: years whose make-up days must still be typed)."""
+    horizon = scenario.horizon
+    found = official_days(horizon.start, horizon.end)
+    filled = horizon.model_copy(
+        update={
+            "holidays": tuple(sorted(set(horizon.holidays) | set(found.holidays))),
+            "workdays": tuple(sorted(set(horizon.workdays) | set(found.workdays))),
+        }
+    )
+    return scenario.model_copy(update={"horizon": filled}), found

@@ -22,9 +22,11 @@ from matcher.reports.html.duplicate_aid import duplicate_aid_section, story_html
 from matcher.reports.html.figures import Figures, gather
 from matcher.reports.html.fmt import as_float, esc, number, share
 from matcher.reports.html.rosters import render_rosters
+from matcher.reports.html.schedule import schedule_section
 from matcher.reports.html.svg_map import render_legend, render_map
 from matcher.reports.html.tables import Names, field_label, mapping
 from matcher.reports.rosters import rosters
+from matcher.reports.schedule import has_schedule, schedule_view
 
 
 @dataclass(frozen=True)
@@ -293,6 +295,13 @@ def render_html(
     when = generated or dt.datetime.now()
     title = index.scenario.name or plan.scenario.name or t("html.scenario", chosen)
     names = Names(index.name_of, chosen)
+    # DESIGN §9: a plan with a schedule adds its calendar and route map before the rosters.
+    scheduled = has_schedule(plan)
+    schedule = (
+        schedule_section(index, schedule_view(index, plan, chosen, figures.kpis), chosen)
+        if scheduled
+        else ""
+    )
     nav = "".join(
         f'<a href="#{anchor}">{esc(heading(t(key, chosen), chosen))}</a>'
         for anchor, key in (
@@ -301,6 +310,7 @@ def render_html(
             ("charts", "html.nav_charts"),
             ("blind-spots", "blind.title"),
             ("duplicate-aid", "dup.title"),
+            *((("schedule", "sched.nav"),) if scheduled else ()),
             ("rosters", "html.nav_rosters"),
             ("solver", "solver.section"),
         )
@@ -322,6 +332,7 @@ def render_html(
             f"{blind_spots_section(figures.blind_spots, names)}</section>",
             f'<section id="duplicate-aid"><h2>{esc(t("dup.title", chosen))}</h2>'
             f"{duplicate_aid_section(figures.duplicate_aid, names, figures.kpis)}</section>",
+            *((schedule,) if scheduled else ()),
             # The three lists a township hands out, one township per printed page.
             render_rosters(rosters(index, plan, chosen), chosen),
             _solver_section(plan, figures, chosen),
