@@ -541,6 +541,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kpi.routes": ("出行路线数", "routes"),
     "kpi.route_travel_hours": ("路线路途工时", "route travel hours"),
     "kpi.route_hours_saved": ("合并出行节省工时", "travel hours saved by routes"),
+    "other.response_working_days": (
+        "响应工作日（中位数 / 第 90 百分位）",
+        "response working days (median / 90th percentile)",
+    ),
+    "other.median_p90": ("{median} / {p90}", "{median} / {p90}"),
     # Lists and small words of the text reports.
     "list.sep": ("，", ", "),
     "list.semicolon": ("；", "; "),

@@ -332,6 +332,7 @@ def other_lines(kpis: Mapping[str, Any], lang: Lang) -> list[Line]:
         lines.append(
             Line("travel_hours", t("kpi.travel_hours", lang), hours(kpis.get("travel_hours")))
         )
+    lines.extend(_schedule_lines(kpis, lang))
     used, funds = _number(kpis.get("funding_used")), _number(kpis.get("funding_total"))
     if used is not None:
         lines.append(
@@ -355,6 +356,31 @@ def other_lines(kpis: Mapping[str, Any], lang: Lang) -> list[Line]:
     if "violations" in kpis:
         lines.append(Line("violations", t("kpi.violations", lang), count(kpis.get("violations"))))
     return lines
+
+
+def _schedule_lines(kpis: Mapping[str, Any], lang: Lang) -> list[Line]:
+    """A plan with days (DESIGN §9): response working days, open needs already past due and
+    what the routes saved (none for a plan without days)."""
+    if "response_working_days_median" not in kpis:
+        return []
+    median, p90 = kpis.get("response_working_days_median"), kpis.get("response_working_days_p90")
+    return [
+        Line(
+            "response_working_days",
+            t("other.response_working_days", lang),
+            t("other.median_p90", lang, median=hours(median), p90=hours(p90)),
+        ),
+        Line(
+            "needs_open_past_due",
+            t("kpi.needs_open_past_due", lang),
+            count(kpis.get("needs_open_past_due")),
+        ),
+        Line(
+            "route_hours_saved",
+            t("kpi.route_hours_saved", lang),
+            hours(kpis.get("route_hours_saved")),
+        ),
+    ]
 
 
 # --- the duplicate-aid story ------------------------------------------------------------
