@@ -10,6 +10,7 @@ village caps, so the plan keeps H1-H8 by construction.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ class GreedyState:
     pairings: set[tuple[int, int]] = field(default_factory=set)
     village_pairs: np.ndarray = field(init=False)
     pool_breadth: np.ndarray = field(init=False)  # how many needs each pool admits
+    stopped: bool = False  # the caller's stop ended the construction early
 
     def __post_init__(self) -> None:
         p = self.problem
@@ -154,8 +156,14 @@ def pairing_density(problem: Problem) -> np.ndarray:
     return gain / np.maximum(problem.pair_hours, 1e-9)
 
 
-def build_greedy(problem: Problem) -> GreedyState:
-    """Run the greedy construction on the whole problem."""
+STOP_CHECK_EVERY = 256
+"""Moves between two looks at the caller's stop: a fraction of a millisecond each."""
+
+
+def build_greedy(problem: Problem, stop: threading.Event | None = None) -> GreedyState:
+    """Run the greedy construction on the whole problem; a ``stop`` set while it runs ends it
+    after the moves made so far (pins first, so a stopped plan still keeps them), which is a
+    plan that keeps every rule, only a smaller one."""
     state = GreedyState(problem)
     servable = ~problem.need_blocked
     for need in np.flatnonzero((problem.need_pinned >= 0) & servable):
@@ -170,7 +178,10 @@ def build_greedy(problem: Problem) -> GreedyState:
     ]
     moves += [(float(pairs_d[e]), 1, int(e)) for e in range(len(problem.pair_cadre))]
     moves.sort(key=lambda m: (-m[0], m[1], m[2]))
-    for density, kind, i in moves:
+    for done, (density, kind, i) in enumerate(moves):
+        if stop is not None and done % STOP_CHECK_EVERY == 0 and stop.is_set():
+            state.stopped = True
+            break
         if kind == 0:
             if density > 0:
                 state.try_serve(i)
@@ -189,7 +200,8 @@ class GreedySolver:
     def solve(self, problem: Problem, params: SolveParams) -> SolveResult:
         """Build one plan; deterministic, ignores the time limit (it takes well under it)."""
         started = time.perf_counter()
-        solution = build_greedy(problem).solution()
+        state = build_greedy(problem, params.stop)
+        solution = state.solution()
         claimed = score(problem, solution)
         seconds = time.perf_counter() - started
         if params.on_progress is not None:
@@ -199,7 +211,7 @@ class GreedySolver:
         return SolveResult(
             solver=self.name,
             # A pinned need it could not fit makes the plan break H1: say so, do not hide it.
-            status="feasible" if unserved_pins == 0 else "error",
+            status="error" if unserved_pins else "stopped" if state.stopped else "feasible",
             stats={"pinned_not_served": unserved_pins},
             solution=solution,
             seconds=seconds,

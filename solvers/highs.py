@@ -46,7 +46,9 @@ class HighsSolver:
         if params.hint is not None and params.max_changes is not None:
             change = ChangeLimit(params.hint, int(params.max_changes))
         model = build_linear_model(problem, change_limit=change)
-        start: FloatArray | None = model.vector(problem, build_greedy(problem).solution())
+        start: FloatArray | None = model.vector(
+            problem, build_greedy(problem, params.stop).solution()
+        )
         if start is not None and model.violation(start) > ACCEPT_TOLERANCE:
             start = None
         if params.hint is not None:
