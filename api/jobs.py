@@ -34,6 +34,8 @@ from matcher.intake.issues import ScenarioInvalid
 from matcher.intake.loading import LoadedScenario, canonical_json, parse_scenario, scenario_sha256
 from matcher.reports.diff_shapes import PlanDiff
 from matcher.reports.shapes import BlindSpotsReport, DuplicateAidReport, stored_reports
+from matcher.run import check_options
+from solvers import UnknownSolver
 
 REPORTS: dict[str, Literal["duplicate_aid", "blind_spots"]] = {
     "duplicate-aid": "duplicate_aid",
@@ -101,7 +103,8 @@ def submit(
         }
     loaded = _loaded(scenario, "$.scenario")
     scenario_json = canonical_json(scenario).decode("utf-8")
-    options = {"confirm_fixes": request.confirm_fixes}
+    options: dict[str, Any] = {"confirm_fixes": request.confirm_fixes}
+    options.update(replanning(store, tenant, request))
     fingerprint: dict[str, Any] = {
         "scenario": hashlib.sha256(scenario_json.encode("utf-8")).hexdigest(),
         "solver": request.solver,
@@ -140,6 +143,51 @@ def submit(
             "Idempotency-Key reused with another request",
             f"the key was first used for job {conflict.job_id} with a different body",
         ) from None
+
+
+_PREVIOUS = "$.previous_plan_id"
+RESTARTABLE = frozenset({"succeeded", "stopped"})
+"""Statuses of a job whose plan a re-plan may start from (with its final plan stored)."""
+
+
+def _invalid(path: str, message: str) -> ApiProblem:
+    return ApiProblem(
+        422,
+        "request-invalid",
+        "The request is not valid",
+        errors=[ProblemItem(path=path, message=message)],
+    )
+
+
+def replanning(store: JobStore, tenant: str, request: PlanRequest) -> dict[str, Any]:
+    """The re-planning options of a request (``previous_plan_id``, ``max_changes``) as the
+    job stores them, nothing when it has none; 422 at the field when they cannot be run:
+    the rule on ``max_changes`` is :func:`matcher.run.check_options`'s (the CLI's too), and
+    the previous plan must be a finished plan of one of this tenant's own jobs (another
+    tenant's id reads as unknown, as on every route)."""
+    previous = request.previous_plan_id
+    try:
+        check_options(
+            request.solver, previous=previous is not None, max_changes=request.max_changes
+        )
+    except ValueError as refused:
+        path = "$.solver" if isinstance(refused, UnknownSolver) else "$.max_changes"
+        raise _invalid(path, str(refused)) from None
+    if previous is None:
+        return {}
+    job = store.get(tenant, previous)
+    if job is None:
+        raise _invalid(_PREVIOUS, f"no job {previous} for this key: give one of your own jobs")
+    if job.status not in RESTARTABLE or not store.has_plan(tenant, previous):
+        raise _invalid(
+            _PREVIOUS,
+            f"job {previous} is {job.status} and has no finished plan; re-plan from a job "
+            "that succeeded (or was stopped with a plan)",
+        )
+    options: dict[str, Any] = {"previous_plan_id": previous}
+    if request.max_changes is not None:
+        options["max_changes"] = request.max_changes
+    return options
 
 
 def accept(
@@ -227,6 +275,8 @@ def summary(job: Job) -> JobSummary:
         scenario=JobScenario(name=job.scenario_name, sha256=job.scenario_sha256),
         label=job.label,
         policy_overrides=job.policy_overrides,
+        previous_plan_id=job.previous_plan_id,
+        max_changes=job.max_changes,
         created_at=job.created_at,
         started_at=job.started_at,
         finished_at=job.finished_at,

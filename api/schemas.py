@@ -100,6 +100,24 @@ class PlanRequest(BaseModel):
         description="Re-solve the top blind-spot fix of this many of the largest unmet groups "
         "to confirm it (each adds about 10 s after the time limit).",
     )
+    previous_plan_id: str | None = Field(
+        None,
+        max_length=64,
+        pattern=CLEAN_TEXT,
+        description="Re-plan: the id of an earlier job of this county whose plan (it must have "
+        "finished: succeeded or stopped, with a plan) is the start. What no longer exists in "
+        "this scenario is dropped, what breaks a rule is repaired, and the search goes on from "
+        "there (the CLI's ``--from``).",
+        examples=["477ef3ce7a134da3af96fba5a4825a76"],
+    )
+    max_changes: int | None = Field(
+        None,
+        ge=0,
+        le=10_000_000,
+        description="With ``previous_plan_id`` and a solver that can re-plan (see "
+        "GET /v1/solvers, ``replanning``): at most this many assignments that move, appear "
+        "or vanish plus pairings made or dropped (the CLI's ``--max-changes``).",
+    )
 
     @field_validator("label")
     @classmethod
@@ -111,7 +129,7 @@ class PlanRequest(BaseModel):
             raise ValueError(f"the label {problem}")
         return value
 
-    @field_validator("time_limit_seconds", "seed", "confirm_fixes", mode="before")
+    @field_validator("time_limit_seconds", "seed", "confirm_fixes", "max_changes", mode="before")
     @classmethod
     def _json_number(cls, value: object) -> object:
         """A number, as the schema says: pydantic's lax mode would read ``false`` as 0 and
@@ -196,6 +214,12 @@ class JobSummary(BaseModel):
     label: str | None = Field(None, description="The label the job was submitted with.")
     policy_overrides: dict[str, Any] | None = Field(
         None, description="The request's ``policy``: overrides merged over the scenario's own."
+    )
+    previous_plan_id: str | None = Field(
+        None, description="The job whose plan this one re-plans from (``previous_plan_id``)."
+    )
+    max_changes: int | None = Field(
+        None, description="The request's limit on changes from the previous plan, or null."
     )
     created_at: datetime
     started_at: datetime | None = None

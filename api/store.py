@@ -111,6 +111,22 @@ class Job:
     idempotency_key: str | None
     label: str | None = None
     policy_overrides: dict[str, Any] | None = None
+    # How to solve beyond the solver: blind-spot fixes to confirm, and when re-planning the
+    # previous job (``previous_plan_id``) and the limit on changes from its plan
+    # (``max_changes``).
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def previous_plan_id(self) -> str | None:
+        """The job whose plan this one re-plans from, or None."""
+        found = self.options.get("previous_plan_id")
+        return None if found is None else str(found)
+
+    @property
+    def max_changes(self) -> int | None:
+        """The limit on changes from the previous plan, or None."""
+        found = self.options.get("max_changes")
+        return None if found is None else int(found)
 
     @staticmethod
     def of(row: Mapping[str, Any] | sa.RowMapping) -> Job:
@@ -134,6 +150,7 @@ class Job:
             idempotency_key=row["idempotency_key"],
             label=row["label"],
             policy_overrides=_loads(row["policy_overrides"]),
+            options=_loads(row["options"]) or {},
         )
 
 
@@ -158,6 +175,7 @@ class Claim:
     time_limit: float
     seed: int
     options: dict[str, Any] = field(default_factory=dict)
+    tenant: str = ""  # whose job: a previous plan it re-plans from is read as this tenant's
 
 
 @dataclass(frozen=True)
@@ -341,6 +359,16 @@ class JobStore:
                 .where(jobs.c.id == job_id, jobs.c.tenant == tenant)
             ).scalar_one_or_none()
 
+    def has_plan(self, tenant: str, job_id: str) -> bool:
+        """Whether the tenant's job has its final plan (without reading the plan)."""
+        with self.engine.connect() as connection:
+            found = connection.execute(
+                sa.select(job_payloads.c.plan.is_not(None))
+                .join(jobs, jobs.c.id == job_payloads.c.job_id)
+                .where(jobs.c.id == job_id, jobs.c.tenant == tenant)
+            ).scalar_one_or_none()
+        return bool(found)
+
     def plan_or_plan_so_far(self, tenant: str, job_id: str) -> str | None:
         """The job's plan text: the final plan once there is one, else the running attempt's
         best plan so far (:meth:`record_plan_so_far`), else None."""
@@ -462,6 +490,7 @@ class JobStore:
                     time_limit=job["time_limit"],
                     seed=job["seed"],
                     options=_loads(job["options"]) or {},
+                    tenant=job["tenant"],
                 )
         return None
 

@@ -113,7 +113,7 @@ def run_job(store: JobStore, claim: Claim, threads: int, shutdown: Flag) -> str:
     from api.plan_so_far import PlanSoFar
     from matcher.intake.issues import ScenarioInvalid
     from matcher.intake.loading import parse_scenario
-    from matcher.plan import plan_to_json
+    from matcher.plan import Plan, plan_to_json
     from matcher.problem.index import ScenarioIndex
     from matcher.problem.solution import Progress
     from matcher.reports.html import render_html
@@ -139,6 +139,16 @@ def run_job(store: JobStore, claim: Claim, threads: int, shutdown: Flag) -> str:
 
     with _Watcher(store, claim, shutdown) as watcher:
         try:
+            previous: Plan | None = None
+            previous_id = claim.options.get("previous_plan_id")
+            if previous_id is not None:
+                # Checked when the job was accepted (the tenant's own job, with its plan).
+                text = store.payload(claim.tenant, str(previous_id), "plan")
+                if text is None:
+                    gone = {"reason": f"the previous plan (job {previous_id}) is not there"}
+                    return _finish(store, claim, watcher, "failed", gone)
+                previous = Plan.model_validate_json(text)
+            max_changes = claim.options.get("max_changes")
             loaded = parse_scenario(json.loads(claim.scenario_json))
             index = ScenarioIndex.build(loaded.scenario)
             _ = index.problem  # compiled here, once, before two threads read it
@@ -152,6 +162,8 @@ def run_job(store: JobStore, claim: Claim, threads: int, shutdown: Flag) -> str:
                     on_progress=on_progress,
                     stop=watcher.stop,
                     started=started,
+                    previous=previous,
+                    max_changes=None if max_changes is None else int(max_changes),
                     fixes=FixOptions(rank=True, confirm=int(claim.options.get("confirm_fixes", 0))),
                     html=True,  # the job's HTML report is rendered within its time limit too
                 )
@@ -178,6 +190,9 @@ def run_job(store: JobStore, claim: Claim, threads: int, shutdown: Flag) -> str:
     reason = (info.stats or {}).get("reason")
     if reason:
         outcome["reason"] = reason
+    changes = (info.stats or {}).get("changes_from_previous")
+    if changes is not None:
+        outcome["changes_from_previous"] = changes
     final = _progress(info.objective or 0.0, info.bound, info.seconds or 0.0, "done")
     if watcher.stop_asked:
         status: JobStatus = "stopped"

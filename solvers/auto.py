@@ -11,11 +11,23 @@ whole :class:`~solvers.linear_model.LinearModel` before it is kept):
 3. **LP-guided fix and resolve**: the needs and pairings the LP takes whole are fixed; a HiGHS
    sub-MIP decides the rest over each open need's few best arcs by reduced cost.
 4. **Large-neighbourhood search** (:mod:`solvers.lns`): provider clusters re-solved exactly by
-   HiGHS, ``workers`` at a time in threads (HiGHS releases the GIL), until the time limit, the
-   round limit or the caller's stop.
+   HiGHS, ``workers`` at a time in threads (HiGHS releases the GIL), until the time limit (less
+   the tie-break's share), the round limit or the caller's stop.
+5. **Tie-break** (:mod:`solvers.ties`): among plans of the same objective, the one the data
+   prefers (the previous plan's decisions when re-planning, else those of the plan the search
+   started from; then a canonical order of providers, cadres and pools): single moves to the
+   preferred provider, pairs of providers with tied decisions re-solved by HiGHS for the
+   preference with their objective held (a row ``objective >= incumbent's``), then the whole
+   plan's funding split the preferred way. Never lowers the objective (beyond float noise,
+   :data:`solvers.ties.TIE_TOLERANCE`). During the search, a neighbourhood that improves the
+   plan is solved a second time for its preferred plan at least as good, so an improvement
+   moves only what it must.
 
 Determinism: the neighbourhoods come from a generator seeded with ``params.seed``; results of
-parallel sub-MIPs are merged in a fixed order; HiGHS runs single-threaded per sub-MIP. A run
+parallel sub-MIPs are merged in a fixed order; HiGHS runs single-threaded per sub-MIP. The
+stages that are not the search (LP, fix and resolve, tie-break) use :data:`DATA_SEED`, not the
+run's seed: their result depends on the data only, so two runs of a county with different seeds
+start their search from the same plan and differ only where their searches found better. A run
 that ends by ``params.rounds`` (and whose LP converged) gives the same plan for the same seed and
 worker count on any machine; a run ended by the wall clock stops at a machine-dependent round.
 With ``rounds`` set, sub-MIPs are limited by branch-and-bound nodes rather than seconds.
@@ -25,7 +37,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -43,6 +55,14 @@ from solvers.lns import (
 )
 from solvers.lp_bound import LpResult, rank_within, solve_lp
 from solvers.repair import repair
+from solvers.ties import (
+    TIE_TOLERANCE,
+    canonical_funding,
+    decisions_only,
+    preference,
+    preferred_moves,
+    tie_pairs,
+)
 
 PROOF_ABSOLUTE, PROOF_RELATIVE = 2 * MIP_ABS_GAP, 1e-9
 """How far below the bound an incumbent still counts as proven optimal: HiGHS's absolute MIP gap
@@ -63,6 +83,19 @@ FIX_ALL_ARCS = 20_000
 SUB_SECONDS = 0.3
 """Time limit of one neighbourhood sub-MIP."""
 
+PREFERRED_SECONDS = 0.1
+"""Time limit of the second solve of an improving neighbourhood, for its preferred plan."""
+
+PREFERRED_SHARE = 0.2
+"""Most share of the search's time that those second solves may take; with a round limit they
+all run, so that the plan repeats."""
+
+PREFERRED_COLUMNS = 200_000
+"""Models with more columns make no second solves: each sub-MIP's bookkeeping grows with the
+whole model (a 20,000-need county has 1.3 million columns, and a search round takes a second),
+and there the search's rounds are worth more than the preference (the tie-break at the end
+still applies)."""
+
 SUB_NODES = 200
 """Node limit of one sub-MIP when the run is limited by rounds (deterministic)."""
 
@@ -77,6 +110,33 @@ FIRST_MAX_ARCS = 1_000
 """Most arcs one neighbourhood frees at first; the cap then adapts to the sub-MIPs' speed."""
 
 MAX_ARCS_RANGE = (200, 5_000)
+
+DATA_SEED = 0
+"""HiGHS's seed in the LP, fix and resolve and tie-break: fixed, so that their plans depend on
+the data alone and the run's seed steers only the neighbourhood search."""
+
+POLISH_SHARE = 0.08
+"""Share of the time left after fix and resolve that the tie-break keeps (it ends sooner when a
+pass changes nothing)."""
+
+POLISH_PASSES = 3
+"""Most passes of the tie-break over the pairs of providers with tied decisions."""
+
+POLISH_SUBS_PER_ROUND = 1
+"""With a round limit, the tie-break re-solves at most this many pairs per round and worker
+of the search: work, not seconds, bounds it, so the plan repeats on any machine."""
+
+START_SHARE = 0.05
+"""Most share of the time left that the quick tie-break of the search's start may take."""
+
+FUNDING_SECONDS = 0.1
+"""Seconds of the time limit the tie-break leaves for splitting the funding."""
+
+WHOLE_POLISH = 2_000
+"""Models with at most this many columns are tie-broken whole first, as one sub-MIP."""
+
+PREFERENCE_STEP = 1e-9
+"""Least gain of preference that counts as a change."""
 
 
 @dataclass
@@ -257,7 +317,7 @@ class AutoSolver:
             start=None if run.best is None else run.best.vector,
             time_limit=lp_limit,
             stop=params.stop,
-            seed=params.seed,
+            seed=DATA_SEED,
         )
         run.bound = lp.bound
         if lp.infeasible:
@@ -279,7 +339,19 @@ class AutoSolver:
         run.stats["candidate_columns"] = int(candidates.sum())
         _fix_and_resolve(run, lp, candidates)
         if run.best is not None:
-            _search(run, candidates)
+            # Ties go the way of the previous plan, or else of the plan the search starts
+            # from, which the data alone decides (DATA_SEED), itself first moved to the
+            # canonical order among its equals: see solvers.ties.
+            if params.hint is None:
+                _polish(run, candidates, preference(problem, model, None), pairs=False)
+            start = model.solution(problem, run.best.vector)
+            run.stats["start_objective"] = run.best.objective
+            weights = preference(problem, model, start if params.hint is None else params.hint)
+            reserve = POLISH_SHARE * run.left() if params.time_limit is not None else 0.0
+            _search(run, candidates, reserve, decisions_only(model, weights))
+            _polish(run, candidates, weights)
+            final = model.solution(problem, run.best.vector)
+            run.stats["changes_from_start"] = final.changes_from(start)
         return run.result(self.name)
 
 
@@ -307,7 +379,7 @@ def _fix_and_resolve(run: _Run, lp: LpResult, candidates: BoolArray) -> None:
         base,
         free_cols,
         time_limit=1e9 if deterministic else max(0.05, FIX_SHARE * run.left()),
-        seed=params.seed,
+        seed=DATA_SEED,
         node_limit=20 * SUB_NODES if deterministic else None,
         stop=params.stop,
         presolve=True,
@@ -321,8 +393,14 @@ def _fix_and_resolve(run: _Run, lp: LpResult, candidates: BoolArray) -> None:
     )
 
 
-def _search(run: _Run, candidates: BoolArray) -> None:
-    """Provider-cluster neighbourhoods, ``workers`` sub-MIPs per round."""
+def _search(
+    run: _Run, candidates: BoolArray, reserve: float = 0.0, prefer: FloatArray | None = None
+) -> None:
+    """Provider-cluster neighbourhoods, ``workers`` sub-MIPs per round, until ``reserve``
+    seconds of the time limit are left (for the tie-break). With ``prefer`` (the preference
+    of :mod:`solvers.ties`), a neighbourhood that improves the plan is solved a second time
+    for the preferred of its plans that are at least as good, so that an improvement moves
+    only what it needs to and two runs differ only where their searches found better."""
     problem, model, params = run.problem, run.model, run.params
     clusters = ProviderClusters(problem, model, candidates, run.rng)
     if clusters.active.size == 0:
@@ -331,16 +409,22 @@ def _search(run: _Run, candidates: BoolArray) -> None:
     size = min(FIRST_CLUSTER, int(clusters.active.size))
     max_arcs = FIRST_MAX_ARCS
     rounds = improvements = optimal_subs = 0
+    tie_broken: list[int] = []  # neighbourhoods whose improvement the preference narrowed
+    if model.n_cols > PREFERRED_COLUMNS:
+        prefer = None
+    preferring: list[float] = []  # seconds of the second solves
+    began = time.perf_counter()
     deterministic = params.rounds is not None
     pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
     try:
-        while not run.stopped() and run.left() > 0.02 and not run.proven():
+        while not run.stopped() and run.left() > 0.02 + reserve and not run.proven():
             if deterministic and rounds >= int(params.rounds or 0):
                 break
             assert run.best is not None
             base, base_activity = run.best.vector, run.best.activity
+            base_objective = run.best.objective
             jobs = _draw(run, clusters, base, workers, size, max_arcs)
-            limit = 60.0 if deterministic else max(0.02, min(SUB_SECONDS, run.left()))
+            limit = 60.0 if deterministic else max(0.02, min(SUB_SECONDS, run.left() - reserve))
             first_seed = params.seed + rounds * workers
 
             def work(
@@ -349,9 +433,10 @@ def _search(run: _Run, candidates: BoolArray) -> None:
                 limit: float = limit,
                 first_seed: int = first_seed,
                 base_activity: FloatArray = base_activity,
+                base_objective: float = base_objective,
             ) -> tuple[FloatArray | None, SubResult]:
                 k, free = job
-                return solve_sub_mip(
+                vector, result = solve_sub_mip(
                     problem,
                     model,
                     base,
@@ -362,6 +447,40 @@ def _search(run: _Run, candidates: BoolArray) -> None:
                     node_limit=SUB_NODES if deterministic else None,
                     stop=params.stop,
                     activity=base_activity,
+                )
+                if prefer is None or vector is None or result.objective <= base_objective + 1e-7:
+                    return vector, result
+                searched = time.perf_counter() - began
+                if not deterministic and sum(preferring) > PREFERRED_SHARE * searched:
+                    return vector, result
+                second_began = time.perf_counter()
+                again, second = solve_sub_mip(
+                    problem,
+                    model,
+                    base,
+                    free,
+                    time_limit=min(limit, PREFERRED_SECONDS),
+                    seed=DATA_SEED,
+                    start=vector[free],
+                    node_limit=SUB_NODES if deterministic else None,
+                    stop=params.stop,
+                    activity=base_activity,
+                    cost=prefer[free],
+                    floor=float(model.c[free] @ vector[free]) - TIE_TOLERANCE / 2,
+                )
+                preferring.append(time.perf_counter() - second_began)
+                if (
+                    again is None
+                    or second.objective < result.objective - TIE_TOLERANCE
+                    or float(prefer @ again) <= float(prefer @ vector) + PREFERENCE_STEP
+                ):
+                    return vector, result
+                tie_broken.append(k)
+                return again, replace(
+                    result,
+                    objective=second.objective,
+                    activity=second.activity,
+                    seconds=result.seconds + second.seconds,
                 )
 
             indexed = list(enumerate(jobs))
@@ -398,6 +517,8 @@ def _search(run: _Run, candidates: BoolArray) -> None:
         lns_rounds=rounds,
         lns_improvements=improvements,
         lns_optimal_subs=optimal_subs,
+        lns_tie_broken=len(tie_broken),
+        lns_preferring_seconds=sum(preferring),
         lns_last_cluster=size,
         lns_last_max_arcs=max_arcs,
         workers=workers,
@@ -428,3 +549,136 @@ def _draw(
         seen[free] = True
         jobs.append(free)
     return jobs
+
+
+def _polish(run: _Run, candidates: BoolArray, weights: FloatArray, pairs: bool = True) -> None:
+    """The tie-break (:mod:`solvers.ties`): among plans whose objective is the incumbent's,
+    move to the one ``weights`` prefers, until the time limit, the caller's stop, or a pass
+    that changes nothing (at most :data:`POLISH_PASSES`). Without ``pairs`` (the quick
+    tie-break of the plan the search starts from) only the single moves, the whole model when
+    it is small, and the funding.
+
+    First single assignments and pairings move to the preferred provider or cadre at the same
+    objective (:func:`solvers.ties.preferred_moves`). Then, in a fixed order (the whole model
+    first when it is small, then the pairs of providers with tied decisions, most ties first),
+    each neighbourhood is re-solved by HiGHS for the preference of its assignments and
+    pairings, with a row that holds its part of the objective at least at the incumbent's; a
+    result is kept when it is preferred and the whole objective is no lower than before the
+    tie-break less :data:`solvers.ties.TIE_TOLERANCE` (a better objective, should one turn up,
+    is kept as an improvement). Last, single moves again and the whole plan's funding split
+    the preferred way (:func:`solvers.ties.canonical_funding`)."""
+    problem, model, params = run.problem, run.model, run.params
+    if run.best is None:
+        return
+    began = time.perf_counter()
+    prefer = decisions_only(model, weights)
+    lowest = run.best.objective - TIE_TOLERANCE  # no kept plan scores below this
+    clusters = ProviderClusters(problem, model, candidates, np.random.default_rng(DATA_SEED))
+    deterministic = params.rounds is not None
+    max_arcs = int(run.stats.get("lns_last_max_arcs", FIRST_MAX_ARCS))
+    whole = model.n_cols <= WHOLE_POLISH
+    most_subs = None  # the time limit bounds the tie-break, or with a round limit, this
+    if deterministic:
+        most_subs = int(params.rounds or 0) * max(1, int(params.workers)) * POLISH_SUBS_PER_ROUND
+        most_subs += int(whole)
+    passes = subs = moves = improvements = 0
+    # The quick tie-break of the start takes a small share of the search's time at most.
+    share = 1.0 if pairs else START_SHARE
+    single = _single_moves(run, prefer, share)
+    done = False
+    while not done and passes < POLISH_PASSES:
+        passes += 1
+        changed = False
+        groups: list[tuple[int, int] | None] = [None] if whole and passes == 1 else []
+        if pairs and not run.stopped() and run.left() > FUNDING_SECONDS:
+            groups += tie_pairs(problem, model, run.best.vector)
+        for group in groups:
+            out_of_work = most_subs is not None and subs >= most_subs
+            if run.stopped() or run.left() <= FUNDING_SECONDS or out_of_work:
+                done = True
+                break
+            best = run.best
+            if group is None:
+                free = np.arange(model.n_cols, dtype=np.int64)
+            else:
+                members = np.asarray(group, dtype=np.int64)
+                free = clusters.free_columns(members, best.vector, max_arcs)
+            if free.size == 0:
+                continue
+            floor = float(model.c[free] @ best.vector[free]) - TIE_TOLERANCE / 2
+            left = run.left() - FUNDING_SECONDS
+            limit = 60.0 if deterministic else max(0.02, min(SUB_SECONDS, left))
+            vector, result = solve_sub_mip(
+                problem,
+                model,
+                best.vector,
+                free,
+                time_limit=limit,
+                seed=DATA_SEED,
+                start=best.vector[free],
+                node_limit=SUB_NODES if deterministic else None,
+                stop=params.stop,
+                activity=best.activity,
+                cost=prefer[free],
+                floor=floor,
+            )
+            subs += 1
+            if vector is None or result.activity is None:
+                continue
+            changed_cols = np.flatnonzero(vector != best.vector)
+            if result.objective > best.objective + 1e-7:
+                if run.offer(vector, "tie-break", result.activity, changed_cols):
+                    lowest = run.best.objective - TIE_TOLERANCE
+                    improvements += 1
+                    changed = True
+                continue
+            if result.objective < lowest:
+                continue
+            if float(prefer @ vector) <= float(prefer @ best.vector) + PREFERENCE_STEP:
+                continue
+            if model.violation_of(vector, result.activity, changed_cols) > ACCEPT_TOLERANCE:
+                continue
+            run.best = _Best(vector, result.objective, result.activity)
+            moves += 1
+            changed = True
+        if not changed:
+            break
+    if not run.stopped():
+        single += _single_moves(run, prefer, share)
+    funded = False
+    if not run.stopped() and run.left() > FUNDING_SECONDS / 2:
+        vector = run.best.vector.copy()
+        seconds = None if params.time_limit is None else share * run.left()
+        funded = canonical_funding(problem, model, vector, weights, seconds)
+        if funded:
+            run.best = _Best(vector, model.objective(vector), model.A @ vector)
+    label = "tie_break" if pairs else "start_tie_break"
+    figures = {
+        "seconds": time.perf_counter() - began,
+        "passes": passes,
+        "subs": subs,
+        "moves": moves,
+        "single_moves": single,
+        "improvements": improvements,
+        "funding": int(funded),
+    }
+    run.stats.update({f"{label}_{name}": value for name, value in figures.items()})
+
+
+def _single_moves(run: _Run, prefer: FloatArray, share: float = 1.0) -> int:
+    """:func:`solvers.ties.preferred_moves` on the incumbent, within ``share`` of the time
+    left (less the funding's): single assignments and pairings moved to the preferred provider
+    or cadre at the same objective. How many moved."""
+    if run.best is None:
+        return 0
+    deadline = None
+    if run.params.time_limit is not None:
+        left = run.left() - FUNDING_SECONDS
+        if left <= 0:
+            return 0
+        deadline = time.perf_counter() + share * left
+    vector, activity = run.best.vector.copy(), run.best.activity.copy()
+    moved = preferred_moves(run.problem, run.model, vector, activity, prefer, deadline)
+    if moved:
+        run.best = _Best(vector, run.model.objective(vector), activity)
+    return moved

@@ -91,13 +91,20 @@ def solve_sub_mip(
     stop: threading.Event | None = None,
     presolve: bool = False,
     activity: FloatArray | None = None,
+    cost: FloatArray | None = None,
+    floor: float | None = None,
 ) -> tuple[FloatArray | None, SubResult]:
     """Solve the columns ``free`` exactly with every other column fixed at ``base``.
 
     ``start`` (values of the free columns) is given to HiGHS as a feasible start; ``activity``
     (``A @ base``, when the caller keeps it) saves a product over the whole matrix. Returns the
     full vector of HiGHS's best point, rounded and checked row by row, or None when there is
-    none (or it failed the check); ``SubResult.activity`` is its ``A @ vector``.
+    none (or it failed the check); ``SubResult.activity`` is its ``A @ vector`` and
+    ``SubResult.objective`` its objective (DESIGN §5).
+
+    Lexicographic use (:mod:`solvers.ties`): ``cost`` (per free column) replaces the objective
+    HiGHS maximises, and ``floor`` adds the row ``Σ c·v >= floor`` over the free columns, so
+    that HiGHS looks for the best ``cost`` among points whose objective is at least ``floor``.
 
     HiGHS's presolve is off by default: on neighbourhood sub-MIPs of a 20,000-need county it
     made root cut separation take 10-15 s, during which HiGHS checks neither its time limit nor
@@ -111,8 +118,22 @@ def solve_sub_mip(
     fixed_activity = activity - sp.csc_array(model.A[:, free]) @ base[free]
     funding = (free >= model.f.start) & (free < model.f.stop)
     h = restricted_highs(
-        model, free, fixed_activity, model.c[free], model.integral[free] & ~funding, seed
+        model,
+        free,
+        fixed_activity,
+        model.c[free] if cost is None else cost,
+        model.integral[free] & ~funding,
+        seed,
     )
+    if floor is not None:
+        on = np.flatnonzero(model.c[free] != 0)
+        h.addRow(
+            float(floor),
+            highspy.kHighsInf,
+            len(on),
+            on.astype(np.int32),
+            model.c[free][on].astype(np.float64),
+        )
     h.setOptionValue("time_limit", max(0.01, float(time_limit)))
     h.setOptionValue("mip_rel_gap", MIP_GAP)
     h.setOptionValue("mip_abs_gap", MIP_ABS_GAP)
@@ -159,6 +180,8 @@ def whole_yuan_funding(
     seed: int = 0,
     activity: FloatArray | None = None,
     base: FloatArray | None = None,
+    cost: FloatArray | None = None,
+    time_limit: float | None = None,
 ) -> bool:
     """Replace the funding columns ``columns`` of ``vector`` by whole yuan, with every other
     column as it is. Sub-MIPs treat funding as continuous (general integers of up to 50,000
@@ -168,7 +191,10 @@ def whole_yuan_funding(
     of it is integral. Returns False when no funding fits (the caller then drops the move).
 
     ``activity`` is ``A @ base`` for a ``base`` that differs from ``vector`` only in columns the
-    caller freed; without them the activity is computed from scratch."""
+    caller freed; without them the activity is computed from scratch. ``cost`` (per column,
+    maximised) chooses among the splits (:func:`solvers.ties.canonical_funding`); without it
+    any split is as good, and HiGHS's first vertex is taken. A ``time_limit`` (seconds) that
+    ends the solve first is a False."""
     rest = vector.copy()
     rest[columns] = 0.0
     if activity is None or base is None:
@@ -176,8 +202,11 @@ def whole_yuan_funding(
     else:
         moved = np.flatnonzero(rest != base)
         activity = activity + sp.csc_array(model.A[:, moved]) @ (rest[moved] - base[moved])
-    h = restricted_highs(model, columns, activity, np.zeros(len(columns)), None, seed)
+    weights = np.zeros(len(columns)) if cost is None else np.asarray(cost, dtype=np.float64)
+    h = restricted_highs(model, columns, activity, weights, None, seed)
     h.setOptionValue("solver", "simplex")
+    if time_limit is not None:
+        h.setOptionValue("time_limit", max(0.01, float(time_limit)))
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return False

@@ -18,6 +18,7 @@
   let imported = null; // the last good import: {scenario, name, counts, warnings, source}
   let lastProblems = null; // what the last failed import or submit said, to re-render
   let solvers = [];
+  let previousPlans = []; // this county's finished jobs with a plan, newest first
 
   function formatOf(name) {
     const lower = name.toLowerCase();
@@ -184,6 +185,42 @@
     solverHint();
   }
 
+  // ---------------------------------------------------------------- re-planning
+
+  function previousLabel(job) {
+    const name = job.label || job.scenario?.name || t("list.unnamed");
+    return t("new.previous.option", { name, created: App.when(job.created_at), id: job.id.slice(0, 8) });
+  }
+
+  function renderPrevious() {
+    const select = document.getElementById("previous-plan");
+    const chosen = select.value;
+    clear(select);
+    select.append(el("option", { value: "" }, t("new.previous.none")));
+    previousPlans.forEach((job) =>
+      select.append(el("option", { value: job.id, selected: job.id === chosen }, previousLabel(job))),
+    );
+    maxChangesState();
+  }
+
+  function maxChangesState() {
+    // A limit on changes needs an earlier plan to count them from.
+    const input = document.getElementById("max-changes");
+    input.disabled = document.getElementById("previous-plan").value === "";
+  }
+
+  async function loadPrevious() {
+    try {
+      const page = await App.api("/v1/plans?limit=200");
+      previousPlans = page.items.filter(
+        (job) => (job.status === "succeeded" || job.status === "stopped") && job.outcome?.plan_status,
+      );
+    } catch (error) {
+      return; // plan from scratch stays the only choice
+    }
+    renderPrevious();
+  }
+
   function value(id) {
     const input = document.getElementById(id);
     return input.value.trim() === "" ? null : Number(input.value);
@@ -192,7 +229,7 @@
   /** The request, or the list of fields the browser finds out of range. */
   function build() {
     const invalid = [];
-    for (const id of ["time-limit", "seed", "fairness-floor", "fairness-weight", "tilt", "min-cadres"]) {
+    for (const id of ["time-limit", "seed", "max-changes", "fairness-floor", "fairness-weight", "tilt", "min-cadres"]) {
       const input = document.getElementById(id);
       if (!input.checkValidity() || (input.value.trim() !== "" && !Number.isFinite(Number(input.value)))) {
         const label = input.closest("label").querySelector("span").textContent;
@@ -221,6 +258,12 @@
       seed: value("seed") ?? 0,
     };
     if (Object.keys(overrides).length) body.policy = overrides;
+    const previous = document.getElementById("previous-plan").value;
+    if (previous) {
+      body.previous_plan_id = previous;
+      const maxChanges = value("max-changes");
+      if (maxChanges !== null) body.max_changes = maxChanges;
+    }
     return { body };
   }
 
@@ -280,15 +323,18 @@
         if (event.dataTransfer.files.length) upload(event.dataTransfer.files[0]);
       });
       document.getElementById("solver").addEventListener("change", solverHint);
+      document.getElementById("previous-plan").addEventListener("change", maxChangesState);
       document.getElementById("options").addEventListener("submit", submit);
       App.onLanguage(() => {
         solverHint();
         renderImported();
         renderSubmitProblems();
         placeholders();
+        renderPrevious();
       });
       enableOptions();
       loadSolvers();
+      loadPrevious();
     },
   });
 })();
