@@ -4,7 +4,7 @@ job runs, so that a caller never has to wait for the end to see a plan that keep
 First the worker makes the job's first plan on its own with matcher's functions: the greedy
 plan, the one ``auto`` starts from (for a ``siloed`` job siloed's own plan, since the status quo
 must never be shown as the county planning together). Then, as the solver reports improved
-plans (:class:`matcher.problem.solution.Progress` with its ``solution``), the best so far
+plans (:class:`matcher.problem.solution.Progress` with its ``solution_of``), the best so far
 replaces it — not at every improvement: a plan of 50,000 needs takes a second or two to
 evaluate and report, so a new one is made at most every :data:`REFRESH_SECONDS` or four times
 its last build, whichever is longer, and only when it is better than the one stored.
@@ -56,15 +56,15 @@ def first_plan(index: ScenarioIndex, solver: str, seed: int, seconds: float = 0.
 def improved_plan(
     index: ScenarioIndex, solver: str, seed: int, event: Progress, seconds: float
 ) -> Plan | None:
-    """The plan of a solver's reported improvement (``event.solution``), evaluated and with its
+    """The plan of a solver's reported improvement (``event.solution_of``), evaluated and with its
     reports, or None when it has no solution or breaks a rule. ``seconds``: the job's time."""
-    if event.solution is None:
+    if event.solution_of is None:
         return None
     result = SolveResult(
         solver=solver,
         status="feasible",
         stats={},
-        solution=event.solution,
+        solution=event.solution_of(),
         seconds=event.seconds,
         seed=seed,
         bound=event.bound,
@@ -116,7 +116,7 @@ class PlanSoFar:
         """A solver's progress event: kept when it carries a plan better than those offered
         (the thread builds the latest when its turn comes). Cheap: called on the solver's
         thread."""
-        if event.solution is None:
+        if event.solution_of is None:
             return
         with self._lock:
             if self._best is None or event.objective > self._best.objective:

@@ -206,8 +206,16 @@ class _Run:
     def progress(self, message: str) -> None:
         """Report the incumbent and the bound."""
         if self.params.on_progress is not None and self.best is not None:
+            best, model, problem = self.best, self.model, self.problem
             self.params.on_progress(
-                Progress(self.elapsed(), self.best.objective, self.bound, message)
+                Progress(
+                    self.elapsed(),
+                    best.objective,
+                    self.bound,
+                    message,
+                    # Incumbent vectors are replaced, never changed in place: safe to read later.
+                    solution_of=lambda: model.solution(problem, best.vector),
+                )
             )
 
     def proven(self) -> bool:
@@ -294,7 +302,9 @@ class AutoSolver:
         model = run.model
         run.stats.update(columns=model.n_cols, rows=model.n_rows)
 
-        run.offer(model.vector(problem, build_greedy(problem).solution()), "greedy plan")
+        run.offer(
+            model.vector(problem, build_greedy(problem, params.stop).solution()), "greedy plan"
+        )
         if params.hint is not None:
             repaired = repair(problem, model, params.hint)
             run.offer(repaired, "previous plan")

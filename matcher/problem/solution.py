@@ -71,8 +71,9 @@ class Progress:
     objective: float
     bound: float | None
     message: str = ""
-    # The improved plan itself, when the solver hands it out (read-only: never changed after).
-    solution: Solution | None = None
+    # The improved plan itself, when the solver hands it out: made only when called (a
+    # consumer that shows plans now and then need not pay for every improvement's).
+    solution_of: Callable[[], Solution] | None = None
 
 
 @dataclass

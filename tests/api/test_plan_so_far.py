@@ -61,7 +61,9 @@ def test_a_better_offer_replaces_the_first_plan(
     store = _Store()
     with PlanSoFar(store, _claim(), county, time.monotonic()) as so_far:  # type: ignore[arg-type]
         _wait_for(store, 1)
-        so_far.offer(Progress(1.0, best.claimed_objective or 0.0, best.bound, "lns", best.solution))
+        so_far.offer(
+            Progress(1.0, best.claimed_objective or 0.0, best.bound, "lns", lambda: best.solution)
+        )
         _wait_for(store, 2)
     assert len(store.plans) == 2, "the improvement was never stored"
     first, second = store.plans
@@ -81,7 +83,9 @@ def test_a_worse_offer_is_not_stored(
     store = _Store()
     with PlanSoFar(store, _claim(), county, time.monotonic()) as so_far:  # type: ignore[arg-type]
         _wait_for(store, 1)
-        so_far.offer(Progress(1.0, 1e12, None, "claims much", empty))  # a claim, not the truth
+        so_far.offer(
+            Progress(1.0, 1e12, None, "claims much", lambda: empty)
+        )  # a claim, not the truth
         time.sleep(1.0)
     assert len(store.plans) == 1 and store.plans[0].solver.name == "greedy"
 
@@ -91,7 +95,9 @@ def test_offers_without_a_plan_are_ignored(county: ScenarioIndex) -> None:
     event = Progress(1.0, 5.0, None, "figures only")
     assert improved_plan(county, "cpsat", 0, event, 1.0) is None
     greedy = get_solver("greedy").solve(county.problem, SolveParams(time_limit=None))
-    made = improved_plan(county, "cpsat", 0, Progress(1.0, 5.0, None, "x", greedy.solution), 1.0)
+    made = improved_plan(
+        county, "cpsat", 0, Progress(1.0, 5.0, None, "x", lambda: greedy.solution), 1.0
+    )
     assert made is not None and made.solver.name == "cpsat"
 
 
@@ -105,5 +111,25 @@ def test_a_rule_breaking_offer_is_never_shown(county: ScenarioIndex) -> None:
     )
     nearest[problem.need_blocked] = -1
     overloaded = Solution(nearest.astype(np.int64))
-    made = improved_plan(county, "auto", 0, Progress(1.0, 1.0, None, "bad", overloaded), 1.0)
+    made = improved_plan(
+        county, "auto", 0, Progress(1.0, 1.0, None, "bad", lambda: overloaded), 1.0
+    )
     assert made is None
+
+
+def test_auto_hands_out_each_improvement(county: ScenarioIndex) -> None:
+    """auto's progress events carry their plan: the last one's solution scores what the event
+    says, and a plan made of it keeps every rule."""
+    from matcher.problem.score import score
+
+    events: list[Progress] = []
+    get_solver("auto").solve(
+        county.problem, SolveParams(time_limit=5, rounds=2, on_progress=events.append)
+    )
+    offered = [e for e in events if e.solution_of is not None]
+    assert offered, "auto reported no plan"
+    last = offered[-1]
+    assert last.solution_of is not None
+    solution = last.solution_of()
+    assert abs(score(county.problem, solution) - last.objective) < 1e-3 * max(1.0, last.objective)
+    assert improved_plan(county, "auto", 0, last, 5.0) is not None
