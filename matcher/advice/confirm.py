@@ -224,7 +224,7 @@ def blind_spot_fixes(
         solution, _ = plan_to_solution(index.problem, plan)
     prices = _prices(index, solution, price_seconds, stop)
     groups = report.get("unmet_groups", [])
-    ranked, sized = all_group_fixes(index, evaluation, prices, groups, deadline)
+    ranked, sized = all_group_fixes(index, evaluation, prices, groups, deadline, stop)
     confirmed = 0
     for i in _largest_first(groups)[:confirm]:
         tried = [j for j, f in enumerate(ranked[i]) if f["changes"]][:TRIES_PER_GROUP]
@@ -243,7 +243,8 @@ def blind_spot_fixes(
     ]
     villages: list[ShortVillage] = [
         {**village, "fixes": village_fixes(index, evaluation, prices, village)}
-        if deadline is None or time.monotonic() <= deadline
+        if (deadline is None or time.monotonic() <= deadline)
+        and (stop is None or not stop.is_set())
         else village
         for village in report.get("short_villages", [])
     ]

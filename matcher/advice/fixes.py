@@ -19,6 +19,7 @@ come from :mod:`solvers.pricing` through the orchestration (this module imports 
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -427,19 +428,22 @@ def all_group_fixes(
     prices: Prices,
     groups: list[UnmetGroup],
     deadline: float | None = None,
+    stop: threading.Event | None = None,
 ) -> tuple[list[list[GroupFix]], int]:
     """Ranked fixes (best estimated value first) for every unmet group of the blind-spot
     report, sized against the plan's free resources (one sizing state for all), and how many
     groups were sized: the groups with the most needs go first, and sizing ends at the
-    ``time.monotonic()`` ``deadline`` (the rest get no fixes), so a county whose shape makes
-    fixes slow still ends within its time limit."""
+    ``time.monotonic()`` ``deadline`` or at the caller's ``stop`` (the rest get no fixes), so
+    a county whose shape makes fixes slow still ends within its time limit."""
     state = _State(index, evaluation, prices)
     fixable = _fixable_by_group(index, evaluation)
     ranked: list[list[GroupFix]] = [[] for _ in groups]
     order = sorted(range(len(groups)), key=lambda i: (-groups[i]["needs"], i))
     sized = 0
     for i in order:
-        if deadline is not None and time.monotonic() > deadline:
+        if (deadline is not None and time.monotonic() > deadline) or (
+            stop is not None and stop.is_set()
+        ):
             break
         g = groups[i]
         ranked[i] = _group_fixes(state, fixable.get((g["town"], g["category"]), []), g)
