@@ -136,9 +136,12 @@ class Unmet(_Open):
 
     need: str
     reason: UnmetReason
-    detail: str = ""
+    detail: str = ""  # in English, naming things by id
     village: str | None = None  # optional: the need's village
     category: str | None = None  # optional: the need's category
+    # Optional (UNMET_FIELDS), written only when set: the detail in Chinese, naming villages,
+    # providers and pools by name with id and categories by their labels.
+    detail_zh: str | None = None
 
 
 class Plan(_Open):
@@ -171,6 +174,11 @@ written back without them, byte for byte, and a null keeps its meaning (a villag
 a provider without a name) rather than standing for "not stated"."""
 
 
+UNMET_FIELDS: dict[str, tuple[str, ...]] = {"unmet": ("detail_zh",)}
+"""The optional fields of the open needs, written only when set, like :data:`NAMING_FIELDS`:
+a plan of another program (or an older one) read without them is written back without them."""
+
+
 SCHEDULE_FIELDS: dict[str, tuple[str, ...]] = {
     "pairings": ("visit_dates",),
     "assignments": ("date",),
@@ -181,9 +189,9 @@ SCHEDULE_FIELDS: dict[str, tuple[str, ...]] = {
 
 def _drop_unset_naming(plan: Plan, data: dict[str, Any]) -> None:
     """Remove from the dumped ``data`` the optional fields its items were never given."""
-    for optional in (NAMING_FIELDS, SCHEDULE_FIELDS):
+    for optional in (NAMING_FIELDS, SCHEDULE_FIELDS, UNMET_FIELDS):
         for key, fields in optional.items():
-            items: list[Pairing] | list[Assignment] = getattr(plan, key)
+            items: list[Pairing] | list[Assignment] | list[Unmet] = getattr(plan, key)
             for item, dumped in zip(items, data[key], strict=True):
                 for field in fields:
                     if field not in item.model_fields_set:

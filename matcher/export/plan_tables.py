@@ -253,13 +253,22 @@ _UNMET = (
     Column("reason", "原因代码"),
     Column("reason_label", "原因"),
     Column("detail", "说明"),
+    Column("detail_en", "说明（英文）"),
 )
 
 
 def unmet_table(plan: Plan) -> Table:
-    """One row per open need with its most structural reason."""
+    """One row per open need with its most structural reason: the detail in Chinese where the
+    plan carries it (``detail_zh``, names beside ids), else as written, and the English kept
+    beside it."""
     records = (
-        {**u.model_dump(), "reason_label": REASON_ZH.get(u.reason, u.reason)} for u in plan.unmet
+        {
+            **u.model_dump(),
+            "reason_label": REASON_ZH.get(u.reason, u.reason),
+            "detail": u.detail_zh or u.detail,
+            "detail_en": u.detail,
+        }
+        for u in plan.unmet
     )
     return _records("未满足需求", _UNMET, records)
 

@@ -1983,6 +1983,88 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "paid from village {village}'s cap and the pools that admit it (H5, H6): no plan can "
         "keep the pin; unpin it, lower its cost or add money",
     ),
+    # Unmet reasons' details.
+    # matcher.evaluate.unmet: why an open need stayed open (Unmet.detail and detail_zh). The
+    # English is the plan's detail as it has always been written, ids only; the Chinese
+    # names villages, providers and pools as 名称（编号） and categories by their labels.
+    "unmet.detail.list_more": ("{shown}等，另有 {more} 个", "{shown} and {more} more"),
+    "unmet.detail.village": ("{village}", "village {village}"),
+    "unmet.detail.at_village": ("{village}：{detail}", "village {village}: {detail}"),
+    "unmet.detail.household": ("{village}{household} 户", "{household} of village {village}"),
+    "unmet.detail.aid_record": ("{provider}（{date}）", "{provider} on {date}"),
+    "unmet.detail.already_aided": (
+        "{whom}的{category}需求近期已获帮扶：{who}",
+        "{category} for {whom} by {who}",
+    ),
+    "unmet.detail.merged": (
+        "已并入 {kept}：同一户同一类别重复提交",
+        "merged into {kept}: the same household and category submitted twice",
+    ),
+    "unmet.detail.unreachable": ("{village}不通公路", "village {village} is unreachable by road"),
+    "unmet.detail.no_holder": (
+        "没有服务者具备{skill} {level} 级技能",
+        "no provider holds {skill} level {level}",
+    ),
+    "unmet.detail.only_one_unavailable": (
+        "{skill} {level} 级技能只有{who}具备，且{who}不可用",
+        "{skill} level {level}: only {who} holds it and {who} is unavailable",
+    ),
+    "unmet.detail.all_unavailable": (
+        "{skill} {level} 级技能只有{who}具备，且都不可用",
+        "{skill} level {level}: only {who} hold it and all are unavailable",
+    ),
+    "unmet.detail.out_of_reach": (
+        "{count} 个服务者具备{skill} {level} 级技能，但都无法在路程上限或服务范围内到达"
+        "{village}（最近的是{nearest}：{minutes} 分钟，上限 {limit} 分钟）",
+        "{count} providers hold {skill} level {level}; none reaches {village} within its "
+        "travel limit or area (nearest {nearest}: {minutes} min, limit {limit})",
+    ),
+    "unmet.detail.no_workday": (
+        "可及范围内有 {count} 个服务者（{who}），但从 {day} 到计划期最后一天 {last} 都没有工作日",
+        "{count} providers in reach ({who}); none works a day from {day} to the horizon's "
+        "last day {last}",
+    ),
+    "unmet.detail.no_long_day": (
+        "可及范围内有 {count} 个服务者（{who}），但没有哪一天够 {hours} 小时加往返{village}的路程",
+        "{count} providers in reach ({who}); none has a day long enough for {hours} h plus "
+        "the round trip to {village}",
+    ),
+    "unmet.detail.days_full": (
+        "可及服务者的工作日都已排满（单日最多剩 {most} 小时；需要 {hours} 小时）",
+        "the working days of the providers in reach are full (most room left in a day: "
+        "{most} h; {hours} h needed)",
+    ),
+    "unmet.detail.no_pool": (
+        "费用 {cost} 元：没有资金池可用于{region}{village}的{category}需求",
+        "cost {cost}: no pool admits {category} in {region} village {village}",
+    ),
+    "unmet.detail.over_cap": (
+        "费用 {cost} 元超过{village}的资金上限 {cap} 元",
+        "cost {cost} exceeds village {village}'s funding cap {cap}",
+    ),
+    "unmet.detail.over_pool_limits": (
+        "费用 {cost} 元超过适用资金池{pools}对单项需求的支付上限（{most} 元）",
+        "cost {cost} exceeds what the admitting pools {pools} may pay for one need ({most})",
+    ),
+    "unmet.detail.hours_short": (
+        "可及范围内有 {count} 个具备{skill} {level} 级以上技能的服务者（{who}），剩余工时都不够"
+        "（最多剩 {most} 小时；需要 {hours} 小时加路程）",
+        "{count} providers with {skill} >= {level} within reach ({who}); all have too few "
+        "hours left (most: {most} h; {hours} h plus travel needed)",
+    ),
+    "unmet.detail.cap_short": (
+        "{village}的资金上限只剩 {left} 元；费用 {cost} 元",
+        "village {village} has {left} yuan of its cap left; cost {cost}",
+    ),
+    "unmet.detail.pools_short": (
+        "费用 {cost} 元；适用资金池余额不足（{shown} 元）",
+        "cost {cost}; admitting pools have too little left ({shown} yuan)",
+    ),
+    "unmet.detail.not_chosen": (
+        "可及服务者有工时、资金池也能支付；统筹时优先安排了其他需求",
+        "a provider in reach has the hours and the pools can pay; the objective preferred "
+        "other needs",
+    ),
     # The HTTP API's problem documents (api.problem_details) for a caller who sends
     # Accept-Language: zh. The English of each is what the API answers without it.
     "api.status.400": ("请求有误", "Bad request"),
