@@ -207,7 +207,8 @@ def _with_official_days(county: Scenario, lang: Lang) -> Scenario:
 
 
 def check(scenario: ScenarioArg, plan: PlanArg, lang: LangOption = None) -> None:
-    """Recompute H1-H8 and the objective of a plan; exit 1 if any rule is broken."""
+    """Recompute the hard rules (H1-H8, H9-H10 for plans with days) and the objective of a
+    plan; exit 1 if any rule is broken."""
     chosen = lang_or_exit(lang)
     _, read, evaluation = evaluate_files(scenario, plan, chosen)
     for violation in evaluation.violations:

@@ -1082,7 +1082,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "html.money_note": ("占资金总额 {total} 元的 {share}", "{share} of {total} yuan"),
     "html.unreachable_note": ("没有道路可达，只有修路或村内设点才能服务", "no road reaches them"),
     "html.travel_note": ("服务往返路途所用工时", "hours spent on the road to serve"),
-    "html.violations_note": ("H1–H8 由评估器逐条核对", "H1–H8 checked by the evaluator"),
+    "html.violations_note": ("硬约束由评估器逐条核对", "every hard rule checked by the evaluator"),
     "html.map_title": ("各村需求满足情况", "Villages by needs served"),
     "html.map_note": (
         (
