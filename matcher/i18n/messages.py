@@ -1930,6 +1930,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a working day that starts at {day_start} and lasts {hours} hours runs past midnight",
     ),
     # Pins no plan can keep (matcher.intake.pinned).
+    "intake.pin.no_day": (
+        '指定服务者 "{provider}" 在此需求提出（{submitted}）之后的规划期内没有工作日',
+        'pinned_provider "{provider}" has no working day in the horizon on or after this '
+        "need's submission ({submitted})",
+    ),
+    "intake.pin.day_too_short": (
+        '指定服务者 "{provider}" 一天只能工作 {day} 小时，而此需求 {hours} 小时加往返路程 '
+        "{trip} 小时放不进一天",
+        'pinned_provider "{provider}" works {day} hours a day, and this need\'s {hours} hours '
+        "with its {trip} hours of round trip do not fit one day",
+    ),
     "intake.pin.unavailable": (
         '指定服务者 "{provider}" 是标记为不可用的干部，不能服务此需求',
         'pinned_provider "{provider}" is a cadre marked unavailable, so cannot serve this need',

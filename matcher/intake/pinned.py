@@ -30,6 +30,8 @@ from matcher.prepare.eligibility import (
 )
 from matcher.prepare.network import TravelTimes, travel_times
 from matcher.scenario import AidRecord, Cadre, Need, Organization, Scenario, Village
+from matcher.schedule.calendar import WorkCalendar
+from matcher.schedule.days import daily_minutes, fits_day
 
 Provider = Cadre | Organization
 
@@ -98,6 +100,8 @@ def check_pinned_can_serve(scenario: Scenario) -> list[Issue]:
     problems: list[Issue] = []
     for index, need, provider, village, minutes in pins.checked():
         reasons = _pinned_reasons(provider, need, village, minutes, blocked.get(need.id, ()))
+        if scenario.policy.schedule and not reasons:
+            reasons = _pinned_day_reasons(scenario, provider, need, minutes)
         path = json_path(("needs", index, "pinned_provider"))
         problems.extend(Issue.of(path, reason, id=need.id) for reason in reasons)
     return problems
@@ -192,6 +196,30 @@ def _money_short(scenario: Scenario, servable: Servable) -> list[Issue]:
             )
         )
     return problems
+
+
+def _pinned_day_reasons(
+    scenario: Scenario, provider: Cadre | Organization, need: Need, minutes: float
+) -> list[Words]:
+    """With days on (H10): the provider works some day of the horizon on or after the need's
+    submission, and the need with one round trip fits such a day."""
+    calendar = WorkCalendar.of(scenario)
+    submitted = need.submitted or calendar.start
+    who = provider.id
+    if not any(day >= submitted for day in calendar.provider_days(provider)):
+        return [words("intake.pin.no_day", provider=who, submitted=submitted.isoformat())]
+    day = daily_minutes(provider, scenario.policy)
+    if not fits_day(60.0 * need.hours + 2.0 * minutes, day):
+        return [
+            words(
+                "intake.pin.day_too_short",
+                provider=who,
+                day=f"{day / 60:g}",
+                hours=f"{need.hours:g}",
+                trip=f"{2.0 * minutes / 60:.1f}",
+            )
+        ]
+    return []
 
 
 def _pinned_reasons(
