@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -35,6 +35,7 @@ from matcher.reports.headline import (
     solver_lines,
     story_lines,
 )
+from matcher.scenario import Scenario
 
 
 def command_started() -> float:
@@ -197,10 +198,15 @@ def write_html(
 
 
 def evaluate_files(
-    scenario: Path, plan_path: Path, lang: Lang | None = None
+    scenario: Path,
+    plan_path: Path,
+    lang: Lang | None = None,
+    prepare: Callable[[Scenario], Scenario] | None = None,
 ) -> tuple[ScenarioIndex, Plan, Evaluation]:
-    """Read a scenario and a plan (or exit 1 saying why) and evaluate the plan."""
+    """Read a scenario and a plan (or exit 1 saying why) and evaluate the plan; ``prepare``
+    changes the scenario first as the solve did (``--calendar cn``)."""
     loaded = load_or_exit(scenario, lang)
     plan = read_plan_or_exit(plan_path, lang)
-    index = ScenarioIndex.build(loaded.scenario)
+    county = loaded.scenario if prepare is None else prepare(loaded.scenario)
+    index = ScenarioIndex.build(county)
     return index, plan, evaluate(index, plan)

@@ -10,6 +10,7 @@ import csv as csv_module
 import io
 import json
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -41,6 +42,14 @@ from matcher.reports import headline
 from matcher.scenario import Scenario
 
 DEFAULT_COMPARED = "greedy,siloed,auto"
+CalendarOption = Annotated[
+    str | None,
+    typer.Option(
+        "--calendar",
+        help="cn: add China's official holidays and make-up working days of the horizon to "
+        "horizon.holidays and horizon.workdays first (plans with days); give it to check too.",
+    ),
+]
 # Rows of the compare table that are words for people, not figures for scripts: not in the CSV.
 SHOWN_ONLY = frozenset({"quality"})
 
@@ -114,14 +123,7 @@ def solve(
     confirm_seconds: Annotated[
         float, typer.Option(help="Seconds of each confirming re-solve.")
     ] = 10.0,
-    calendar: Annotated[
-        str | None,
-        typer.Option(
-            "--calendar",
-            help="cn: add China's official holidays and make-up working days of the horizon "
-            "to horizon.holidays and horizon.workdays before solving (DESIGN §9).",
-        ),
-    ] = None,
+    calendar: CalendarOption = None,
     lang: LangOption = None,
 ) -> None:
     """Solve a scenario, print the evaluator's summary (policy figures first) and write the
@@ -206,11 +208,20 @@ def _with_official_days(county: Scenario, lang: Lang) -> Scenario:
     return filled
 
 
-def check(scenario: ScenarioArg, plan: PlanArg, lang: LangOption = None) -> None:
+def check(
+    scenario: ScenarioArg,
+    plan: PlanArg,
+    calendar: CalendarOption = None,
+    lang: LangOption = None,
+) -> None:
     """Recompute the hard rules (H1-H8, H9-H10 for plans with days) and the objective of a
     plan; exit 1 if any rule is broken."""
     chosen = lang_or_exit(lang)
-    _, read, evaluation = evaluate_files(scenario, plan, chosen)
+    if calendar is not None and calendar != "cn":
+        say(t("cli.calendar_unknown", chosen, value=calendar), error=True, style="red")
+        raise typer.Exit(2)
+    prepare = None if calendar is None else partial(_with_official_days, lang=chosen)
+    _, read, evaluation = evaluate_files(scenario, plan, chosen, prepare)
     for violation in evaluation.violations:
         out.print(Text.assemble((violation.rule, "red"), " ", violation.message), soft_wrap=True)
     stated = read.solver.objective

@@ -52,6 +52,16 @@ def test_calendar_cn_fills_the_official_days_before_solving(tmp_path: Path) -> N
     assert "added 5 official holidays and 1 make-up working days" in result.output
     dates = {r.date for r in read_plan(plan_path).schedule or []}
     assert dates and not dates & {"2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06"}
+    # Checked against the same official days, the plan keeps every rule; against the file as
+    # typed, a route on the make-up Saturday is on no working day.
+    checked = runner.invoke(
+        app, ["check", str(county), str(plan_path), "--calendar", "cn", "--lang", "en"]
+    )
+    assert checked.exit_code == 0, checked.output
+    assert "0 violation(s)" in checked.output
+    if "2026-10-10" in dates:
+        typed = runner.invoke(app, ["check", str(county), str(plan_path), "--lang", "en"])
+        assert typed.exit_code == 1 and "H10" in typed.output
 
 
 def test_calendar_cn_warns_of_years_without_make_up_days(tmp_path: Path) -> None:
