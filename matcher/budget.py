@@ -25,7 +25,7 @@ WRITE_PER_1000 = 0.05
 HTML_PER_1000 = 0.04
 FIX_SIZING_PER_1000 = 0.12
 SCHEDULE_PER_1000 = 0.25
-MIN_RESERVE = 0.5  # seconds kept back whatever the size: process exit, file system, noise
+MIN_RESERVE = 1.0  # seconds kept back whatever the size: process exit, file system, noise
 
 
 def fix_pricing_budget(time_limit: float | None) -> float:

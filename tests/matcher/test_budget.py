@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from matcher.budget import Budget, after_search_seconds, fix_pricing_budget
+from matcher.budget import MIN_RESERVE, Budget, after_search_seconds, fix_pricing_budget
 from matcher.reports import render_text
 from matcher.reports.shapes import stored_reports
 from matcher.run import FixOptions, solve_scenario
@@ -26,7 +26,7 @@ def test_the_search_gets_what_the_later_stages_leave() -> None:
 
 def test_predictions_grow_with_the_county() -> None:
     """Later stages are predicted per need (with a floor), fix pricing a tenth of the limit."""
-    assert after_search_seconds(100) == 0.5
+    assert after_search_seconds(100) == MIN_RESERVE == 1.0
     assert after_search_seconds(50_000, html=True) > after_search_seconds(50_000) > 5
     assert fix_pricing_budget(30) == 3.0 and fix_pricing_budget(1000) == 15.0
 
