@@ -22,7 +22,7 @@ from matcher.cli.common import (
 )
 from matcher.files import write_text_atomic
 from matcher.geo.crs import Crs
-from matcher.i18n import t
+from matcher.i18n import Lang, t
 from matcher.intake.issues import Issue, errors_of
 
 if TYPE_CHECKING:
@@ -55,6 +55,14 @@ def import_command(
     max_problems: Annotated[
         int | None, typer.Option(min=1, help="Problems listed one by one (default 200).")
     ] = None,
+    calendar: Annotated[
+        str | None,
+        typer.Option(
+            "--calendar",
+            help="cn: write China's official holidays and make-up working days of the horizon "
+            "into the scenario's horizon.holidays and horizon.workdays (plans with days).",
+        ),
+    ] = None,
     lang: LangOption = None,
 ) -> None:
     """Build a scenario from planners' sheets; every problem located, nothing written on error.
@@ -69,6 +77,9 @@ def import_command(
     from matcher.workbook.limits import DEFAULT_LIMITS
 
     chosen = lang_or_exit(lang)
+    if calendar is not None and calendar != "cn":
+        say(t("cli.calendar_unknown", chosen, value=calendar), error=True, style="red")
+        raise typer.Exit(2)
     problems: list[Issue] = []
     extra: dict[str, list[dict[str, Any]]] = {}
     if geojson is not None:
@@ -98,8 +109,31 @@ def import_command(
             style="red",
         )
         raise typer.Exit(1)
-    write_text_atomic(out_path, json.dumps(result.raw, ensure_ascii=False, indent=1) + "\n")
+    raw = result.raw if calendar is None else _with_official_days(result.raw, chosen)
+    write_text_atomic(out_path, json.dumps(raw, ensure_ascii=False, indent=1) + "\n")
     say(t("workbook.import.written", chosen, path=out_path))
+
+
+def _with_official_days(raw: dict[str, Any], lang: Lang) -> dict[str, Any]:
+    """``import --calendar cn``: the imported scenario with China's official days of its
+    horizon added to the days typed in the workbook, said on stderr (with a warning for years
+    whose make-up working days are not known yet)."""
+    import datetime as dt
+
+    from matcher.schedule.official import official_days
+
+    horizon = dict(raw["horizon"])
+    start = dt.date.fromisoformat(str(horizon["start"]))
+    found = official_days(start, start + dt.timedelta(days=int(horizon["days"])))
+    for key, days in (("holidays", found.holidays), ("workdays", found.workdays)):
+        typed = {str(d) for d in horizon.get(key) or ()}
+        horizon[key] = sorted(typed | {d.isoformat() for d in days})
+    holidays, workdays = len(found.holidays), len(found.workdays)
+    say(t("cli.calendar_filled", lang, holidays=holidays, workdays=workdays), error=True)
+    if found.missing_years:
+        years = ", ".join(str(y) for y in found.missing_years)
+        say(t("cli.calendar_missing_years", lang, years=years), error=True, style="yellow")
+    return {**raw, "horizon": horizon}
 
 
 def template_command(

@@ -97,3 +97,25 @@ def test_gcj02_coordinates_are_converted_to_wgs84(tmp_path: Path) -> None:
     for before, after in zip(original.villages, converted.villages, strict=True):
         assert (after.lon, after.lat) == to_wgs84(before.lon, before.lat, "gcj02")
         assert (after.lon, after.lat) != (before.lon, before.lat)
+
+
+def test_import_with_the_official_calendar_adds_the_national_day(tmp_path: Path) -> None:
+    """A workbook of an October 2026 county imports with --calendar cn: 1-7 October's weekday
+    holidays and the make-up Saturday 10 October are written, days typed in the book kept."""
+    demo = json.loads(DEMO.read_text(encoding="utf-8"))
+    demo["horizon"] = {"start": "2026-10-01", "days": 31, "holidays": ["2026-10-20"]}
+    county = tmp_path / "october.json"
+    county.write_text(json.dumps(demo, ensure_ascii=False), encoding="utf-8")
+    book = tmp_path / "october.xlsx"
+    invoke("export", county, "--xlsx", book)
+    out = tmp_path / "imported.json"
+    result = runner.invoke(
+        app, ["import", str(book), "--out", str(out), "--calendar", "cn", "--lang", "en"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "official holidays" in result.output
+    horizon = json.loads(out.read_text(encoding="utf-8"))["horizon"]
+    assert {"2026-10-01", "2026-10-02", "2026-10-05", "2026-10-20"} <= set(horizon["holidays"])
+    assert horizon["workdays"] == ["2026-10-10"]
+    refused = runner.invoke(app, ["import", str(book), "--out", str(out), "--calendar", "us"])
+    assert refused.exit_code == 2
