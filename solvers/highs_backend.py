@@ -100,7 +100,7 @@ def add_columns(
             h.changeColsIntegrality(len(ints), first + ints, kinds)
 
 
-STOP_GRACE = 0.5
+STOP_GRACE = 0.2
 """Seconds HiGHS gets to end after a stop's ``cancelSolve`` before the run is abandoned."""
 LATE_GRACE = 2.0
 """The same after its deadline: the time limit holds within this much more."""
