@@ -52,8 +52,9 @@ def schedule_seconds(n_needs: int) -> float:
 
 
 def writing_seconds(n_needs: int, *, html: bool = False) -> float:
-    """Predicted seconds of assembling and writing the plan (and the HTML page)."""
-    return (WRITE_PER_1000 + (HTML_PER_1000 if html else 0.0)) * n_needs / 1000
+    """Predicted seconds of assembling and writing the plan (and the HTML page), with the
+    reserve for process exit and noise: what the stages before it (fixes) must leave."""
+    return MIN_RESERVE + (WRITE_PER_1000 + (HTML_PER_1000 if html else 0.0)) * n_needs / 1000
 
 
 def fix_sizing_seconds(n_needs: int) -> float:
