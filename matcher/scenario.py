@@ -131,6 +131,9 @@ def _date_in_range(value: dt.date) -> dt.date:
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_date_not_number), AfterValidator(_date_in_range)]
+# A list of dates (holidays, make-up days, days off): a few years' worth at most.
+MAX_DATES = 1_000
+Dates = Annotated[tuple[IsoDate, ...], Field(max_length=MAX_DATES)]
 
 
 class _Frozen(BaseModel):
@@ -143,8 +146,8 @@ class Horizon(_Frozen):
     start: IsoDate
     days: Annotated[int, Field(ge=1, le=366)]
     # DESIGN §9: dates that are not working days, and weekend days that are (调休).
-    holidays: tuple[IsoDate, ...] = ()
-    workdays: tuple[IsoDate, ...] = ()
+    holidays: Dates = ()
+    workdays: Dates = ()
 
     @property
     def end(self) -> dt.date:
@@ -204,7 +207,7 @@ class Cadre(_Frozen):
     max_villages: Annotated[int, Field(ge=0, le=10_000)] = 2
     paired_villages: tuple[Id, ...] = ()
     available: bool = True
-    days_off: tuple[IsoDate, ...] = ()  # DESIGN §9: dates the cadre cannot work
+    days_off: Dates = ()  # DESIGN §9: dates the cadre cannot work
     daily_hours: DailyHours | None = None  # DESIGN §9: default policy.daily_hours
 
 
@@ -219,7 +222,7 @@ class Organization(_Frozen):
     hours: Hours
     max_travel_minutes: Minutes
     towns: tuple[Id, ...] | None = None
-    days_off: tuple[IsoDate, ...] = ()  # DESIGN §9
+    days_off: Dates = ()  # DESIGN §9
     daily_hours: DailyHours | None = None  # DESIGN §9
 
 

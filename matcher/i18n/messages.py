@@ -1771,6 +1771,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{label} 最多 {limit} 个字符",
         "{label} must be at most {limit} characters long",
     ),
+    "intake.field.too_many": (
+        "{label} 最多列出 {limit} 项",
+        "{label} may list at most {limit} items",
+    ),
     "intake.field.whole_number": (
         "{label} 必须是整数，不能是 {value}",
         "{label} must be a whole number, not {value}",

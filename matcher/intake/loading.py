@@ -536,6 +536,7 @@ TRANSLATED_KINDS: frozenset[str] = frozenset(
         "extra_forbidden",
         "string_type",
         "string_too_long",
+        "too_long",
         "literal_error",
         "enum",
         "value_error",
@@ -611,6 +612,8 @@ def pydantic_words(
         return words("intake.field.text", label=label, value=shown, quote=quote)
     if kind == "string_too_long":
         return words("intake.field.too_long", label=label, limit=ctx.get("max_length"))
+    if kind == "too_long":
+        return words("intake.field.too_many", label=label, limit=ctx.get("max_length"))
     if kind in _VALUE_KINDS:
         return words(_VALUE_KINDS[kind], label=label, value=shown)
     if kind in _BOUND_KINDS:
