@@ -36,6 +36,7 @@ from matcher.reports.headline import (
     story_lines,
 )
 from matcher.scenario import Scenario
+from matcher.schedule.official import OfficialDays
 
 
 def command_started() -> float:
@@ -210,3 +211,13 @@ def evaluate_files(
     county = loaded.scenario if prepare is None else prepare(loaded.scenario)
     index = ScenarioIndex.build(county)
     return index, plan, evaluate(index, plan)
+
+
+def say_official_days(found: OfficialDays, lang: Lang) -> None:
+    """``--calendar cn``: how many official days were added, on stderr, with a warning for
+    years whose make-up working days are not known yet (they must be typed)."""
+    holidays, workdays = len(found.holidays), len(found.workdays)
+    say(t("cli.calendar_filled", lang, holidays=holidays, workdays=workdays), error=True)
+    if found.missing_years:
+        years = ", ".join(str(y) for y in found.missing_years)
+        say(t("cli.calendar_missing_years", lang, years=years), error=True, style="yellow")

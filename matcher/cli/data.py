@@ -19,11 +19,13 @@ from matcher.cli.common import (
     print_problems,
     read_plan_or_exit,
     say,
+    say_official_days,
 )
 from matcher.files import write_text_atomic
 from matcher.geo.crs import Crs
 from matcher.i18n import Lang, t
 from matcher.intake.issues import Issue, errors_of
+from matcher.scenario import Scenario
 
 if TYPE_CHECKING:
     from matcher.plan import Plan
@@ -109,31 +111,25 @@ def import_command(
             style="red",
         )
         raise typer.Exit(1)
-    raw = result.raw if calendar is None else _with_official_days(result.raw, chosen)
+    raw = result.raw
+    if calendar is not None and result.scenario is not None:
+        raw = _with_official_days(raw, result.scenario, chosen)
     write_text_atomic(out_path, json.dumps(raw, ensure_ascii=False, indent=1) + "\n")
     say(t("workbook.import.written", chosen, path=out_path))
 
 
-def _with_official_days(raw: dict[str, Any], lang: Lang) -> dict[str, Any]:
+def _with_official_days(raw: dict[str, Any], scenario: Scenario, lang: Lang) -> dict[str, Any]:
     """``import --calendar cn``: the imported scenario with China's official days of its
-    horizon added to the days typed in the workbook, said on stderr (with a warning for years
-    whose make-up working days are not known yet)."""
-    import datetime as dt
+    horizon added to the days typed in the workbook, said on stderr."""
+    from matcher.schedule.official import with_official_days
 
-    from matcher.schedule.official import official_days
-
-    horizon = dict(raw["horizon"])
-    start = dt.date.fromisoformat(str(horizon["start"]))
-    found = official_days(start, start + dt.timedelta(days=int(horizon["days"])))
-    for key, days in (("holidays", found.holidays), ("workdays", found.workdays)):
-        typed = {str(d) for d in horizon.get(key) or ()}
-        horizon[key] = sorted(typed | {d.isoformat() for d in days})
-    holidays, workdays = len(found.holidays), len(found.workdays)
-    say(t("cli.calendar_filled", lang, holidays=holidays, workdays=workdays), error=True)
-    if found.missing_years:
-        years = ", ".join(str(y) for y in found.missing_years)
-        say(t("cli.calendar_missing_years", lang, years=years), error=True, style="yellow")
-    return {**raw, "horizon": horizon}
+    filled, found = with_official_days(scenario)
+    say_official_days(found, lang)
+    days = {
+        key: [d.isoformat() for d in getattr(filled.horizon, key)]
+        for key in ("holidays", "workdays")
+    }
+    return {**raw, "horizon": {**raw["horizon"], **days}}
 
 
 def template_command(

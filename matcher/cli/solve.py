@@ -31,6 +31,7 @@ from matcher.cli.common import (
     print_summary,
     read_plan_or_exit,
     say,
+    say_official_days,
     write_html,
 )
 from matcher.files import write_text_atomic
@@ -200,11 +201,7 @@ def _with_official_days(county: Scenario, lang: Lang) -> Scenario:
     from matcher.schedule.official import with_official_days
 
     filled, found = with_official_days(county)
-    holidays, workdays = len(found.holidays), len(found.workdays)
-    say(t("cli.calendar_filled", lang, holidays=holidays, workdays=workdays), error=True)
-    if found.missing_years:
-        years = ", ".join(str(y) for y in found.missing_years)
-        say(t("cli.calendar_missing_years", lang, years=years), error=True, style="yellow")
+    say_official_days(found, lang)
     return filled
 
 
