@@ -1,0 +1,80 @@
+"""What publishing a plan does to the register (DESIGN §10).
+
+The plan becomes the county's current plan: each of its assignments moves its need to
+``assigned`` with the provider and the service day (the assignment's ``date`` when the plan has
+days, else the re-plan's date); a need that was ``assigned`` and that the plan no longer serves
+returns to ``open``. Needs that moved on since the plan was made (started, resolved, closed) are
+left as they are, and so are needs the plan serves that the register no longer holds as
+``open``/``assigned``: they are reported, never forced.
+
+"Assignments changed" counts the published assignments this publish moves to another provider
+or day or returns to ``open``: what changes in people's responsibility lists. Newly assigned
+needs are additions, not changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from matcher.plan import Plan
+from matcher.register.model import PLANNABLE, NeedEvent, PublishRecord, RegisteredNeed
+
+
+@dataclass(frozen=True)
+class PublishOutcome:
+    """The needs a publish changes (their new records), its record, and the plan's
+    assignments it could not apply, with why."""
+
+    updated: tuple[RegisteredNeed, ...]
+    record: PublishRecord
+    skipped: tuple[tuple[str, str], ...]
+
+
+def _service_day(date: str | None, default: dt.date) -> dt.date:
+    return dt.date.fromisoformat(date) if date else default
+
+
+def publish_plan(
+    plan: Plan, plan_id: str, needs: Iterable[RegisteredNeed], day: dt.date, plan_date: dt.date
+) -> PublishOutcome:
+    """Apply ``plan`` (made for ``plan_date``) to the register's ``needs`` on ``day``."""
+    by_id = {n.id: n for n in needs}
+    served = {a.need: a for a in plan.assignments}
+    updated: list[RegisteredNeed] = []
+    skipped: list[tuple[str, str]] = []
+    changed = before = assigned = 0
+    for need_id in served:
+        need = by_id.get(need_id)
+        if need is None:
+            skipped.append((need_id, "not in the register"))
+        elif need.status not in PLANNABLE:
+            skipped.append((need_id, f"now {need.status}"))
+    for need in by_id.values():
+        if need.status not in PLANNABLE:
+            continue
+        was = need.status == "assigned"
+        before += was
+        assignment = served.get(need.id)
+        if assignment is None:
+            if was:
+                changed += 1
+                event = NeedEvent("unassigned", day, plan_id=plan_id)
+                updated.append(need.with_event(event, "open"))
+            continue
+        assigned += 1
+        date = _service_day(assignment.date, plan_date)
+        if was and need.provider == assignment.provider and need.date == date:
+            continue
+        changed += was
+        event = NeedEvent("assigned", day, provider=assignment.provider, date=date, plan_id=plan_id)
+        funding = tuple((line.pool, line.amount) for line in assignment.funding)
+        new = need.with_event(event, "assigned")
+        updated.append(_with_funding(new, funding))
+    record = PublishRecord(plan_id, day, assigned=assigned, changed=changed, before=before)
+    return PublishOutcome(tuple(updated), record, tuple(skipped))
+
+
+def _with_funding(need: RegisteredNeed, funding: tuple[tuple[str, int], ...]) -> RegisteredNeed:
+    return replace(need, funding=funding)
