@@ -297,7 +297,7 @@ class AutoSolver:
         """Solve within ``params.time_limit``; a stop keeps the best plan so far."""
         change = None
         if params.hint is not None and params.max_changes is not None:
-            change = ChangeLimit(params.hint, int(params.max_changes))
+            change = ChangeLimit(params.hint, int(params.max_changes), params.count_added_changes)
         run = _Run(problem, params, build_linear_model(problem, change_limit=change))
         model = run.model
         run.stats.update(columns=model.n_cols, rows=model.n_rows)
@@ -309,7 +309,9 @@ class AutoSolver:
             repaired = repair(problem, model, params.hint)
             run.offer(repaired, "previous plan")
             if repaired is not None:
-                needed = model.solution(problem, repaired).changes_from(params.hint)
+                needed = model.solution(problem, repaired).changes_from(
+                    params.hint, count_added=params.count_added_changes
+                )
                 run.stats["repair_changes"] = needed
                 if params.max_changes is not None and needed > params.max_changes:
                     run.stats["reason"] = (

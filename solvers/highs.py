@@ -44,7 +44,7 @@ class HighsSolver:
         started = time.perf_counter()
         change = None
         if params.hint is not None and params.max_changes is not None:
-            change = ChangeLimit(params.hint, int(params.max_changes))
+            change = ChangeLimit(params.hint, int(params.max_changes), params.count_added_changes)
         model = build_linear_model(problem, change_limit=change)
         start: FloatArray | None = model.vector(
             problem, build_greedy(problem, params.stop).solution()

@@ -63,6 +63,7 @@ class ChangeLimit:
 
     previous: Solution
     limit: int
+    count_added: bool = True  # serving a need ``previous`` left unserved counts one
 
 
 @dataclass(frozen=True, eq=False)
@@ -626,7 +627,8 @@ def _add_fairness(b: _Builder) -> None:
 
 
 def _add_max_changes(b: _Builder, limit: ChangeLimit) -> None:
-    """The max_changes row (``--max-changes``): changed assignments + changed pairings <= K.
+    """The max_changes row (``--max-changes``): changed assignments + changed pairings <= K
+    (newly served needs count only when ``limit.count_added``).
 
     A need served before by arc ``a`` changes unless ``x[a] = 1``; a need unserved before
     changes when any arc serves it; a pairing changes when ``y`` differs from before. So
@@ -635,7 +637,7 @@ def _add_max_changes(b: _Builder, limit: ChangeLimit) -> None:
     problem, prev = b.problem, limit.previous
     before = prev.need_provider[b.a_need]
     kept = (before >= 0) & (b.a_prov == before)
-    fresh = before < 0
+    fresh = (before < 0) & limit.count_added
     key = problem.pair_cadre * len(problem.village_ids) + problem.pair_village
     chosen = np.fromiter(
         (c * len(problem.village_ids) + v for c, v in set(prev.pairings)), dtype=np.int64

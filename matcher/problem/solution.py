@@ -50,11 +50,16 @@ class Solution:
     pairings: tuple[tuple[int, int], ...] = ()  # (cadre index, village index)
     wasted: tuple[WastedService, ...] = ()
 
-    def changes_from(self, previous: Solution) -> int:
+    def changes_from(self, previous: Solution, *, count_added: bool = True) -> int:
         """Assignments and pairings that differ from ``previous`` (re-planning's measure): a need
         served by another provider, newly served or no longer served counts one; so does each
-        pairing made or dropped."""
-        moved = int((self.need_provider != previous.need_provider).sum())
+        pairing made or dropped. ``count_added=False`` leaves newly served needs out: the
+        register's churn, where only published work that moves or is dropped changes
+        anybody's list (DESIGN §10)."""
+        differ = self.need_provider != previous.need_provider
+        if not count_added:
+            differ &= previous.need_provider >= 0
+        moved = int(differ.sum())
         return moved + len(set(self.pairings) ^ set(previous.pairings))
 
     @staticmethod
@@ -89,6 +94,9 @@ class SolveParams:
     hint: Solution | None = None
     # Re-planning: at most this many assignments or pairings may differ from ``hint``.
     max_changes: int | None = None
+    # Whether serving a need ``hint`` left unserved counts as a change (False for re-plans
+    # from the register, whose churn is the published work moved or dropped).
+    count_added_changes: bool = True
     # A machine-independent work limit (neighbourhood rounds of ``auto``): with it, the same
     # seed and worker count give the same plan on any machine. The time limit then ends the
     # search only between rounds.
