@@ -176,6 +176,33 @@ def test_zero_changes_returns_the_previous_plan() -> None:
     assert np.isfinite(result.bound or 0.0)
 
 
+@pytest.mark.parametrize("solver", [AutoSolver(), HighsSolver()], ids=["auto", "highs"])
+def test_zero_changes_without_counting_additions_still_serves_new_needs(
+    solver: AutoSolver | HighsSolver,
+) -> None:
+    """The register's churn (``count_added_changes=False``): with max_changes 0 nothing served
+    before moves or is dropped, yet needs the previous plan left unserved may be served, and
+    are (counting them, as ``--max-changes`` does, would forbid it)."""
+    problem = county()
+    full = build_greedy(problem).solution()
+    served = np.flatnonzero(full.need_provider >= 0)
+    old_providers = full.need_provider.copy()
+    old_providers[served[::2]] = -1  # half the greedy plan's needs are "new arrivals"
+    model = build_linear_model(problem)
+    repaired = repair(problem, model, Solution(old_providers, pairings=full.pairings))
+    assert repaired is not None
+    old = model.solution(problem, repaired)
+    params = _params(time_limit=4.0, hint=old, max_changes=0, count_added_changes=False)
+    result = solver.solve(problem, params)
+    kept = old.need_provider >= 0
+    assert (result.solution.need_provider[kept] == old.need_provider[kept]).all()
+    assert result.solution.changes_from(old, count_added=False) == 0
+    assert result.solution.changes_from(old) > 0  # new needs were served
+    assert bf.violations(problem, result.solution) == []
+    counted = solver.solve(problem, _params(time_limit=4.0, hint=old, max_changes=0))
+    assert (counted.solution.need_provider == old.need_provider).all()
+
+
 @pytest.mark.parametrize("seed", RANDOM_SEEDS[:10])
 def test_optimal_is_claimed_only_when_proven_despite_large_values(seed: int) -> None:
     """With a large constant added to every need's value (as the GAP benchmark does), a plan
