@@ -13,7 +13,8 @@ of ``end``:
   closes (``done_by_others``, ``duplicate``, ``out_of_scope``, ``no_help_wanted``) are left out
   of both;
 - satisfaction: the mean of each need's latest answer (``feedback`` or ``resolved`` carrying
-  ``satisfaction``), and how many needs answered;
+  ``satisfaction``), how many needs answered, and the share of answers of 4 or 5 (satisfied:
+  the 满意率 the policy's 90% target speaks of);
 - publishes in the period: how many, and the assignments each changed (mean count and mean
   share of the assignments published before it).
 
@@ -32,6 +33,8 @@ import numpy as np
 from matcher.register.model import NeedEvent, PublishRecord, RegisteredNeed
 from matcher.scenario import Policy
 from matcher.schedule.calendar import WorkCalendar, due, response_days
+
+SATISFIED = 4  # an answer of 4 (满意) or 5 (非常满意) counts as satisfied
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class ServiceFigures:
     resolution_rate: float | None
     satisfaction_mean: float | None
     satisfaction_answers: int
+    satisfied_share: float | None  # answers of 4 or 5: the policy's 满意率 (target 90%)
 
 
 @dataclass(frozen=True)
@@ -161,6 +165,7 @@ def figures(outcomes: Sequence[NeedOutcome]) -> ServiceFigures:
         resolution_rate=_share(resolved, resolved + unresolved + past_due),
         satisfaction_mean=float(np.mean(answers)) if answers else None,
         satisfaction_answers=len(answers),
+        satisfied_share=_share(sum(1 for a in answers if a >= SATISFIED), len(answers)),
     )
 
 

@@ -100,6 +100,9 @@ def test_satisfaction_is_each_needs_latest_answer() -> None:
     c = need("C", NeedEvent("resolved", day(1)))
     k = kpis(a, b, c).all
     assert (k.satisfaction_answers, k.satisfaction_mean) == (2, 4.5)
+    assert k.satisfied_share == 1.0  # A's latest is 4, B's 5: both satisfied
+    unhappy = need("D", NeedEvent("resolved", day(1), satisfaction=3))
+    assert kpis(a, unhappy).all.satisfied_share == 0.5
 
 
 def test_publishes_give_changes_per_publish_and_groups_split_by_town_and_category() -> None:
