@@ -125,6 +125,13 @@ def compare(request: Request) -> HTMLResponse:
     return _page(request, "compare")
 
 
+@router.get("/app/service", response_class=HTMLResponse)
+def service(request: Request) -> HTMLResponse:
+    """The service loop's dashboard: received, on time, response days, resolution,
+    satisfaction and changes per publish, by town and category (DESIGN §10)."""
+    return _page(request, "service")
+
+
 def install(app: FastAPI) -> None:
     """Serve the pages and their static files on ``app``."""
     app.include_router(router)

@@ -30,7 +30,7 @@ from tests.conftest import ROOT
 PROBLEM = "application/problem+json"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEMO = ROOT / "scenarios" / "demo-county.json"
-PAGES = ["/app/", "/app/new", "/app/jobs/some-job", "/app/compare"]
+PAGES = ["/app/", "/app/new", "/app/jobs/some-job", "/app/compare", "/app/service"]
 # What would load something from another origin: an absolute URL in an attribute, a CSS
 # url() or @import, or a script's fetch.
 _REMOTE = re.compile(
@@ -151,7 +151,7 @@ def test_both_languages_have_every_label() -> None:
         "plan": list(PlanStatus.__args__),  # type: ignore[attr-defined]
         "category": list(CATEGORIES),
         "reason": list(UNMET_REASONS),
-        "title": ["list", "new", "job", "compare"],
+        "title": ["list", "new", "job", "compare", "service"],
         "count": ["villages", "cadres", "organizations", "pools", "needs", "aid_records"],
         "new.file.source": ["xlsx", "json", "yaml"],
     }
