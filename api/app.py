@@ -16,7 +16,8 @@ from api.database import make_engine, migrate
 from api.input_checks import InputCheck
 from api.keys import load_key_ring
 from api.limits import BodyLimit
-from api.routes import docs, files, plans, rosters, scenarios, schedule, service
+from api.register_store import RegisterStore
+from api.routes import docs, files, plans, register, rosters, scenarios, schedule, service
 from api.settings import Settings
 from api.store import JobStore
 from api.web import install as install_pages
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, start_workers: bool = True) -> 
             )
             pool.start()
         app.state.store = store
+        app.state.register_store = RegisterStore(engine)
         app.state.pool = pool
         try:
             yield
@@ -86,7 +88,7 @@ def create_app(settings: Settings | None = None, start_workers: bool = True) -> 
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origin_list,
-            allow_methods=["GET", "POST", "DELETE"],
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
             allow_headers=["X-API-Key", "Content-Type", "Idempotency-Key", "Last-Event-ID"],
         )
     for router in (
@@ -96,6 +98,9 @@ def create_app(settings: Settings | None = None, start_workers: bool = True) -> 
         schedule.router,
         scenarios.router,
         files.scenarios_router,
+        register.county_router,
+        register.needs_router,
+        register.router,
         service.router,
     ):
         app.include_router(router)

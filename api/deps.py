@@ -10,6 +10,7 @@ from fastapi.security import APIKeyHeader
 from api.input_checks import is_json
 from api.keys import KeyRing
 from api.problem_details import ApiProblem
+from api.register_store import RegisterStore
 from api.schemas import CLEAN_TEXT as CLEAN_TEXT  # the routes' pattern, with the wire shapes
 from api.settings import Settings
 from api.store import JobStore
@@ -29,6 +30,12 @@ def get_settings(request: Request) -> Settings:
 def get_store(request: Request) -> JobStore:
     """The app's job store."""
     store: JobStore = request.app.state.store
+    return store
+
+
+def get_register_store(request: Request) -> RegisterStore:
+    """The app's need register (over the job store's database)."""
+    store: RegisterStore = request.app.state.register_store
     return store
 
 
@@ -75,7 +82,12 @@ JobId = Annotated[
     str, Path(max_length=64, pattern=CLEAN_TEXT, description="A job's id, as POST gave it.")
 ]
 
+NeedId = Annotated[
+    str, Path(max_length=128, pattern=CLEAN_TEXT, description="A need's id, as it was posted.")
+]
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+RegisterDep = Annotated[RegisterStore, Depends(get_register_store)]
 StoreDep = Annotated[JobStore, Depends(get_store)]
 TenantDep = Annotated[str, Depends(get_tenant)]
 OptionalTenantDep = Annotated[str | None, Depends(get_optional_tenant)]

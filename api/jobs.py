@@ -16,6 +16,7 @@ from pydantic import TypeAdapter
 
 from api import events
 from api.problem_details import ApiProblem, items_of
+from api.register import register_replan
 from api.schemas import (
     Accepted,
     JobLinks,
@@ -81,6 +82,7 @@ def submit(
     idempotency_key: str | None,
 ) -> tuple[Job, bool]:
     """Validate and store a solve; ``(job, replayed)`` (replayed: an Idempotency-Key seen)."""
+    asked = request
     time_limit = request.time_limit_seconds or settings.default_time_limit
     if time_limit > settings.max_time_limit:
         raise ApiProblem(
@@ -94,7 +96,7 @@ def submit(
                 )
             ],
         )
-    scenario = request.scenario
+    scenario, request, register_options = scenario_of(store, tenant, request)
     if request.policy:
         own = scenario.get("policy")
         scenario = {
@@ -105,6 +107,7 @@ def submit(
     scenario_json = canonical_json(scenario).decode("utf-8")
     options: dict[str, Any] = {"confirm_fixes": request.confirm_fixes}
     options.update(replanning(store, tenant, request))
+    options.update(register_options)
     fingerprint: dict[str, Any] = {
         "scenario": hashlib.sha256(scenario_json.encode("utf-8")).hexdigest(),
         "solver": request.solver,
@@ -112,6 +115,10 @@ def submit(
         "seed": request.seed,
         "options": options,
     }
+    if register_options:
+        # A retry of a register re-plan is the same request whatever the register holds now:
+        # its fingerprint is the request's own fields, not the scenario built from them.
+        fingerprint = {"register_request": asked.model_dump(mode="json"), "time_limit": time_limit}
     if request.label is not None:  # absent, the fingerprint stays what it was before labels
         fingerprint["label"] = request.label
     new = NewJob(
@@ -143,6 +150,21 @@ def submit(
             "Idempotency-Key reused with another request",
             f"the key was first used for job {conflict.job_id} with a different body",
         ) from None
+
+
+def scenario_of(
+    store: JobStore, tenant: str, request: PlanRequest
+) -> tuple[dict[str, Any], PlanRequest, dict[str, Any]]:
+    """The scenario to solve: the request's own, or for a register re-plan the one built from
+    the county and its register (:func:`api.register.register_replan`, which also makes the
+    published plan the previous plan); the request as it is then solved; the options a
+    register re-plan adds. 422 at ``$.scenario``/``$.register`` unless exactly one is given."""
+    if (request.scenario is None) == (request.from_register is None):
+        path = "$.scenario" if request.scenario is None else "$.register"
+        raise _invalid(path, "give exactly one of scenario and register")
+    if request.scenario is not None:
+        return request.scenario, request, {}
+    return register_replan(store, tenant, request)
 
 
 _PREVIOUS = "$.previous_plan_id"
@@ -277,6 +299,7 @@ def summary(job: Job) -> JobSummary:
         policy_overrides=job.policy_overrides,
         previous_plan_id=job.previous_plan_id,
         max_changes=job.max_changes,
+        register_replan=job.options.get("register"),
         created_at=job.created_at,
         started_at=job.started_at,
         finished_at=job.finished_at,

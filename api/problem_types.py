@@ -96,8 +96,8 @@ _TYPES = (
         "not-found",
         (404,),
         "Not found",
-        "Your county has no job with this id: the id is unknown, or it is another county's "
-        "job (the two look the same on purpose).",
+        "Your county has no job (or need) with this id: the id is unknown, or it is another "
+        "county's (the two look the same on purpose).",
         "Check the id (as POST /v1/plans answered it, 32 hex characters) and that you use "
         "the key of the county that submitted the job. GET /v1/plans lists your jobs.",
     ),
@@ -165,8 +165,8 @@ _TYPES = (
         (422,),
         "Idempotency-Key reused with another request",
         "Your county used this `Idempotency-Key` before, for a request with a different "
-        "scenario, solver, time limit, seed, options or label; `detail` names the first "
-        "job. Nothing was stored.",
+        "scenario, solver, time limit, seed, options or label (or a batch of needs with other "
+        "needs); `detail` names the first job or needs. Nothing was stored.",
         "Use a new key for a new request. To retry a request, send it again exactly, with the "
         "same key: you get the first job back (202, `Idempotent-Replayed: true`).",
     ),
@@ -187,6 +187,52 @@ _TYPES = (
         "(`detail` says which). Nothing was stored.",
         "Wait the seconds the `Retry-After` header gives, then send the same request with the "
         "same `Idempotency-Key`.",
+    ),
+    ProblemType(
+        "county-missing",
+        (409,),
+        "Put the county first",
+        "The register's routes check needs against the county's standing data, and your county "
+        "has none yet.",
+        "PUT /v1/county with the county's scenario without needs (places, villages, roads, "
+        "cadres, organisations, pools, aid records, policy), then try again.",
+    ),
+    ProblemType(
+        "need-exists",
+        (409,),
+        "The need is already in the register",
+        "A need of the batch has an id your county's register holds already; `errors` names "
+        "it. Nothing of the batch was stored.",
+        "Give new needs new ids. To retry a batch, send it again with the same "
+        "`Idempotency-Key`: you get its ids back.",
+    ),
+    ProblemType(
+        "illegal-transition",
+        (409,),
+        "The event is not allowed in the present status of the need",
+        "Needs go open → assigned (by publishing a plan) → started → resolved; open, assigned "
+        "or started → closed with a reason; resolved or closed → open by `reopened`; "
+        "`feedback` only on resolved or closed needs. `detail` says the need's status and "
+        "where the event is allowed from.",
+        "Read the need (GET /v1/needs/{id}) to see its status and history; someone may have "
+        "posted the same event already.",
+    ),
+    ProblemType(
+        "not-publishable",
+        (409,),
+        "The plan cannot be published",
+        "Only a finished re-plan from the register (POST /v1/plans with `register`) that has "
+        "a plan can be published.",
+        "Publish a job that succeeded (or was stopped with a plan) and was made from the "
+        "register; follow a running one until it ends.",
+    ),
+    ProblemType(
+        "register-busy",
+        (409,),
+        "The register changed meanwhile",
+        "Other writes kept changing the same needs while this one was tried several times. "
+        "Nothing was written.",
+        "Send the same request again.",
     ),
     ProblemType(
         "internal",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -17,10 +19,11 @@ from pydantic_core import core_schema
 from matcher.evaluate.kpis import Kpis as Kpis
 from matcher.intake.bounds import text_problem
 from matcher.plan import Plan
+from matcher.register.kpis import ServiceKpis as ServiceKpis
 from matcher.reports.diff_shapes import PlanDiff as PlanDiff
 from matcher.reports.shapes import BlindSpotsReport as BlindSpotsReport
 from matcher.reports.shapes import DuplicateAidReport as DuplicateAidReport
-from matcher.scenario import Scenario
+from matcher.scenario import Need, Scenario
 from solvers import SolverName
 
 JobStatusName = Literal["queued", "running", "succeeded", "failed", "stopped"]
@@ -69,12 +72,52 @@ located), documented as :class:`matcher.scenario.Scenario`."""
 LABEL_MAX_LENGTH = 100
 
 
-class PlanRequest(BaseModel):
-    """A solve to run: a scenario (DESIGN §3) and how to solve it."""
+def iso_date_text(value: object) -> object:
+    """A date field's value as JSON gives it: ``YYYY-MM-DD`` text (pydantic's lax reading would
+    also take a number as a Unix time); ValueError otherwise."""
+    if value is not None and not (
+        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+    ):
+        raise ValueError("must be a date, YYYY-MM-DD")
+    return value
+
+
+class RegisterReplan(BaseModel):
+    """A re-plan from the county's need register (DESIGN §10) in place of a scenario."""
 
     model_config = ConfigDict(extra="forbid")
 
-    scenario: ScenarioObject = Field(description="A scenario, schema_version 1 (DESIGN §3).")
+    date: dt.date = Field(
+        description="The re-plan's day: the horizon starts here (earlier days are frozen) and "
+        "ends where the county's planning period ends.",
+        examples=["2026-12-07"],
+    )
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _iso_text(cls, value: object) -> object:
+        """An ISO date string, as the schema says (not a number read as a Unix time)."""
+        return iso_date_text(value)
+
+
+class PlanRequest(BaseModel):
+    """A solve to run: a scenario (DESIGN §3), or the register's re-plan, and how to solve
+    it. Exactly one of ``scenario`` and ``register``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenario: ScenarioObject | None = Field(
+        None, description="A scenario, schema_version 1 (DESIGN §3)."
+    )
+    # Named ``register`` on the wire (``register`` itself is a method of every model class).
+    from_register: RegisterReplan | None = Field(
+        None,
+        alias="register",
+        description="Re-plan from the register instead of a scenario: the service builds the "
+        "scenario from the county's latest version (PUT /v1/county) and the register's needs, "
+        "and the county's published plan is the previous plan (unless ``previous_plan_id`` "
+        "names another); ``max_changes`` then counts only published work moved or dropped.",
+    )
     label: str | None = Field(
         None,
         max_length=LABEL_MAX_LENGTH,
@@ -221,6 +264,11 @@ class JobSummary(BaseModel):
     max_changes: int | None = Field(
         None, description="The request's limit on changes from the previous plan, or null."
     )
+    register_replan: dict[str, Any] | None = Field(
+        None,
+        description="A re-plan from the register: its date, the county version, the needs "
+        "made urgent, the started needs pinned, and the needs left out with why.",
+    )
     created_at: datetime
     started_at: datetime | None = None
     finished_at: datetime | None = None
@@ -296,3 +344,200 @@ class ScenarioImport(BaseModel):
     counts: dict[str, int]
     warnings: list[ProblemItem] = Field(description="Problems that do not stop it, located.")
     scenario: dict[str, Any] = Field(description="The scenario (DESIGN §3), as read.")
+
+
+# ----------------------------------------------------------------------------- the register
+
+
+class County(Scenario):
+    """A county's standing data (DESIGN §10): a scenario without needs (places, villages,
+    roads, cadres, organisations, pools, aid records, policy). Needs are posted to
+    POST /v1/needs."""
+
+    needs: tuple[Need, ...] = Field(
+        (), max_length=0, description="Leave out (or empty): needs are posted to /v1/needs."
+    )
+
+
+def example_county() -> dict[str, Any]:
+    """The contract's tiny county without its needs."""
+    return {k: v for k, v in example_scenario().items() if k != "needs"}
+
+
+CountyObject = Annotated[dict[str, Any], DocumentedAs(County, example_county())]
+"""A county as PUT carries it: any JSON object (checked as a scenario without needs, every
+problem located), documented as :class:`County`."""
+
+NeedObject = Annotated[dict[str, Any], DocumentedAs(Need)]
+"""A need as a request carries it: any JSON object (checked against the county, every problem
+located), documented as :class:`matcher.scenario.Need`."""
+
+NeedStatusName = Literal["open", "assigned", "started", "resolved", "closed"]
+CloseReasonName = Literal[
+    "done_by_others", "duplicate", "out_of_scope", "no_help_wanted", "unresolved"
+]
+
+
+class CountyVersionInfo(BaseModel):
+    """A stored version of the county's standing data."""
+
+    version: int = Field(description="Numbered from 1; each PUT is the next.")
+    sha256: str = Field(description="The sha256 of the stored scenario's canonical JSON.")
+    name: str
+    created_at: datetime
+    warnings: list[ProblemItem] = Field(default_factory=list)
+
+
+class CountyDetail(CountyVersionInfo):
+    """The county's latest version and its standing data."""
+
+    county: dict[str, Any] = Field(description="The scenario without needs (DESIGN §3).")
+
+
+class NeedsRequest(BaseModel):
+    """Needs to add to the register: the scenario's need fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    needs: list[NeedObject] = Field(
+        min_length=1,
+        description="Needs as the scenario has them (DESIGN §3); ``submitted`` defaults to the "
+        "day received. The most per request is a setting (MATCHER_MAX_NEEDS_PER_POST).",
+    )
+
+
+class NeedsAdded(BaseModel):
+    """The needs stored as ``open``."""
+
+    ids: list[str]
+    county_version: int = Field(description="The county version they were checked against.")
+
+
+class EventRequest(BaseModel):
+    """Something that happened to a need (DESIGN §10)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["started", "resolved", "closed", "reopened", "feedback"]
+    at: dt.date | None = Field(None, description="The day it happened; default today.")
+    reason: CloseReasonName | None = Field(None, description="With ``closed`` only, required.")
+    note: str | None = Field(None, max_length=1000, pattern=CLEAN_TEXT)
+    satisfaction: int | None = Field(
+        None, ge=1, le=5, description="With ``feedback`` (required) or ``resolved``: 1 to 5."
+    )
+
+    @field_validator("satisfaction", mode="before")
+    @classmethod
+    def _json_integer(cls, value: object) -> object:
+        """A number, as the schema says (not ``true`` or ``"3"``)."""
+        if isinstance(value, bool | str):
+            raise ValueError("must be a number")
+        return value
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _iso_text(cls, value: object) -> object:
+        """An ISO date string, as the schema says."""
+        return iso_date_text(value)
+
+
+class HistoryEntry(BaseModel):
+    """One entry of a need's history."""
+
+    type: str = Field(description="received, assigned, unassigned, or a posted event's type.")
+    at: dt.date
+    reason: str | None = None
+    note: str | None = None
+    satisfaction: int | None = None
+    provider: str | None = None
+    date: dt.date | None = None
+    plan_id: str | None = None
+
+
+class FundingLine(BaseModel):
+    """Money of one pool for the need's current assignment."""
+
+    pool: str
+    amount: int
+
+
+class RegisterNeed(BaseModel):
+    """A need in the register: its scenario fields, status, assignment and history."""
+
+    need: dict[str, Any] = Field(description="The scenario's need fields (DESIGN §3).")
+    status: NeedStatusName
+    provider: str | None = None
+    date: dt.date | None = Field(None, description="The service day of its assignment.")
+    funding: list[FundingLine] = Field(default_factory=list)
+    county_version: int
+    history: list[HistoryEntry]
+
+
+class NeedPage(BaseModel):
+    """One page of the register's needs, in arrival order."""
+
+    items: list[RegisterNeed]
+    next_cursor: str | None = Field(None, description="Pass as ?cursor= for the next page.")
+
+
+class SkippedAssignment(BaseModel):
+    """An assignment of the plan that publishing did not apply, and why."""
+
+    need: str
+    why: str
+
+
+class PublishAnswer(BaseModel):
+    """A publish: the plan is the county's current plan."""
+
+    plan_id: str
+    day: dt.date
+    assigned: int = Field(description="Needs the plan assigns (open or assigned before).")
+    changed: int = Field(description="Published assignments moved or returned to open.")
+    before: int = Field(description="Assignments published before this one.")
+    changed_share: float | None = Field(None, description="changed / before.")
+    skipped: list[SkippedAssignment]
+
+
+class PlaceRef(BaseModel):
+    """A village by id and name."""
+
+    id: str
+    name: str | None = None
+
+
+class WorkItem(BaseModel):
+    """One need of a provider's day."""
+
+    id: str
+    village: PlaceRef
+    household_label: str | None = None
+    category: str
+    category_zh: str
+    hours: float
+    status: NeedStatusName
+
+
+class WorkDay(BaseModel):
+    """A provider's needs on one day."""
+
+    date: dt.date
+    hours: float
+    needs: list[WorkItem]
+
+
+class ProviderWork(BaseModel):
+    """One provider's work, by day."""
+
+    id: str
+    name: str | None = None
+    kind: Literal["cadre", "organization", "unknown"]
+    days: list[WorkDay]
+
+
+class ResponsibilityList(BaseModel):
+    """Each provider's published work by day (assigned, started and resolved needs)."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    providers: list[ProviderWork]

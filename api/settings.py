@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     max_upload_problems: int = Field(
         200, gt=0, description="Problems of an upload listed one by one; the rest are counted."
     )
+    max_needs_per_post: int = Field(
+        5_000, ge=1, description="Needs in one POST /v1/needs (the body limit holds too)."
+    )
     default_time_limit: float = Field(30.0, gt=0)
     max_time_limit: float = Field(3600.0, gt=0)
     lease_seconds: float = Field(

@@ -164,6 +164,8 @@ def run_job(store: JobStore, claim: Claim, threads: int, shutdown: Flag) -> str:
                     started=started,
                     previous=previous,
                     max_changes=None if max_changes is None else int(max_changes),
+                    # Register re-plans: newly served needs are no change (DESIGN §10).
+                    count_added_changes=bool(claim.options.get("count_added_changes", True)),
                     fixes=FixOptions(rank=True, confirm=int(claim.options.get("confirm_fixes", 0))),
                     html=True,  # the job's HTML report is rendered within its time limit too
                 )
@@ -193,6 +195,12 @@ def run_job(store: JobStore, claim: Claim, threads: int, shutdown: Flag) -> str:
     changes = (info.stats or {}).get("changes_from_previous")
     if changes is not None:
         outcome["changes_from_previous"] = changes
+    register = claim.options.get("register")
+    if isinstance(register, dict):  # a re-plan from the register: what the rule did
+        outcome["register"] = {
+            k: register[k] for k in ("date", "county_version", "urgent", "pinned") if k in register
+        }
+        outcome["register"]["left_out"] = len(register.get("left_out", ()))
     final = _progress(info.objective or 0.0, info.bound, info.seconds or 0.0, "done")
     if watcher.stop_asked:
         status: JobStatus = "stopped"

@@ -33,7 +33,15 @@ _EXAMPLES = {
             "time_limit_seconds": 10,
             "seed": 0,
         },
-    }
+    },
+    "register re-plan": {
+        "summary": "A re-plan from the county's need register (PUT /v1/county, POST /v1/needs)",
+        "value": {
+            "register": {"date": "2026-12-07"},
+            "max_changes": 10,
+            "time_limit_seconds": 10,
+        },
+    },
 }
 
 
@@ -41,7 +49,7 @@ _EXAMPLES = {
     "",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=Accepted,
-    responses=responses(400, 401, 413, 415, 422, 429),
+    responses=responses(400, 401, 409, 413, 415, 422, 429),
     dependencies=[JSON_BODY],
 )
 def submit(

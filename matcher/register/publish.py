@@ -5,7 +5,9 @@ The plan becomes the county's current plan: each of its assignments moves its ne
 days, else the re-plan's date); a need that was ``assigned`` and that the plan no longer serves
 returns to ``open``. Needs that moved on since the plan was made (started, resolved, closed) are
 left as they are, and so are needs the plan serves that the register no longer holds as
-``open``/``assigned``: they are reported, never forced.
+``open``/``assigned``: they are reported, never forced. A plan without days (``policy.schedule``
+off) says only who: an assignment it keeps with the same provider keeps its day, so a daily
+re-plan does not move every kept assignment to the new date.
 
 "Assignments changed" counts the published assignments this publish moves to another provider
 or day or returns to ``open``: what changes in people's responsibility lists. Newly assigned
@@ -65,7 +67,8 @@ def publish_plan(
             continue
         assigned += 1
         date = _service_day(assignment.date, plan_date)
-        if was and need.provider == assignment.provider and need.date == date:
+        same_day = need.date == date or assignment.date is None
+        if was and need.provider == assignment.provider and same_day:
             continue
         changed += was
         event = NeedEvent("assigned", day, provider=assignment.provider, date=date, plan_id=plan_id)

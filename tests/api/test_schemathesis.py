@@ -61,7 +61,24 @@ solved_app = create_app(
 #   MATCHER_MAX_TIME_LIMIT and to an Idempotency-Key reused with another body.
 # - GET /v1/plans: ``cursor`` is an opaque token only this service issues; any other string is
 #   422 whatever its shape.
-_SEMANTIC_422 = [("POST", "/v1/plans"), ("POST", "/v1/scenarios/validate"), ("GET", "/v1/plans")]
+# - The register's routes (DESIGN §10) check needs against the county's standing data: before a
+#   PUT /v1/county they answer 409 ("put the county first"), a need's village or pinned
+#   provider must be the county's (422), an id already in the register or an event its need's
+#   status does not allow is 409, and only a finished re-plan from the register is published.
+_SEMANTIC_422 = [
+    ("POST", "/v1/plans"),
+    ("POST", "/v1/scenarios/validate"),
+    ("GET", "/v1/plans"),
+    ("PUT", "/v1/county"),
+    ("GET", "/v1/county"),
+    ("POST", "/v1/needs"),
+    ("GET", "/v1/needs"),
+    ("POST", "/v1/needs/{need_id}/events"),
+    ("POST", "/v1/plans/{job_id}/publish"),
+    ("GET", "/v1/lists/responsibility"),
+    ("GET", "/v1/service-kpis"),
+    ("GET", "/v1/register/export"),
+]
 _ACCEPTS_SEMANTIC_422 = {
     "positive_data_acceptance": {
         "expected-statuses": ["2xx", "401", "404", "409", "422", "429"],

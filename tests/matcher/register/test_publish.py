@@ -82,3 +82,13 @@ def test_publish_is_pure_on_the_records_it_is_given() -> None:
     assert outcome.updated[0] == replace(
         before.with_event(outcome.updated[0].history[-1], "assigned"), funding=(("P", 10),)
     )
+
+
+def test_a_plan_without_days_keeps_the_day_of_work_it_keeps() -> None:
+    register = register_of("N1", "N2")
+    register.publish(plan_of(("N1", "C1", None), ("N2", "C1", None)), "p1", DAY, DAY)
+    later = DAY + dt.timedelta(days=1)
+    outcome = register.publish(plan_of(("N1", "C1", None), ("N2", "C2", None)), "p2", later, later)
+    assert register.get("N1").date == DAY  # kept, with its day
+    assert register.get("N2").date == later  # moved: the new plan's date
+    assert outcome.record.changed == 1
