@@ -615,6 +615,7 @@ def kpis(
         calendar=WorkCalendar.of(county),
         policy=county.policy,
         town_of={v.id: v.town for v in county.villages},
+        town_names={p.id: p.name for p in county.places if p.name},
     )
 
 

@@ -84,6 +84,7 @@ class ServiceKpis:
     changed_share_per_publish: float | None
     by_town: dict[str, ServiceFigures] = field(default_factory=dict)
     by_category: dict[str, ServiceFigures] = field(default_factory=dict)
+    town_names: dict[str, str] = field(default_factory=dict)  # the towns' names, for readers
 
 
 def _state_at(need: RegisteredNeed, end: dt.date) -> tuple[str, tuple[NeedEvent, ...]]:
@@ -192,10 +193,12 @@ def service_kpis(
     calendar: WorkCalendar,
     policy: Policy,
     town_of: dict[str, str] | None = None,
+    town_names: dict[str, str] | None = None,
 ) -> ServiceKpis:
     """The service KPIs of the needs received in ``[start, end]`` (module docstring).
 
-    ``town_of`` maps village ids to town ids for the by-town figures (none when omitted)."""
+    ``town_of`` maps village ids to town ids for the by-town figures (none when omitted);
+    ``town_names`` gives those towns' names to show beside their ids."""
     received = [n for n in needs if start <= n.submitted <= end]
     outcomes = [outcome(n, end, calendar, policy) for n in received]
     period = [p for p in publishes if start <= p.day <= end]
@@ -211,4 +214,5 @@ def service_kpis(
         changed_share_per_publish=float(np.mean(shares)) if shares else None,
         by_town=_grouped(outcomes, lambda o: towns.get(o.need.need.village, "?")) if towns else {},
         by_category=_grouped(outcomes, lambda o: o.need.need.category),
+        town_names={t: n for t, n in (town_names or {}).items() if t in set(towns.values())},
     )

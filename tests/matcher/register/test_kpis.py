@@ -125,3 +125,19 @@ def test_needs_received_outside_the_period_are_not_counted() -> None:
         history=(NeedEvent("received", day(-3)),),
     )
     assert kpis(early).all.received == 0
+
+
+def test_town_names_are_given_for_the_towns_shown() -> None:
+    a = need("A", NeedEvent("resolved", day(1)), village="V1")
+    k = service_kpis(
+        [a],
+        [],
+        start=MON,
+        end=TWO_WEEKS_ON,
+        calendar=CALENDAR,
+        policy=POLICY,
+        town_of={"V1": "T1", "V2": "T2"},
+        town_names={"T1": "福市镇", "T2": "平坪镇", "T9": "别处"},
+    )
+    assert k.town_names == {"T1": "福市镇", "T2": "平坪镇"}
+    assert set(k.by_town) == {"T1"}
