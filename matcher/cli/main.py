@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from matcher.cli import data, province, solve, sweep
+from matcher.cli import data, province, replay, solve, sweep
 from matcher.cli.common import err
 from matcher.files import write_text_atomic
 
@@ -37,22 +37,37 @@ def generate(
         bool,
         typer.Option(
             help="Plans with days (DESIGN §9): schedule on, needs submitted over the 3 weeks "
-            "before and inside the horizon, some providers' days off, official holidays."
+            "before and inside the horizon, some providers' days off, official holidays. "
+            "With --arrivals the county always has its days; this turns policy.schedule on."
+        ),
+    ] = False,
+    arrivals: Annotated[
+        bool,
+        typer.Option(
+            "--arrivals",
+            help="A month of arriving needs for `matcher replay` (docs/replay.md): each need "
+            "arrives on a working day of the horizon, with a hidden fate.",
         ),
     ] = False,
 ) -> None:
     """Generate a realistic county scenario (towns, roads, cadres, pools, needs, ledgers)."""
     from matcher.generator import generate_scenario
+    from matcher.generator.arrivals import generate_arrivals
 
-    data = generate_scenario(
-        villages=villages, needs=needs, seed=seed, name=name, schedule=schedule
-    )
+    if arrivals:
+        data = generate_arrivals(
+            villages=villages, needs=needs, seed=seed, name=name, schedule=schedule
+        )
+    else:
+        data = generate_scenario(
+            villages=villages, needs=needs, seed=seed, name=name, schedule=schedule
+        )
     text = json.dumps(data, ensure_ascii=False, indent=1)
     if out_path is None:
         typer.echo(text)
     else:
         write_text_atomic(out_path, text + "\n")
-        err.print(f"scenario written to {out_path}")
+        err.print(f"{'arrivals' if arrivals else 'scenario'} written to {out_path}")
 
 
 def serve(
@@ -101,6 +116,7 @@ app.command()(generate)
 data.register(app)
 sweep.register(app)
 province.register(app)
+replay.register(app)
 app.command()(serve)
 app.command("diff")(solve.diff_plans)
 
