@@ -54,7 +54,7 @@ from solvers.lns import (
     solve_sub_mip,
 )
 from solvers.lp_bound import LpResult, rank_within, solve_lp
-from solvers.repair import repair
+from solvers.repair import keepable_limit, repair
 from solvers.ties import (
     TIE_TOLERANCE,
     canonical_funding,
@@ -298,26 +298,21 @@ class AutoSolver:
         change = None
         if params.hint is not None and params.max_changes is not None:
             change = ChangeLimit(params.hint, int(params.max_changes), params.count_added_changes)
-        run = _Run(problem, params, build_linear_model(problem, change_limit=change))
-        model = run.model
-        run.stats.update(columns=model.n_cols, rows=model.n_rows)
-
-        run.offer(
-            model.vector(problem, build_greedy(problem, params.stop).solution()), "greedy plan"
-        )
+        model = build_linear_model(problem, change_limit=change)
+        greedy = model.vector(problem, build_greedy(problem, params.stop).solution())
+        repaired: FloatArray | None = None
+        limited: dict[str, int | str] = {}
         if params.hint is not None:
             repaired = repair(problem, model, params.hint)
-            run.offer(repaired, "previous plan")
-            if repaired is not None:
-                needed = model.solution(problem, repaired).changes_from(
-                    params.hint, count_added=params.count_added_changes
+            if change is not None:
+                model, limited = keepable_limit(
+                    problem, model, params.hint, repaired, change.limit, change.count_added
                 )
-                run.stats["repair_changes"] = needed
-                if params.max_changes is not None and needed > params.max_changes:
-                    run.stats["reason"] = (
-                        f"the previous plan needs {needed} changes to keep the rules in this "
-                        f"scenario, more than the {params.max_changes} allowed"
-                    )
+        run = _Run(problem, params, model)
+        run.stats.update(columns=model.n_cols, rows=model.n_rows, **limited)
+        run.offer(greedy, "greedy plan")
+        if params.hint is not None:
+            run.offer(repaired, "previous plan")
         run.stats["first_plan_seconds"] = run.elapsed()
         if run.stopped() or run.left() <= 0:
             return run.result(self.name)

@@ -29,7 +29,7 @@ from solvers.greedy import build_greedy
 from solvers.highs_backend import add_columns, add_rows, new_highs, run
 from solvers.linear_model import ChangeLimit, build_linear_model
 from solvers.lns import ACCEPT_TOLERANCE
-from solvers.repair import repair
+from solvers.repair import keepable_limit, repair
 
 BOUND_SLACK = 1e-6
 
@@ -46,18 +46,23 @@ class HighsSolver:
         if params.hint is not None and params.max_changes is not None:
             change = ChangeLimit(params.hint, int(params.max_changes), params.count_added_changes)
         model = build_linear_model(problem, change_limit=change)
+        limited: dict[str, int | str] = {}
+        previous = None if params.hint is None else repair(problem, model, params.hint)
+        if params.hint is not None and change is not None:
+            model, limited = keepable_limit(
+                problem, model, params.hint, previous, change.limit, change.count_added
+            )
         start: FloatArray | None = model.vector(
             problem, build_greedy(problem, params.stop).solution()
         )
         if start is not None and model.violation(start) > ACCEPT_TOLERANCE:
             start = None
-        if params.hint is not None:
-            previous = repair(problem, model, params.hint)
-            if previous is not None and (
-                start is None or model.objective(previous) > model.objective(start)
-            ):
-                start = previous
+        if previous is not None and (
+            start is None or model.objective(previous) > model.objective(start)
+        ):
+            start = previous
         stats: dict[str, float | int | str] = {"columns": model.n_cols, "rows": model.n_rows}
+        stats.update(limited)
 
         h = new_highs(seed=params.seed, threads=1)
         add_rows(h, model.row_lo, model.row_hi)

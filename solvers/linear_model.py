@@ -29,7 +29,7 @@ the evaluator. The LP bound uses margin 0, so it bounds the true optimum.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -105,6 +105,16 @@ class LinearModel:
     def objective(self, v: FloatArray) -> float:
         """The objective of DESIGN §5 of a column vector."""
         return float(self.c @ v) + self.offset
+
+    def with_more_changes(self, extra: float) -> LinearModel:
+        """The same model with the limit on changes raised by ``extra`` (``inf``: lifted); the
+        model itself when it has no such limit."""
+        if "changes" not in self.row_kind:
+            return self
+        block = self.row_kind.index("changes")
+        row_hi = self.row_hi.copy()
+        row_hi[self.row_block[block] : self.row_block[block + 1]] += extra
+        return replace(self, row_hi=row_hi)
 
     def violation(self, v: FloatArray) -> float:
         """The largest violation of a row or column bound by ``v`` (0 when feasible)."""

@@ -67,3 +67,36 @@ def _clear_funding(problem: Problem, model: LinearModel, v: FloatArray, column: 
         return
     need = int(problem.arc_need[model.x_arc[column - model.x.start]])
     v[model.f.start + np.flatnonzero(model.f_need == need)] = 0.0
+
+
+def keepable_limit(
+    problem: Problem,
+    model: LinearModel,
+    previous: Solution,
+    repaired: FloatArray | None,
+    limit: int,
+    count_added: bool = True,
+) -> tuple[LinearModel, dict[str, int | str]]:
+    """The model with a limit on changes that some plan keeps, and what was done to it.
+
+    A previous plan that no longer fits (hours now used, money spent, a pin it breaks) needs
+    some changes to keep the rules; when the repair of it needs more than ``limit``, no plan
+    keeps the limit, and a solve under it would end with none at all. The limit is then
+    raised to what the repaired plan needs (the fewest changes known to keep every rule); when
+    the previous plan cannot be repaired, the limit is lifted. Either is said in the stats."""
+    if repaired is None:
+        return model.with_more_changes(np.inf), {
+            "max_changes_lifted": 1,
+            "reason": "the previous plan cannot be made to keep the rules of this scenario "
+            "(a pinned need it does not serve, say), so the limit on changes was lifted",
+        }
+    needed = model.solution(problem, repaired).changes_from(previous, count_added=count_added)
+    stats: dict[str, int | str] = {"repair_changes": needed}
+    if needed <= limit:
+        return model, stats
+    stats["max_changes_raised_to"] = needed
+    stats["reason"] = (
+        f"the previous plan needs {needed} changes to keep the rules in this scenario, more "
+        f"than the {limit} allowed; the limit was raised to {needed}"
+    )
+    return model.with_more_changes(float(needed - limit)), stats

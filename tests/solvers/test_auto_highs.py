@@ -18,8 +18,8 @@ from matcher.problem.solution import Progress, Solution, SolveParams
 from solvers.auto import AutoSolver
 from solvers.greedy import build_greedy
 from solvers.highs import HighsSolver
-from solvers.linear_model import build_linear_model
-from solvers.repair import repair
+from solvers.linear_model import ChangeLimit, build_linear_model
+from solvers.repair import keepable_limit, repair
 from tests.solvers import brute_force as bf
 from tests.solvers.test_cpsat import RANDOM_SEEDS, _brute, tiny_random_problem
 
@@ -174,6 +174,44 @@ def test_zero_changes_returns_the_previous_plan() -> None:
     assert (result.solution.need_provider == old.need_provider).all()
     assert set(result.solution.pairings) == set(old.pairings)
     assert np.isfinite(result.bound or 0.0)
+
+
+@pytest.mark.parametrize("solver", [AutoSolver(), HighsSolver()], ids=["auto", "highs"])
+def test_a_change_limit_no_plan_keeps_is_raised_to_what_the_repair_needs(
+    solver: AutoSolver | HighsSolver,
+) -> None:
+    """Hours cut under a previous plan: keeping the rules needs some changes, so max_changes 0
+    cannot hold. The solver still returns a plan (once it returned none at all, and a register
+    re-plan failed): the limit is raised to the repair's changes, and the stats say so."""
+    problem = county()
+    old = build_greedy(problem).solution()
+    cut = _shrunk(problem, 0.7)
+    model = build_linear_model(cut)
+    repaired = repair(cut, model, old)
+    assert repaired is not None
+    needed = model.solution(cut, repaired).changes_from(old)
+    assert needed > 0
+    result = solver.solve(cut, _params(time_limit=3.0, hint=old, max_changes=0))
+    assert result.status in ("feasible", "optimal")
+    assert bf.violations(cut, result.solution) == []
+    assert result.solution.changes_from(old) <= needed
+    assert result.stats["max_changes_raised_to"] == needed
+    assert "raised" in str(result.stats["reason"])
+
+
+def test_a_previous_plan_that_cannot_be_repaired_lifts_the_limit() -> None:
+    """No repair, no limit any plan is known to keep: the limit is lifted, and said."""
+    problem = county()
+    old = Solution.empty(problem.n_needs)  # every need greedy serves is a change from it
+    model = build_linear_model(problem, change_limit=ChangeLimit(old, 0))
+    lifted, stats = keepable_limit(problem, model, old, None, 0)
+    greedy = model.vector(problem, build_greedy(problem).solution())
+    assert greedy is not None
+    assert model.violation(greedy) > 0  # K = 0 forbids it
+    assert lifted.violation(greedy) == 0  # the lifted limit does not
+    assert stats["max_changes_lifted"] == 1 and "lifted" in str(stats["reason"])
+    same, kept = keepable_limit(problem, model, old, model.vector(problem, old), 0)
+    assert same is model and kept == {"repair_changes": 0}
 
 
 @pytest.mark.parametrize("solver", [AutoSolver(), HighsSolver()], ids=["auto", "highs"])
