@@ -46,6 +46,7 @@ METRICS = (
     "duplicate_aid",
     "travel_hours",
     "changed_per_publish",
+    "changed_share_per_publish",
 )
 KEYS = ("county", "villages", "needs", "seed", "policy")
 

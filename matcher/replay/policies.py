@@ -50,6 +50,7 @@ class OperatingPolicy(Protocol):
 
     name: str
     solve_seconds: list[float]
+    unpublished: int  # re-plans that ended without a plan to publish
 
     def morning(self, month: Month, day: dt.date) -> None:
         """Before the day's arrivals (a re-plan runs here)."""
@@ -71,6 +72,10 @@ def next_week_start(calendar: WorkCalendar, day: dt.date) -> dt.date:
     return calendar.first_working_day(monday) or monday
 
 
+# A re-plan's plan is published when it keeps every rule: solved, or stopped with its best.
+PUBLISHABLE = frozenset({"optimal", "feasible", "stopped"})
+
+
 @dataclass
 class Replanner:
     """``daily`` or ``weekly``: re-plan from the register and publish (module docstring)."""
@@ -85,6 +90,7 @@ class Replanner:
     # with ``max_changes`` too, the smaller limit holds.
     max_changes_share: float | None = None
     solve_seconds: list[float] = field(default_factory=list)
+    unpublished: int = 0  # re-plans that ended without a plan to publish
 
     def morning(self, month: Month, day: dt.date) -> None:
         """Re-plan and publish, on the days this policy re-plans and when a need waits."""
@@ -112,6 +118,9 @@ class Replanner:
             fixes=FixOptions(rank=False),
         )
         self.solve_seconds.append(time.monotonic() - started)
+        if run.plan.solver.status not in PUBLISHABLE:
+            self.unpublished += 1  # as the API refuses to publish a failed job's plan
+            return
         register.publish(run.plan, f"{self.name}-{day.isoformat()}", day, day)
         for unmet in run.plan.unmet:
             note = _duplicate_note(unmet, register)
@@ -138,6 +147,7 @@ class Dispatcher:
     name: str
     siloed: bool
     solve_seconds: list[float] = field(default_factory=list)
+    unpublished: int = 0  # a dispatcher always publishes
     _booked: dict[tuple[str, dt.date], float] = field(default_factory=lambda: defaultdict(float))
     _used: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     _pool_used: dict[str, int] = field(default_factory=lambda: defaultdict(int))

@@ -109,5 +109,6 @@ def replay(
     figures = month_figures(county, needs, kpis, workload.travel_hours)
     figures["solves"] = len(policy.solve_seconds)
     figures["solve_seconds"] = round(sum(policy.solve_seconds), 2)
+    figures["unpublished"] = policy.unpublished
     figures["wall_seconds"] = round(time.monotonic() - started, 2)
     return ReplayResult(policy_name, month.register, kpis, figures)
