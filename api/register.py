@@ -24,6 +24,7 @@ from api.register_store import (
     BatchKeyReused,
     ConcurrentUpdate,
     CountyVersion,
+    EventKeyReused,
     NeedExists,
     NeedNotFound,
     RegisterStore,
@@ -422,10 +423,17 @@ def needs_page(
 
 
 def post_event(
-    rstore: RegisterStore, tenant: str, need_id: str, request: EventRequest
-) -> RegisterNeed:
-    """POST /v1/needs/{id}/events: the need after the event; 409 when its status does not
-    allow it, 422 at the field an event of its type lacks or must not carry."""
+    rstore: RegisterStore,
+    tenant: str,
+    need_id: str,
+    request: EventRequest,
+    idempotency_key: str | None = None,
+) -> JSONResponse:
+    """POST /v1/needs/{id}/events: 201 with the need after the event; 409 when its status
+    does not allow it, 422 at the field an event of its type lacks or must not carry. A
+    repeated ``Idempotency-Key`` answers 201 with the need as it is and
+    ``Idempotent-Replayed: true``, writing nothing (422 when the key was used on this need for
+    another event)."""
     event = NeedEvent(
         type=request.type,
         at=request.at or today(),
@@ -434,7 +442,14 @@ def post_event(
         satisfaction=request.satisfaction,
     )
     try:
-        return need_view(rstore.post_event(tenant, need_id, event))
+        stored, replayed = rstore.post_event(tenant, need_id, event, idempotency_key)
+    except EventKeyReused as reused:
+        raise ApiProblem(
+            422,
+            "idempotency-key-reused",
+            "Idempotency-Key reused with another request",
+            f"the key was first used for a {reused.first_type} event of need {reused.need_id}",
+        ) from None
     except NeedNotFound:
         raise _not_found(need_id) from None
     except IllegalTransition as illegal:
@@ -455,6 +470,9 @@ def post_event(
         ) from None
     except ConcurrentUpdate as busy:
         raise _busy(busy) from None
+    headers = {"Idempotent-Replayed": "true"} if replayed else {}
+    answer = need_view(stored).model_dump(mode="json")
+    return JSONResponse(answer, status_code=201, headers=headers)
 
 
 # ----------------------------------------------------------------------------- re-plans

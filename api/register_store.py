@@ -68,6 +68,14 @@ class BatchKeyReused(Exception):
         super().__init__("this Idempotency-Key was used for another batch of needs")
 
 
+class EventKeyReused(Exception):
+    """An event's Idempotency-Key used before on this need for another event."""
+
+    def __init__(self, need_id: str, first_type: str) -> None:
+        self.need_id, self.first_type = need_id, first_type
+        super().__init__(f"this Idempotency-Key was used for a {first_type} event of {need_id}")
+
+
 class NeedNotFound(KeyError):
     """No need with this id in the tenant's register."""
 
@@ -163,7 +171,12 @@ def _stored(row: sa.RowMapping, history: Iterable[NeedEvent] = ()) -> StoredNeed
 
 
 def _insert_event(
-    connection: sa.Connection, tenant: str, need_id: str, event: NeedEvent, stamp: dt.datetime
+    connection: sa.Connection,
+    tenant: str,
+    need_id: str,
+    event: NeedEvent,
+    stamp: dt.datetime,
+    key: str | None = None,
 ) -> None:
     connection.execute(
         need_events.insert().values(
@@ -173,6 +186,7 @@ def _insert_event(
             at=event.at,
             data=_event_data(event),
             recorded_at=stamp,
+            idempotency_key=key,
         )
     )
 
@@ -565,26 +579,64 @@ class RegisterStore:
 
     # ------------------------------------------------------------------ events
 
-    def post_event(self, tenant: str, need_id: str, event: NeedEvent) -> StoredNeed:
-        """Apply a posted event to the need and append it to its history; the need after it.
+    def post_event(
+        self, tenant: str, need_id: str, event: NeedEvent, key: str | None = None
+    ) -> tuple[StoredNeed, bool]:
+        """Apply a posted event to the need and append it to its history; the need after it,
+        and whether ``key`` (an Idempotency-Key) found the event already there (then nothing
+        is written and the need is as it is now).
 
         :class:`NeedNotFound` for an id the tenant does not have; the rules' own
-        ``IllegalTransition`` and ``BadEvent`` (nothing written). When another write moved the
-        need between the read and the update, the event is applied again to the need as it
-        is now (so it may then be illegal)."""
+        ``IllegalTransition`` and ``BadEvent`` (nothing written); :class:`EventKeyReused` when
+        the key was used on this need for an event of another type, reason or satisfaction.
+        When another write moved the need between the read and the update, the event is
+        applied again to the need as it is now (so it may then be illegal)."""
         for _ in range(_ATTEMPTS):
-            with writing(self.engine) as connection:
-                old = self._read(connection, tenant, need_id, with_history=False)
-                if old is None:
-                    raise NeedNotFound(need_id)
-                new = apply_event(old.need, event)
-                if not _update_need(connection, tenant, old, new):
-                    continue  # nothing written: read it again
-                _insert_event(connection, tenant, need_id, event, now())
-                found = self._read(connection, tenant, need_id, with_history=True)
-                assert found is not None
-                return found
+            try:
+                with writing(self.engine) as connection:
+                    old = self._read(connection, tenant, need_id, with_history=False)
+                    if old is None:
+                        raise NeedNotFound(need_id)
+                    if key is not None and self._keyed_event(
+                        connection, tenant, need_id, key, event
+                    ):
+                        found = self._read(connection, tenant, need_id, with_history=True)
+                        assert found is not None
+                        return found, True
+                    new = apply_event(old.need, event)
+                    if not _update_need(connection, tenant, old, new):
+                        continue  # nothing written: read it again
+                    _insert_event(connection, tenant, need_id, event, now(), key)
+                    found = self._read(connection, tenant, need_id, with_history=True)
+                    assert found is not None
+                    return found, False
+            except sa.exc.IntegrityError:
+                continue  # the same key committed meanwhile: the next round replays it
         raise ConcurrentUpdate(f"need {need_id} was changed concurrently; try again")
+
+    def _keyed_event(
+        self, connection: sa.Connection, tenant: str, need_id: str, key: str, event: NeedEvent
+    ) -> bool:
+        """Whether the need already has the event posted with ``key`` (``EventKeyReused``
+        when that event says something else)."""
+        row = (
+            connection.execute(
+                sa.select(need_events).where(
+                    need_events.c.tenant == tenant,
+                    need_events.c.need_id == need_id,
+                    need_events.c.idempotency_key == key,
+                )
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return False
+        first = _event_row(row)
+        said = (first.type, first.reason, first.satisfaction, first.note)
+        if said != (event.type, event.reason, event.satisfaction, event.note):
+            raise EventKeyReused(need_id, first.type)
+        return True
 
     # ------------------------------------------------------------------ publishing
 

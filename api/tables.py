@@ -123,6 +123,9 @@ need_events = sa.Table(
     sa.Column("at", sa.Date, nullable=False),
     sa.Column("data", sa.Text, nullable=False),  # JSON: the event's other fields
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    # The caller's Idempotency-Key of a posted event: a retry finds the event, not a second.
+    sa.Column("idempotency_key", sa.String(255), nullable=True),
+    sa.UniqueConstraint("tenant", "need_id", "idempotency_key", name="uq_need_events_key"),
 )
 sa.Index("ix_need_events_need", need_events.c.tenant, need_events.c.need_id, need_events.c.id)
 

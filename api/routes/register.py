@@ -159,13 +159,25 @@ def get_need(need_id: NeedId, tenant: TenantDep, rstore: RegisterDep) -> Registe
     dependencies=[JSON_BODY],
 )
 def post_event(
-    need_id: NeedId, request: EventRequest, tenant: TenantDep, rstore: RegisterDep
-) -> RegisterNeed:
+    need_id: NeedId,
+    request: EventRequest,
+    tenant: TenantDep,
+    rstore: RegisterDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            max_length=255,
+            pattern=CLEAN_TEXT,
+            description="Repeat an event with the same key (after a lost answer, say) and it "
+            "is recorded once.",
+        ),
+    ] = None,
+) -> Response:
     """Something that happened to the need: ``started`` (from assigned), ``resolved`` (from
     assigned or started), ``closed`` with a reason (from open, assigned or started),
     ``reopened`` (from resolved or closed), ``feedback`` with satisfaction (on resolved or
     closed). Any other transition is 409; the need as it is after the event."""
-    return register.post_event(rstore, tenant, need_id, request)
+    return register.post_event(rstore, tenant, need_id, request, idempotency_key)
 
 
 @router.post(

@@ -21,6 +21,7 @@ from api import database
 from api.database import migrate
 from api.register_store import (
     BatchKeyReused,
+    EventKeyReused,
     NeedExists,
     NeedNotFound,
     RegisterStore,
@@ -174,9 +175,10 @@ def test_concurrent_retries_with_one_key_store_the_batch_once(register: Register
 def test_events_follow_the_rules_and_bump_the_row_version(register: RegisterStore) -> None:
     add(register, ["N1"])
     register.publish("a", plan(("N1", "C1", "2026-12-08")), "p1", DAY, DAY)
-    started = register.post_event("a", "N1", NeedEvent("started", DAY))
+    started, replayed = register.post_event("a", "N1", NeedEvent("started", DAY))
+    assert not replayed
     assert started.need.status == "started" and started.row_version == 3
-    resolved = register.post_event("a", "N1", NeedEvent("resolved", DAY, satisfaction=5))
+    resolved, _ = register.post_event("a", "N1", NeedEvent("resolved", DAY, satisfaction=5))
     assert resolved.need.status == "resolved"
     assert [e.type for e in resolved.need.history] == [
         "received",
@@ -261,3 +263,22 @@ def test_other_tenants_see_nothing(register: RegisterStore) -> None:
     assert register.needs("b") == []
     # The same id is free in another county's register.
     assert add(register, ["N1"], tenant="b") == (["N1"], False)
+
+
+def test_an_event_retried_with_its_key_is_recorded_once(register: RegisterStore) -> None:
+    """A feedback answer retried after a lost response (the same Idempotency-Key) is found,
+    not stored twice; under threads too; the key with another event is refused."""
+    add(register, ["N1"])
+    register.publish("a", plan(("N1", "C1", None)), "p1", DAY, DAY)
+    register.post_event("a", "N1", NeedEvent("resolved", DAY))
+    feedback = NeedEvent("feedback", DAY, satisfaction=4)
+    results = in_threads(6, lambda _: register.post_event("a", "N1", feedback, "fb-1"))
+    assert all(isinstance(r, tuple) for r in results), results
+    assert sorted(replayed for _, replayed in results) == [False] + [True] * 5
+    final = register.get("a", "N1")
+    assert final is not None
+    assert [e.type for e in final.need.history].count("feedback") == 1
+    with pytest.raises(EventKeyReused):
+        register.post_event("a", "N1", NeedEvent("feedback", DAY, satisfaction=2), "fb-1")
+    second, replayed = register.post_event("a", "N1", NeedEvent("feedback", DAY, satisfaction=5))
+    assert not replayed and [e.type for e in second.need.history].count("feedback") == 2

@@ -62,6 +62,8 @@ def upgrade() -> None:
         sa.Column("at", sa.Date, nullable=False),
         sa.Column("data", sa.Text, nullable=False),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("idempotency_key", sa.String(255), nullable=True),
+        sa.UniqueConstraint("tenant", "need_id", "idempotency_key", name="uq_need_events_key"),
     )
     op.create_index("ix_need_events_need", "need_events", ["tenant", "need_id", "id"])
     op.create_table(
