@@ -49,18 +49,32 @@ def generate(
             "arrives on a working day of the horizon, with a hidden fate.",
         ),
     ] = False,
+    terrain: Annotated[
+        str,
+        typer.Option(
+            help="The county's shape (scenarios/README.md): hills (the calibrated default: "
+            "towns around the seat on mixed roads), valley (villages strung along long "
+            "mountain valleys on slow roads, skills scarce in some towns, narrow pools, hours "
+            "that bind hard, a few towns no road reaches), plain (a compact flat county on a "
+            "dense grid of fast roads) or money (the hills, but pools about a third of what "
+            "the needs cost).",
+        ),
+    ] = "hills",
 ) -> None:
     """Generate a realistic county scenario (towns, roads, cadres, pools, needs, ledgers)."""
     from matcher.generator import generate_scenario
     from matcher.generator.arrivals import generate_arrivals
+    from matcher.generator.calibration import TERRAINS
 
+    if terrain not in TERRAINS:
+        raise typer.BadParameter(f"must be one of {', '.join(TERRAINS)}", param_hint="--terrain")
     if arrivals:
         data = generate_arrivals(
-            villages=villages, needs=needs, seed=seed, name=name, schedule=schedule
+            villages=villages, needs=needs, seed=seed, name=name, schedule=schedule, terrain=terrain
         )
     else:
         data = generate_scenario(
-            villages=villages, needs=needs, seed=seed, name=name, schedule=schedule
+            villages=villages, needs=needs, seed=seed, name=name, schedule=schedule, terrain=terrain
         )
     text = json.dumps(data, ensure_ascii=False, indent=1)
     if out_path is None:

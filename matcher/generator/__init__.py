@@ -12,6 +12,8 @@ care for left-behind children that few providers can serve). Every draw comes fr
 The package's modules, in the order :func:`generate_scenario` runs them:
 
 - ``calibration``: every named constant and table, each saying where its figures come from;
+- ``terrain``: the county shapes (``hills``, ``valley``, ``plain``, ``money``) and what each
+  changes in the stages below;
 - ``arrays``: the numpy array types the stages pass each other;
 - ``geography``: the county seat, towns, villages, roads and travel minutes, and place names;
 - ``providers``: cadres, social organisations and money pools;
@@ -20,7 +22,8 @@ The package's modules, in the order :func:`generate_scenario` runs them:
 - ``ledgers``: the aid records of the quarter before the horizon;
 - ``schedule``: the days of a scheduled county (DESIGN §9): submissions, days off, holidays;
 - ``county``: :func:`generate_scenario` and :func:`demo_scenario`, which assemble the county;
-- ``figures``: :func:`calibration_figures` and :func:`ledger_duplication`.
+- ``figures``: :func:`calibration_figures`, :func:`ledger_duplication` and
+  :func:`~matcher.generator.figures.terrain_figures`.
 """
 
 from __future__ import annotations

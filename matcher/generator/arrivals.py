@@ -105,11 +105,15 @@ def generate_arrivals(
     schedule: bool = False,
     start: str = HORIZON_START,
     days: int = HORIZON_DAYS,
+    terrain: str = "hills",
 ) -> dict[str, Any]:
     """The arrivals file of a generated county (JSON-ready, module docstring), identical for
     identical arguments. The county always has its days (holidays, days off); ``schedule``
-    turns ``policy.schedule`` on (module docstring)."""
-    county = generate_scenario(villages, needs, seed, name, start=start, days=days, schedule=True)
+    turns ``policy.schedule`` on (module docstring); ``terrain`` is the county's shape
+    (:func:`~matcher.generator.county.generate_scenario`)."""
+    county = generate_scenario(
+        villages, needs, seed, name, start=start, days=days, schedule=True, terrain=terrain
+    )
     county["policy"] = {**cast(dict[str, Any], county["policy"]), "schedule": schedule}
     scenario = Scenario.model_validate(county)
     calendar = WorkCalendar.of(scenario)

@@ -245,3 +245,75 @@ DAYS_OFF_RANGE = (1, 3)
 # The days' draws use their own generator, seeded (seed, this salt), so that a scheduled
 # county is its unscheduled twin plus days.
 SCHEDULE_SEED_SALT = 9
+
+# ---- county shapes (`matcher generate --terrain`) -------------------------------------------
+# "hills" is everything above: the calibrated county of DESIGN §1, and the default. The other
+# shapes change a few stages so benchmarks cover more than one kind of county; their figures
+# are judgements from the geography of real counties, said on each line, not survey figures.
+TERRAINS = ("hills", "valley", "plain", "money")
+
+# valley: villages strung along a few long mountain valleys that radiate from the seat, like
+# the counties of western Hunan, Guizhou and Yunnan (e.g. 沅陵, 从江, 贡山): one road follows each
+# river, side roads are few, and the far villages are 1-2 hours from the seat.
+VALLEY_COUNT = (3, 6)  # valleys per county: one per 4 towns, between these bounds
+VALLEY_REACH = 1.0  # valley length as a share of COUNTY_RADIUS_KM: 30 km at 300 villages
+VALLEY_WIDTH_KM = 1.5  # villages sit within a km or two of the river (sd across the valley)
+VALLEY_MEANDER = 0.12  # sd (radians) of each valley's bend per town station
+# the valley road between towns winds along the river; village roads in the valley are slower
+VALLEY_ROAD_CLASSES: dict[str, tuple[float, float]] = {
+    "trunk": (40.0, 1.5),  # seat to the first town of a valley: a provincial road
+    "valley": (30.0, 1.6),  # town to town up the valley
+    "village": (20.0, 1.6),  # village to village along the river
+    "mountain": (12.0, 1.9),  # over a ridge: a pass between valleys, a side valley
+}
+VALLEY_CROSS_LINKS = 0.15  # share of town pairs in neighbouring valleys joined by a pass
+VALLEY_SIDE_SHARE = 0.35  # villages up a side valley: reached by a mountain road ...
+VALLEY_SIDE_KM = (1.5, 4.0)  # ... this far across from the river
+VALLEY_CUT_TOWN_SHARE = 0.08  # towns no road reaches (landslide-cut, boat or footpath only)
+VALLEY_SCARCE_TOWN_SHARE = 0.4  # towns whose station lacks whole skill families ...
+VALLEY_MISSING_FAMILIES = 2  # ... this many of SKILL_FAMILIES (no doctor, no teacher, ...)
+# families of skills a township station holds together: the station's doctor, care worker,
+# teacher, agronomist and labour officer
+SKILL_FAMILIES: dict[str, tuple[str, ...]] = {
+    "health": ("medical", "mental_health"),
+    "care": ("child_care", "elderly_care"),
+    "schooling": ("education",),
+    "farming": ("agri_tech", "e_commerce", "infrastructure"),
+    "jobs": ("employment",),
+}
+FALLBACK_SKILL = "policy_service"  # every cadre can explain policy (level 1)
+# narrow pools: department money tied to project villages (项目库) of some towns, 衔接资金 to
+# industry (national guidance: at least 60% for industrial development), charity to a few
+# villages it has adopted
+VALLEY_POOL_TOWN_SHARE = (0.3, 0.6)  # share of towns whose villages a department pool admits
+VALLEY_WEST_CATEGORIES = ("agri_tech", "e_commerce", "employment", "infrastructure")
+VALLEY_CHARITY_VILLAGE_SHARE = 0.1
+# hours bind hard: need hours about 1.6-2x what providers can deliver after pairing visits
+VALLEY_CAPACITY_RATIO = 0.5
+VALLEY_NEED_HOURS_SCALE = (0.6, 2.2)
+# When need hours reach the 8-hour maximum short of that ratio (few needs per village), the
+# providers' hours shrink instead, to no less than this share: December is the mountains'
+# forest-fire watch (森林防火, November-April) and a valley posting's duty rosters take hours.
+# A calibration device, not a survey figure.
+VALLEY_HOURS_FLOOR = 0.6
+MIN_PROVIDER_HOURS = 8  # a trimmed provider keeps at least one working day
+
+# plain: a flat county of the North China Plain (Henan, Shandong, Hebei): villages close
+# together (about 4 km² each rather than the hills' 9), every village on a paved grid of
+# roads (村村通 is complete), fast roads; reach is plentiful, hours and money bind.
+PLAIN_RADIUS_KM = 20.0  # at REFERENCE_VILLAGES
+PLAIN_ROAD_CLASSES: dict[str, tuple[float, float]] = {
+    "expressway": (90.0, 1.1),
+    "highway": (70.0, 1.15),
+    "county": (50.0, 1.2),
+    "village": (35.0, 1.2),
+}
+PLAIN_GRID_NEIGHBOURS = 4  # each village has a road to its 4 nearest villages
+PLAIN_TOWN_LINKS = 3  # a town's roads into the grid: its nearest villages
+
+# money: the hills' geography and providers, but money binds rather than hours: more needs
+# cost money (a county whose requests are mostly for subsidies and materials) and pools hold
+# a third of it, while providers have hours to spare.
+MONEY_PAID_BOOST = 1.5  # odds that a need costs money, times this (at most 1)
+MONEY_POOL_SHARE = (0.30, 0.40)  # pool money as a share of the cost of all needs
+MONEY_CAPACITY_RATIO = 1.1  # deliverable hours 110% of need hours plus travel

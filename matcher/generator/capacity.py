@@ -27,11 +27,11 @@ def _existing_pairing_hours(
     return sum(per) + missing * mean
 
 
-def _scale_need_hours(
+def _capacity_terms(
     needs: _Needs, geo: _Geography, staffs: Sequence[_Staff], policy: Policy
-) -> FloatArray:
-    """Need hours stretched (within NEED_HOURS_SCALE, 1-8 h, half hours) so the providers'
-    deliverable hours are CAPACITY_RATIO of the need hours plus travel from the nearest base."""
+) -> tuple[float, float, float]:
+    """(Hours of travel to the needs from the nearest base, the available providers' hours,
+    the hours of pairing visits): the terms of the capacity ratio."""
     bases = np.unique(np.concatenate([staff.base for staff in staffs]))
     nearest = geo.minutes[bases].min(axis=0)
     travel = np.where(np.isfinite(nearest), travel_hours(1.0, policy) * nearest, 0.0)
@@ -39,13 +39,45 @@ def _scale_need_hours(
     pair_minutes = [m for staff in staffs for m in staff.pair_minutes]
     reachable = int(np.isfinite(geo.minutes[0]).sum())
     supply = sum(float(staff.hours[staff.available].sum()) for staff in staffs)
-    supply -= _existing_pairing_hours(pair_minutes, reachable, policy)
-    target = supply / CAPACITY_RATIO - need_travel
+    return need_travel, supply, _existing_pairing_hours(pair_minutes, reachable, policy)
+
+
+def _scale_need_hours(
+    needs: _Needs,
+    geo: _Geography,
+    staffs: Sequence[_Staff],
+    policy: Policy,
+    ratio: float = CAPACITY_RATIO,
+    bounds: tuple[float, float] = NEED_HOURS_SCALE,
+) -> FloatArray:
+    """Need hours stretched (within ``bounds``, 1-8 h, half hours) so the providers'
+    deliverable hours are ``ratio`` of the need hours plus travel from the nearest base
+    (CAPACITY_RATIO and NEED_HOURS_SCALE unless a terrain says otherwise)."""
+    need_travel, supply, pairing = _capacity_terms(needs, geo, staffs, policy)
+    supply -= pairing
+    target = supply / ratio - need_travel
     scale, scaled = 1.0, needs.hours
     for _ in range(4):  # a few fixed-point steps make up for the 1-8 h clip and rounding
         got = float(scaled.sum())
         if got <= 0:
             break
-        scale = min(max(scale * target / got, NEED_HOURS_SCALE[0]), NEED_HOURS_SCALE[1])
+        scale = min(max(scale * target / got, bounds[0]), bounds[1])
         scaled = np.clip(np.round(needs.hours * scale * 2) / 2, 1.0, 8.0)
     return scaled
+
+
+def _trim_provider_hours(
+    hours: FloatArray,
+    needs: _Needs,
+    geo: _Geography,
+    staffs: Sequence[_Staff],
+    policy: Policy,
+    ratio: float,
+    floor: float,
+) -> float:
+    """The factor (``floor`` to 1) by which providers' hours shrink so that their deliverable
+    hours are ``ratio`` of the need ``hours`` plus travel: for a terrain whose hours must bind
+    harder than stretching need hours to the 8-hour maximum achieves (``valley``)."""
+    need_travel, supply, pairing = _capacity_terms(needs, geo, staffs, policy)
+    want = ratio * (float(hours.sum()) + need_travel) + pairing
+    return min(1.0, max(floor, want / supply)) if supply > 0 else 1.0

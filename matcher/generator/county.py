@@ -18,12 +18,13 @@ from matcher.generator.calibration import (
     VILLAGES_PER_TOWN,
     VULNERABLE_TAGS,
 )
-from matcher.generator.capacity import _scale_need_hours
+from matcher.generator.capacity import _scale_need_hours, _trim_provider_hours
 from matcher.generator.geography import _TOWN_LAST, _VILLAGE_LAST, _geography, _lonlat, _names
 from matcher.generator.ledgers import _aid_records
 from matcher.generator.needs import _category_weights, _household_id, _needs
 from matcher.generator.providers import _cadres, _organizations, _pools
 from matcher.generator.schedule import with_days
+from matcher.generator.terrain import _narrow_pools, _scarce_skills, _trim_hours, shape_of
 from matcher.scenario import CATEGORIES, REGIONS, Policy
 
 HORIZON_START = "2026-12-01"
@@ -46,6 +47,7 @@ def generate_scenario(
     days: int = HORIZON_DAYS,
     policy: Mapping[str, object] | None = None,
     schedule: bool = False,
+    terrain: str = "hills",
 ) -> dict[str, object]:
     """A county scenario (schema_version 1, JSON-ready) with ``villages`` villages and ``needs``
     open needs, identical for identical arguments, so that runs and benchmarks can be repeated.
@@ -55,8 +57,11 @@ def generate_scenario(
     its pairing settings enter the capacity calibration. ``schedule`` turns DESIGN §9 on and
     gives the county its days (:func:`matcher.generator.schedule.with_days`: submission dates,
     days off, official holidays), drawn after the county so that it is otherwise the same.
-    Raises ``ValueError`` on bad sizes.
+    ``terrain`` is the county's shape (:mod:`matcher.generator.terrain`, scenarios/README.md):
+    ``hills`` (the calibrated default), ``valley``, ``plain`` or ``money``.
+    Raises ``ValueError`` on bad sizes or an unknown terrain.
     """
+    shape = shape_of(terrain)
     if villages < 1 or needs < 0 or days < 1:
         raise ValueError("villages must be >= 1, needs >= 0 and days >= 1")
     if region is not None and region not in REGIONS:
@@ -67,7 +72,7 @@ def generate_scenario(
     rng = np.random.default_rng(seed)
     horizon_start = dt.date.fromisoformat(start)
     resolved_policy = Policy.model_validate(dict(policy or {}))
-    geo = _geography(rng, villages, k)
+    geo = _geography(rng, villages, k, shape.layout)
     place_ids = ["S0", *(f"T{t + 1:0{max(2, len(str(k)))}d}" for t in range(k))]
     village_ids = [f"V{v + 1:0{max(3, len(str(villages)))}d}" for v in range(villages)]
     place_names = ["城关镇", *_names(rng, k, _TOWN_LAST, "镇")]
@@ -92,9 +97,18 @@ def generate_scenario(
     cadres, cadre_staff = _cadres(rng, geo, village_ids, place_ids)
     orgs, org_staff = _organizations(rng, geo, place_ids, place_names, len(cadres))
     staffs = (cadre_staff, org_staff)
+    if shape.scarce_skills:
+        _scarce_skills(rng, geo, (cadres, orgs), staffs, place_ids)
     weights = _category_weights(left_behind / households, elderly / population)
-    drawn = _needs(rng, weights, households, needs, days)
-    hours = _scale_need_hours(drawn, geo, staffs, resolved_policy)
+    drawn = _needs(rng, weights, households, needs, days, shape.paid_boost)
+    hours = _scale_need_hours(
+        drawn, geo, staffs, resolved_policy, shape.capacity_ratio, shape.need_hours_scale
+    )
+    if shape.hours_floor < 1.0:
+        factor = _trim_provider_hours(
+            hours, drawn, geo, staffs, resolved_policy, shape.capacity_ratio, shape.hours_floor
+        )
+        _trim_hours(factor, (cadres, orgs), staffs)
 
     cost_by_village = np.bincount(drawn.village, weights=drawn.cost, minlength=villages)
     caps: list[int | None] = [None] * villages
@@ -102,7 +116,9 @@ def generate_scenario(
     low = min(len(candidates), round(villages * LOW_CAP_SHARE))
     for v in sorted(rng.choice(candidates, size=low, replace=False).tolist()):
         caps[v] = max(1000, int(cost_by_village[v] * rng.uniform(0.35, 0.7) // 1000) * 1000)
-    pools = _pools(rng, drawn, village_region, village_ids)
+    pools = _pools(rng, drawn, village_region, village_ids, shape.pool_money_share)
+    if shape.narrow_pools:
+        _narrow_pools(rng, pools, geo, village_ids)
     aid = _aid_records(rng, drawn, weights, households, village_ids, horizon_start, staffs)
 
     lon_p, lat_p = _lonlat(np.vstack([np.zeros((1, 2)), geo.town_xy]))

@@ -6,10 +6,18 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+from scipy.sparse.csgraph import dijkstra
 
 from matcher.generator.capacity import _existing_pairing_hours
-from matcher.prepare.eligibility import blocking_records, travel_hours
-from matcher.prepare.network import travel_times
+from matcher.prepare.eligibility import (
+    Provider,
+    blocking_records,
+    in_area,
+    is_available,
+    travel_hours,
+    within_travel,
+)
+from matcher.prepare.network import road_matrix, travel_times
 from matcher.reports.duplicate_aid import duplicate_groups
 from matcher.scenario import Scenario
 
@@ -80,4 +88,55 @@ def calibration_figures(scenario: Scenario) -> dict[str, float]:
         "ledger_duplication_share": wasted / max(1, ledger),
         "child_care_share_high_lbc": child_care_share(ranked[-third:]),
         "child_care_share_low_lbc": child_care_share(ranked[:third]),
+    }
+
+
+def terrain_figures(scenario: Scenario) -> dict[str, float]:
+    """The figures that tell county shapes apart (``--terrain``, scenarios/README.md): travel
+    minutes from providers' bases to villages (median and 90th percentile over every provider
+    and village it can reach at all, and the median from the seat), the share of needs some
+    available provider can reach (holds the skill at the level, works in the village's town,
+    within its travel limit), need hours / provider hours, need cost / pool money, villages
+    without a road and villages no road joins to the seat."""
+    times = travel_times(scenario)
+    villages = {v.id: v for v in scenario.villages}
+    column = {v: i for i, v in enumerate(times.village_ids)}
+    row = {b: i for i, b in enumerate(times.base_ids)}
+    everyone: tuple[Provider, ...] = (*scenario.cadres, *scenario.organizations)
+    providers = [p for p in everyone if is_available(p)]
+    by_provider = times.minutes[[row[p.base] for p in providers]]
+    finite = by_provider[np.isfinite(by_provider)]
+    seat = next(p.id for p in scenario.places if p.kind == "county_seat")
+    index, matrix = road_matrix(scenario)
+    from_seat = dijkstra(matrix, directed=False, indices=index[seat])
+    seat_minutes = from_seat[[index[v] for v in times.village_ids]]
+    reach = np.array(
+        [
+            [
+                within_travel(p, float(m)) and in_area(p, villages[v])
+                for v, m in zip(times.village_ids, by_provider[i], strict=True)
+            ]
+            for i, p in enumerate(providers)
+        ]
+    ).reshape(len(providers), len(villages))
+    served: dict[tuple[str, str, int], bool] = {}
+    for need in scenario.needs:
+        key = (need.village, need.required_skill, need.level)
+        if key not in served:
+            able = np.array([p.skills.get(key[1], 0) >= key[2] for p in providers], np.bool_)
+            served[key] = bool((reach[:, column[key[0]]] & able).any())
+    reachable = sum(served[(n.village, n.required_skill, n.level)] for n in scenario.needs)
+    touched = {r.from_ for r in scenario.roads or ()} | {r.to for r in scenario.roads or ()}
+    supply = sum(c.hours for c in scenario.cadres if c.available)
+    supply += sum(o.hours for o in scenario.organizations)
+    pool_money = sum(p.amount for p in scenario.pools)
+    return {
+        "median_minutes": float(np.median(finite)) if finite.size else math.inf,
+        "p90_minutes": float(np.percentile(finite, 90)) if finite.size else math.inf,
+        "median_seat_minutes": float(np.median(seat_minutes)),
+        "reachable_need_share": reachable / max(1, len(scenario.needs)),
+        "hours_ratio": sum(n.hours for n in scenario.needs) / max(1, supply),
+        "cost_ratio": sum(n.cost for n in scenario.needs) / max(1, pool_money),
+        "no_road_villages": float(sum(v not in touched for v in villages)),
+        "cut_off_villages": float(np.isinf(seat_minutes).sum()),
     }

@@ -66,10 +66,18 @@ def _draw_households(
     return np.where(village_level, 0, number)
 
 
-def _draw_costs(rng: np.random.Generator, category: IntArray, paid_share: float | None) -> IntArray:
-    """Whole yuan, rounded to 10, log-uniform per category; ``paid_share`` overrides the odds."""
+def _draw_costs(
+    rng: np.random.Generator,
+    category: IntArray,
+    paid_share: float | None,
+    paid_boost: float = 1.0,
+) -> IntArray:
+    """Whole yuan, rounded to 10, log-uniform per category; ``paid_share`` overrides the odds
+    and ``paid_boost`` multiplies them (at most 1: the ``money`` terrain's costlier needs)."""
     table = np.array([NEED_COST[c] for c in CATEGORIES], dtype=np.float64)
     odds, lo, hi = table[category].T
+    if paid_boost != 1.0:
+        odds = np.minimum(odds * paid_boost, 1.0)
     if paid_share is not None:
         odds = np.where(odds > 0, paid_share, 0.0)
     u = rng.random(len(category))
@@ -85,8 +93,10 @@ def _needs(
     households: FloatArray,
     count: int,
     days: int,
+    paid_boost: float = 1.0,
 ) -> _Needs:
-    """Needs spread over villages by households, their mix by each village's demography."""
+    """Needs spread over villages by households, their mix by each village's demography;
+    ``paid_boost`` multiplies the odds that a need costs money."""
     share = households * rng.gamma(3.0, 1 / 3, len(households))
     village = np.repeat(np.arange(len(households)), rng.multinomial(count, share / share.sum()))
     category = _draw_categories(rng, weights, village)
@@ -94,7 +104,7 @@ def _needs(
     level = rng.choice(3, size=count, p=NEED_LEVELS) + 1
     lo, hi = np.array([NEED_HOURS[c] for c in CATEGORIES], dtype=np.float64)[category].T
     hours = lo + (hi - lo) * rng.random(count) + 0.5 * (level - 1)
-    cost = _draw_costs(rng, category, None)
+    cost = _draw_costs(rng, category, None, paid_boost)
     odds = np.array([VULNERABLE_ODDS.get(c, VULNERABLE_DEFAULT) for c in CATEGORIES])
     tags = (rng.random((count, len(VULNERABLE_TAGS))) < odds[category]) & (household > 0)[:, None]
     priority = rng.choice(5, size=count, p=NEED_PRIORITIES) + 1

@@ -180,11 +180,13 @@ def _pools(
     needs: _Needs,
     village_region: npt.NDArray[np.str_],
     village_ids: list[str],
+    money_share: tuple[float, float] = POOL_MONEY_SHARE,
 ) -> list[dict[str, object]]:
     """Department pools split by their categories' cost with siloed noise, a central/west tilt
-    pool, a charity pool and a donor pool, together POOL_MONEY_SHARE of all need cost."""
+    pool, a charity pool and a donor pool, together ``money_share`` (POOL_MONEY_SHARE unless a
+    terrain says otherwise) of all need cost."""
     cost = needs.cost.astype(np.float64)
-    money = float(cost.sum()) * rng.uniform(*POOL_MONEY_SHARE)
+    money = float(cost.sum()) * rng.uniform(*money_share)
     cat_names = np.array(CATEGORIES)[needs.category]
     dept_cost = np.array(
         [cost[np.isin(cat_names, cats)].sum() for _, _, cats, _, _ in DEPARTMENT_POOLS]

@@ -208,6 +208,22 @@ def test_generate_writes_a_valid_scenario(tmp_path: Path) -> None:
     assert len(scenario.villages) == 12 and len(scenario.needs) == 150
 
 
+def test_generate_takes_a_terrain(tmp_path: Path) -> None:
+    """`matcher generate --terrain valley` writes a valley county (another county than the
+    default hills); an unknown terrain is a usage error that names the shapes."""
+    out = tmp_path / "valley.json"
+    args = ["generate", "--villages", "12", "--needs", "150", "--seed", "3"]
+    result = runner.invoke(app, [*args, "--terrain", "valley", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    valley = json.loads(out.read_text())
+    assert Scenario.model_validate(valley).roads
+    hills = runner.invoke(app, [*args, "--terrain", "hills"])
+    assert hills.exit_code == 0 and json.loads(hills.stdout) != valley
+    bad = runner.invoke(app, [*args, "--terrain", "desert"])
+    assert bad.exit_code == 2
+    assert "valley" in bad.output
+
+
 def test_solve_refuses_an_invalid_scenario_without_writing(tmp_path: Path) -> None:
     """A scenario with problems exits 1 and leaves an existing plan file untouched."""
     bad = tmp_path / "bad.json"
