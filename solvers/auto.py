@@ -327,6 +327,7 @@ class AutoSolver:
             seed=DATA_SEED,
         )
         run.bound = lp.bound
+        run.stats["bound_kind"] = "lp"  # the LP relaxation's safe dual bound
         if lp.infeasible:
             run.stats["reason"] = "no plan keeps the rules: the LP relaxation is infeasible"
             return run.result(self.name, infeasible=True)
@@ -501,6 +502,7 @@ def _search(
                     # The whole MIP, solved: its optimum, within HiGHS's absolute gap, bounds
                     # every plan.
                     run.bound = min(run.bound, result.objective + MIP_ABS_GAP)
+                    run.stats["bound_kind"] = "mip"
                 current = run.best
                 merged = current.vector.copy()
                 merged[free] = vector[free]

@@ -62,6 +62,7 @@ class HighsSolver:
         ):
             start = previous
         stats: dict[str, float | int | str] = {"columns": model.n_cols, "rows": model.n_rows}
+        stats["bound_kind"] = "mip"  # HiGHS's branch-and-bound dual bound
         stats.update(limited)
 
         h = new_highs(seed=params.seed, threads=1)
