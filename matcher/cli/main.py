@@ -84,6 +84,22 @@ def generate(
         err.print(f"{'arrivals' if arrivals else 'scenario'} written to {out_path}")
 
 
+def _log_to_stderr(level: str) -> None:
+    """The service's own messages (``matcher.*``: stale jobs re-queued after a crash, say) go
+    to standard error at ``level``; uvicorn configures only its own loggers, and the root
+    logger's last-resort handler would show warnings alone."""
+    import logging
+
+    logger = logging.getLogger("matcher")
+    if logger.handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(level.upper())
+    logger.propagate = False
+
+
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
@@ -111,6 +127,7 @@ def serve(
     except KeyConfigError as bad:
         err.print(f"[red]{bad}[/red]")
         raise typer.Exit(2) from None
+    _log_to_stderr(log_level)
     uvicorn.run(
         application,
         host=host,

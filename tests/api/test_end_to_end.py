@@ -473,6 +473,7 @@ def test_serve_solve_crash_and_recover(service: Service) -> None:
         second = job.json()
         assert second["status"] == "succeeded", str(second["outcome"]) + logs()
         assert second["attempts"] == 2, logs()
+        assert "stale jobs: 1 re-queued" in server.log.read_text(encoding="utf-8"), logs()
         assert second["plan"] is not None, logs()
         second_objective = objective = check_plan(index, second["plan"], "second job")
         assert same(second["progress"]["objective"], objective)
