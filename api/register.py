@@ -486,7 +486,7 @@ def register_replan(
     the published plan as its previous plan (unless it names one; none when the published job
     has no plan, and then no ``max_changes``: nothing published can change), and the options
     the job records: ``register`` (date, county version, urgent, pinned, left out) and
-    ``count_added_changes: false``."""
+    ``register_changes: true``."""
     assert request.from_register is not None
     rstore = RegisterStore(store.engine)
     version, county = latest_county(rstore, tenant)
@@ -510,7 +510,7 @@ def register_replan(
         "left_out": [{"need": i, "why": why} for i, why in built.left_out],
     }
     scenario = built.scenario.model_dump(mode="json", exclude_none=True)
-    options = {"register": info, "count_added_changes": False}
+    options = {"register": info, "register_changes": True}
     return scenario, request.model_copy(update=update), options
 
 

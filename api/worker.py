@@ -165,7 +165,7 @@ def run_job(store: JobStore, claim: Claim, threads: int, shutdown: Flag) -> str:
                     previous=previous,
                     max_changes=None if max_changes is None else int(max_changes),
                     # Register re-plans: newly served needs are no change (DESIGN §10).
-                    count_added_changes=bool(claim.options.get("count_added_changes", True)),
+                    register_changes=bool(claim.options.get("register_changes", False)),
                     fixes=FixOptions(rank=True, confirm=int(claim.options.get("confirm_fixes", 0))),
                     html=True,  # the job's HTML report is rendered within its time limit too
                 )

@@ -289,7 +289,7 @@ def solve_scenario(
     started: float | None = None,
     previous: Plan | None = None,
     max_changes: int | None = None,
-    count_added_changes: bool = True,
+    register_changes: bool = False,
     rounds: int | None = None,
     fixes: FixOptions = FixOptions(),
     html: bool = False,
@@ -299,9 +299,10 @@ def solve_scenario(
     Pass a :class:`ScenarioIndex` to reuse its travel times and compiled problem across solves
     of the same scenario (``matcher compare``). ``previous`` (a plan of an earlier run) is the
     start of re-planning; ``max_changes`` limits how many assignments and pairings may differ
-    from it (solvers ``auto`` and ``highs``); with ``count_added_changes=False`` newly served
-    needs are not changes (re-plans from the register, DESIGN §10). ``rounds`` bounds
-    ``auto``'s search by work rather than time, for plans that repeat exactly on any machine.
+    from it (solvers ``auto`` and ``highs``); with ``register_changes=True`` only assignments
+    of ``previous`` moved or dropped count (re-plans from the register, DESIGN §10).
+    ``rounds`` bounds ``auto``'s search by work rather than time, for plans that repeat
+    exactly on any machine.
     ``fixes`` says whether to price the plan's resources and attach ranked blind-spot fixes to
     its report (within the time limit) and how many to confirm by re-solving
     (:class:`FixOptions`). ``html``: the caller will also render the HTML report, whose time
@@ -325,13 +326,13 @@ def solve_scenario(
         stop=stop,
         hint=hint,
         max_changes=max_changes,
-        count_added_changes=count_added_changes,
+        register_changes=register_changes,
         rounds=rounds,
     )
     result = get_solver(solver).solve(problem, params)
     if hint is not None:
         result.stats["changes_from_previous"] = result.solution.changes_from(
-            hint, count_added=count_added_changes
+            hint, register=register_changes
         )
         result.stats["previous_plan_dropped"] = len(notes)
     result, schedule = scheduled(index, result, deadline=budget.ends_before(after + fix_seconds))

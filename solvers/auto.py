@@ -297,7 +297,7 @@ class AutoSolver:
         """Solve within ``params.time_limit``; a stop keeps the best plan so far."""
         change = None
         if params.hint is not None and params.max_changes is not None:
-            change = ChangeLimit(params.hint, int(params.max_changes), params.count_added_changes)
+            change = ChangeLimit(params.hint, int(params.max_changes), params.register_changes)
         model = build_linear_model(problem, change_limit=change)
         greedy = model.vector(problem, build_greedy(problem, params.stop).solution())
         repaired: FloatArray | None = None
@@ -306,7 +306,7 @@ class AutoSolver:
             repaired = repair(problem, model, params.hint)
             if change is not None:
                 model, limited = keepable_limit(
-                    problem, model, params.hint, repaired, change.limit, change.count_added
+                    problem, model, params.hint, repaired, change.limit, change.register
                 )
         run = _Run(problem, params, model)
         run.stats.update(columns=model.n_cols, rows=model.n_rows, **limited)

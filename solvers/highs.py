@@ -44,13 +44,13 @@ class HighsSolver:
         started = time.perf_counter()
         change = None
         if params.hint is not None and params.max_changes is not None:
-            change = ChangeLimit(params.hint, int(params.max_changes), params.count_added_changes)
+            change = ChangeLimit(params.hint, int(params.max_changes), params.register_changes)
         model = build_linear_model(problem, change_limit=change)
         limited: dict[str, int | str] = {}
         previous = None if params.hint is None else repair(problem, model, params.hint)
         if params.hint is not None and change is not None:
             model, limited = keepable_limit(
-                problem, model, params.hint, previous, change.limit, change.count_added
+                problem, model, params.hint, previous, change.limit, change.register
             )
         start: FloatArray | None = model.vector(
             problem, build_greedy(problem, params.stop).solution()

@@ -63,7 +63,9 @@ class ChangeLimit:
 
     previous: Solution
     limit: int
-    count_added: bool = True  # serving a need ``previous`` left unserved counts one
+    # The register's measure (DESIGN §10): only assignments of ``previous`` moved or dropped
+    # count; needs newly served and pairings do not (the register publishes assignments).
+    register: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -638,7 +640,7 @@ def _add_fairness(b: _Builder) -> None:
 
 def _add_max_changes(b: _Builder, limit: ChangeLimit) -> None:
     """The max_changes row (``--max-changes``): changed assignments + changed pairings <= K
-    (newly served needs count only when ``limit.count_added``).
+    (with ``limit.register``, only assignments of ``previous`` moved or dropped count).
 
     A need served before by arc ``a`` changes unless ``x[a] = 1``; a need unserved before
     changes when any arc serves it; a pairing changes when ``y`` differs from before. So
@@ -647,7 +649,7 @@ def _add_max_changes(b: _Builder, limit: ChangeLimit) -> None:
     problem, prev = b.problem, limit.previous
     before = prev.need_provider[b.a_need]
     kept = (before >= 0) & (b.a_prov == before)
-    fresh = (before < 0) & limit.count_added
+    fresh = (before < 0) & (not limit.register)
     key = problem.pair_cadre * len(problem.village_ids) + problem.pair_village
     chosen = np.fromiter(
         (c * len(problem.village_ids) + v for c, v in set(prev.pairings)), dtype=np.int64
@@ -656,10 +658,13 @@ def _add_max_changes(b: _Builder, limit: ChangeLimit) -> None:
     served_before = int((prev.need_provider >= 0).sum())
     coef_x = np.where(kept, -1.0, np.where(fresh, 1.0, 0.0))
     coef_y = np.where(was_paired, -1.0, 1.0)
-    kx = coef_x != 0
-    cols = np.concatenate([b.x.cols[kx], b.y.cols])
-    vals = np.concatenate([coef_x[kx], coef_y])
+    y_cols = b.y.cols
     constant = served_before + len(set(prev.pairings))
+    if limit.register:
+        coef_y, y_cols, constant = coef_y[:0], y_cols[:0], served_before
+    kx = coef_x != 0
+    cols = np.concatenate([b.x.cols[kx], y_cols])
+    vals = np.concatenate([coef_x[kx], coef_y])
     b.rows.add(
         "changes",
         np.zeros(len(cols), dtype=np.int64),

@@ -75,7 +75,7 @@ def keepable_limit(
     previous: Solution,
     repaired: FloatArray | None,
     limit: int,
-    count_added: bool = True,
+    register: bool = False,
 ) -> tuple[LinearModel, dict[str, int | str]]:
     """The model with a limit on changes that some plan keeps, and what was done to it.
 
@@ -90,7 +90,7 @@ def keepable_limit(
             "reason": "the previous plan cannot be made to keep the rules of this scenario "
             "(a pinned need it does not serve, say), so the limit on changes was lifted",
         }
-    needed = model.solution(problem, repaired).changes_from(previous, count_added=count_added)
+    needed = model.solution(problem, repaired).changes_from(previous, register=register)
     stats: dict[str, int | str] = {"repair_changes": needed}
     if needed <= limit:
         return model, stats

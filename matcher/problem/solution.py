@@ -50,15 +50,16 @@ class Solution:
     pairings: tuple[tuple[int, int], ...] = ()  # (cadre index, village index)
     wasted: tuple[WastedService, ...] = ()
 
-    def changes_from(self, previous: Solution, *, count_added: bool = True) -> int:
+    def changes_from(self, previous: Solution, *, register: bool = False) -> int:
         """Assignments and pairings that differ from ``previous`` (re-planning's measure): a need
         served by another provider, newly served or no longer served counts one; so does each
-        pairing made or dropped. ``count_added=False`` leaves newly served needs out: the
-        register's churn, where only published work that moves or is dropped changes
-        anybody's list (DESIGN §10)."""
+        pairing made or dropped. ``register=True`` is the register's measure (DESIGN §10):
+        only assignments of ``previous`` moved to another provider or dropped count, since
+        only they change a list the county has published; newly served needs are additions,
+        and pairings are not in the register."""
         differ = self.need_provider != previous.need_provider
-        if not count_added:
-            differ &= previous.need_provider >= 0
+        if register:
+            return int((differ & (previous.need_provider >= 0)).sum())
         moved = int(differ.sum())
         return moved + len(set(self.pairings) ^ set(previous.pairings))
 
@@ -94,9 +95,9 @@ class SolveParams:
     hint: Solution | None = None
     # Re-planning: at most this many assignments or pairings may differ from ``hint``.
     max_changes: int | None = None
-    # Whether serving a need ``hint`` left unserved counts as a change (False for re-plans
-    # from the register, whose churn is the published work moved or dropped).
-    count_added_changes: bool = True
+    # Count changes as the register does (re-plans from the register): only assignments of
+    # ``hint`` moved or dropped, not needs newly served nor pairings.
+    register_changes: bool = False
     # A machine-independent work limit (neighbourhood rounds of ``auto``): with it, the same
     # seed and worker count give the same plan on any machine. The time limit then ends the
     # search only between rounds.

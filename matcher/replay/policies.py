@@ -114,7 +114,7 @@ class Replanner:
             workers=self.workers,
             previous=previous,
             max_changes=self.change_limit(needs) if previous is not None else None,
-            count_added_changes=False,
+            register_changes=True,
             fixes=FixOptions(rank=False),
         )
         self.solve_seconds.append(time.monotonic() - started)

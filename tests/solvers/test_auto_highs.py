@@ -218,7 +218,7 @@ def test_a_previous_plan_that_cannot_be_repaired_lifts_the_limit() -> None:
 def test_zero_changes_without_counting_additions_still_serves_new_needs(
     solver: AutoSolver | HighsSolver,
 ) -> None:
-    """The register's churn (``count_added_changes=False``): with max_changes 0 nothing served
+    """The register's churn (``register_changes=True``): with max_changes 0 nothing served
     before moves or is dropped, yet needs the previous plan left unserved may be served, and
     are (counting them, as ``--max-changes`` does, would forbid it)."""
     problem = county()
@@ -230,15 +230,38 @@ def test_zero_changes_without_counting_additions_still_serves_new_needs(
     repaired = repair(problem, model, Solution(old_providers, pairings=full.pairings))
     assert repaired is not None
     old = model.solution(problem, repaired)
-    params = _params(time_limit=4.0, hint=old, max_changes=0, count_added_changes=False)
+    params = _params(time_limit=4.0, hint=old, max_changes=0, register_changes=True)
     result = solver.solve(problem, params)
     kept = old.need_provider >= 0
     assert (result.solution.need_provider[kept] == old.need_provider[kept]).all()
-    assert result.solution.changes_from(old, count_added=False) == 0
+    assert result.solution.changes_from(old, register=True) == 0
     assert result.solution.changes_from(old) > 0  # new needs were served
     assert bf.violations(problem, result.solution) == []
     counted = solver.solve(problem, _params(time_limit=4.0, hint=old, max_changes=0))
     assert (counted.solution.need_provider == old.need_provider).all()
+
+
+def test_the_registers_change_limit_leaves_pairings_out() -> None:
+    """The register publishes assignments, not pairings: its change row holds no pairing
+    column, and its measure counts moved and dropped assignments only."""
+    problem = county()
+    old = build_greedy(problem).solution()
+    assert old.pairings
+    model = build_linear_model(problem, change_limit=ChangeLimit(old, 5, register=True))
+    block = model.row_kind.index("changes")
+    row = model.A.tocsr()[model.row_block[block] : model.row_block[block + 1]]
+    columns = row.indices
+    assert columns.size > 0
+    assert not ((columns >= model.y.start) & (columns < model.y.stop)).any()
+    plain = build_linear_model(problem, change_limit=ChangeLimit(old, 5))
+    plain_row = plain.A.tocsr()[plain.row_block[block] : plain.row_block[block + 1]]
+    assert ((plain_row.indices >= plain.y.start) & (plain_row.indices < plain.y.stop)).any()
+    unpaired = Solution(old.need_provider.copy(), pairings=())
+    dropped = old.need_provider.copy()
+    dropped[np.flatnonzero(dropped >= 0)[:3]] = -1
+    assert unpaired.changes_from(old, register=True) == 0
+    assert unpaired.changes_from(old) == len(set(old.pairings))
+    assert Solution(dropped).changes_from(old, register=True) == 3
 
 
 @pytest.mark.parametrize("seed", RANDOM_SEEDS[:10])
