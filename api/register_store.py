@@ -210,8 +210,10 @@ def _update_needs(
     tenant: str,
     changes: Sequence[tuple[StoredNeed, RegisteredNeed]],
     stamp: dt.datetime,
+    events: bool = True,
 ) -> None:
-    """Write each ``new`` over its locked row and append its last event, in two batches."""
+    """Write each ``new`` over its locked row and (with ``events``) append its last event, in
+    two batches."""
     if not changes:
         return
     connection.execute(
@@ -242,6 +244,8 @@ def _update_needs(
             for old, new in changes
         ],
     )
+    if not events:
+        return
     connection.execute(
         need_events.insert(),
         [
@@ -690,6 +694,9 @@ class RegisterStore:
         outcome = publish_plan(plan, plan_id, (s.need for s in rows.values()), day, plan_date)
         stamp = now()
         _update_needs(connection, tenant, [(rows[new.id], new) for new in outcome.updated], stamp)
+        _update_needs(
+            connection, tenant, [(rows[n.id], n) for n in outcome.refunded], stamp, events=False
+        )
         record = outcome.record
         connection.execute(
             register_publishes.insert().values(

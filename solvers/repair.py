@@ -3,14 +3,15 @@
 Re-planning starts from the plan a county already works with, but the scenario may have changed
 since (a cadre has fewer hours, a pool less money, a need was withdrawn). :func:`repair` keeps
 every decision of the old plan that still fits: it drops arcs the model no longer has, then, row
-by row, the least valuable assignments or pairings of each violated row until the row holds.
+by row, the least valuable assignments or pairings of each violated row until the row holds
+(for a pool's row, the least valuable of the needs it pays for).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from matcher.problem.arrays import FloatArray, Problem
+from matcher.problem.arrays import FloatArray, IntArray, Problem
 from matcher.problem.solution import Solution
 from solvers.linear_model import LinearModel
 
@@ -46,7 +47,11 @@ def repair(problem: Problem, model: LinearModel, previous: Solution) -> FloatArr
         row = int(over[0])
         lo, hi = A.indptr[row], A.indptr[row + 1]
         cols = A.indices[lo:hi]
-        cols = cols[xy[cols] & (v[cols] > 0) & (model.col_lo[cols] == 0)]
+        droppable = cols[xy[cols] & (v[cols] > 0) & (model.col_lo[cols] == 0)]
+        if droppable.size == 0:
+            funded = _funded_decisions(problem, model, v, cols)
+            droppable = funded[(v[funded] > 0) & (model.col_lo[funded] == 0)]
+        cols = droppable
         if cols.size == 0:
             return None
         # drop the least valuable decision first
@@ -59,6 +64,19 @@ def repair(problem: Problem, model: LinearModel, previous: Solution) -> FloatArr
     if (bad & checked).any() or (v < model.col_lo - _TOLERANCE).any():
         return None
     return v
+
+
+def _funded_decisions(
+    problem: Problem, model: LinearModel, v: FloatArray, cols: IntArray
+) -> IntArray:
+    """The arc columns of the needs a row of funding columns pays for (a pool's H5 row): a pool
+    that holds less than the previous plan drew from it (spent since, or cut) is brought back
+    within its amount by dropping the needs it pays for, least valuable first."""
+    funding = cols[(cols >= model.f.start) & (cols < model.f.stop) & (v[cols] > 0)]
+    needs = np.unique(model.f_need[funding - model.f.start])
+    arcs = np.flatnonzero(np.isin(problem.arc_need[model.x_arc], needs))
+    result: IntArray = (model.x.start + arcs).astype(np.int64)
+    return result
 
 
 def _clear_funding(problem: Problem, model: LinearModel, v: FloatArray, column: int) -> None:

@@ -54,7 +54,7 @@ class MemoryRegister:
     def publish(self, plan: Plan, plan_id: str, day: dt.date, plan_date: dt.date) -> PublishOutcome:
         """Make ``plan`` the current plan and move the needs it assigns (DESIGN §10)."""
         outcome = publish_plan(plan, plan_id, self._needs.values(), day, plan_date)
-        self._needs.update((n.id, n) for n in outcome.updated)
+        self._needs.update((n.id, n) for n in (*outcome.updated, *outcome.refunded))
         self._publishes.append(outcome.record)
         self.published, self.published_id = plan, plan_id
         return outcome

@@ -32,6 +32,10 @@ class PublishOutcome:
     updated: tuple[RegisteredNeed, ...]
     record: PublishRecord
     skipped: tuple[tuple[str, str], ...]
+    # Kept assignments the plan pays from other pools: their funding changes, silently (no
+    # event: nobody's list changes), so that the money a resolved need used is the money its
+    # last plan gave it.
+    refunded: tuple[RegisteredNeed, ...] = ()
 
 
 def _service_day(date: str | None, default: dt.date) -> dt.date:
@@ -45,6 +49,7 @@ def publish_plan(
     by_id = {n.id: n for n in needs}
     served = {a.need: a for a in plan.assignments}
     updated: list[RegisteredNeed] = []
+    refunded: list[RegisteredNeed] = []
     skipped: list[tuple[str, str]] = []
     changed = before = assigned = 0
     for need_id in served:
@@ -68,15 +73,17 @@ def publish_plan(
         assigned += 1
         date = _service_day(assignment.date, plan_date)
         same_day = need.date == date or assignment.date is None
+        funding = tuple((line.pool, line.amount) for line in assignment.funding)
         if was and need.provider == assignment.provider and same_day:
+            if need.funding != funding:
+                refunded.append(replace(need, funding=funding))
             continue
         changed += was
         event = NeedEvent("assigned", day, provider=assignment.provider, date=date, plan_id=plan_id)
-        funding = tuple((line.pool, line.amount) for line in assignment.funding)
         new = need.with_event(event, "assigned")
         updated.append(_with_funding(new, funding))
     record = PublishRecord(plan_id, day, assigned=assigned, changed=changed, before=before)
-    return PublishOutcome(tuple(updated), record, tuple(skipped))
+    return PublishOutcome(tuple(updated), record, tuple(skipped), tuple(refunded))
 
 
 def _with_funding(need: RegisteredNeed, funding: tuple[tuple[str, int], ...]) -> RegisteredNeed:

@@ -135,6 +135,32 @@ def test_repair_fits_an_old_plan_to_fewer_hours() -> None:
     assert kept >= 0.5 * int((old.need_provider >= 0).sum())
 
 
+def test_repair_brings_an_overdrawn_pool_back_within_its_amount() -> None:
+    """A pool that now holds half of what the old plan drew from it (money spent since, as in
+    a re-plan from the register): the repair drops needs it pays for, least valuable first,
+    rather than giving up (it once did, for a pool whose needs had several pools, and a change
+    limit was then lifted altogether)."""
+    problem = county()
+    old = build_greedy(problem).solution()
+    model = build_linear_model(problem)
+    v = model.vector(problem, old)
+    assert v is not None
+    used = np.bincount(model.f_pool, weights=v[model.f], minlength=len(problem.pool_ids))
+    q = int(np.argmax(used))
+    assert used[q] > 0, "the county's plan pays some need from several pools"
+    amounts = problem.pool_amount.copy()
+    amounts[q] = int(used[q]) // 2
+    cut = replace(problem, pool_amount=amounts)
+    cut_model = build_linear_model(cut)
+    assert cut_model.violation(cut_model.vector(cut, old)) > 0
+    fixed = repair(cut, cut_model, old)
+    assert fixed is not None
+    plan = cut_model.solution(cut, fixed)
+    assert bf.violations(cut, plan) == []
+    kept = int(((plan.need_provider == old.need_provider) & (old.need_provider >= 0)).sum())
+    assert kept >= 0.8 * int((old.need_provider >= 0).sum())
+
+
 def test_repair_gives_up_on_an_unservable_pin() -> None:
     """A previous plan cannot be repaired into one that serves a pin nobody can serve."""
     for seed in RANDOM_SEEDS:

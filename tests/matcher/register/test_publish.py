@@ -92,3 +92,21 @@ def test_a_plan_without_days_keeps_the_day_of_work_it_keeps() -> None:
     assert register.get("N1").date == DAY  # kept, with its day
     assert register.get("N2").date == later  # moved: the new plan's date
     assert outcome.record.changed == 1
+
+
+def test_a_kept_assignment_paid_from_other_pools_changes_its_funding_silently() -> None:
+    register = register_of("N1")
+    register.publish(plan_of(("N1", "C1", None)), "p1", DAY, DAY)
+    later = DAY + dt.timedelta(days=1)
+    other = Plan(
+        solver=SolverInfo(name="test", status="feasible"),
+        assignments=[
+            Assignment(need="N1", provider="C1", funding=[FundingLine(pool="Q", amount=10)])
+        ],
+    )
+    outcome = register.publish(other, "p2", later, later)
+    need = register.get("N1")
+    assert need.funding == (("Q", 10),)  # the money its last plan gave it
+    assert [e.type for e in need.history] == ["received", "assigned"]  # no event
+    assert outcome.record.changed == 0 and outcome.updated == ()
+    assert [n.id for n in outcome.refunded] == ["N1"]
