@@ -213,6 +213,11 @@ def main(argv: list[str]) -> None:
         default=0.05,
         help="Re-plans change at most this share of the published, unstarted work (0.05).",
     )
+    parser.add_argument(
+        "--no-change-limit",
+        action="store_true",
+        help="Re-plans change what they like (no --max-changes-share).",
+    )
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--policies", default=",".join(POLICIES))
     parser.add_argument("--out", type=Path, default=RESULTS / "service_loop.csv")
@@ -221,6 +226,8 @@ def main(argv: list[str]) -> None:
         "--from-csv", action="store_true", help="Only write the tables and plot of --out."
     )
     args = parser.parse_args(argv)
+    if args.no_change_limit:
+        args.max_changes_share = None
     if args.from_csv:
         finish(read_rows(args.out), args)
         return
