@@ -88,10 +88,6 @@ class BadCursor(ValueError):
     """A pagination cursor this service did not issue."""
 
 
-class _Moved(Exception):
-    """A row changed between the read and the conditional update: retry the transaction."""
-
-
 @dataclass(frozen=True)
 class CountyVersion:
     """One version of a county's standing data (a scenario without needs)."""
@@ -655,7 +651,7 @@ class RegisterStore:
             try:
                 with writing(self.engine) as connection:
                     return self._publish(connection, tenant, plan, plan_id, day, plan_date, served)
-            except (_Moved, sa.exc.IntegrityError):
+            except sa.exc.IntegrityError:
                 continue
         raise ConcurrentUpdate("the register was changed concurrently; try again")
 
