@@ -48,6 +48,7 @@ class NeedOutcome:
     on_time: bool | None  # None: outcome not known yet (or closed without a response)
     past_due: bool
     satisfaction: int | None
+    close_reason: str | None  # the reason of the last close by ``end``
 
 
 @dataclass(frozen=True)
@@ -128,8 +129,16 @@ def outcome(
         on_time = deadline is None or responded <= deadline
     else:
         on_time = False if past_due else None
+    closes = [e.reason for e in history if e.type == "closed"]
     return NeedOutcome(
-        need, status, responded, days, on_time, past_due, answers[-1] if answers else None
+        need,
+        status,
+        responded,
+        days,
+        on_time,
+        past_due,
+        answers[-1] if answers else None,
+        closes[-1] if closes else None,
     )
 
 
@@ -147,7 +156,7 @@ def figures(outcomes: Sequence[NeedOutcome]) -> ServiceFigures:
     on_time = sum(1 for o in outcomes if o.on_time)
     known = sum(1 for o in outcomes if o.on_time is not None)
     resolved = sum(1 for o in outcomes if o.status == "resolved")
-    reasons = [_close_reason(o) for o in outcomes if o.status == "closed"]
+    reasons = [o.close_reason for o in outcomes if o.status == "closed"]
     unresolved = sum(1 for r in reasons if r == "unresolved")
     past_due = sum(1 for o in outcomes if o.past_due)
     answers = [o.satisfaction for o in outcomes if o.satisfaction is not None]
@@ -168,11 +177,6 @@ def figures(outcomes: Sequence[NeedOutcome]) -> ServiceFigures:
         satisfaction_answers=len(answers),
         satisfied_share=_share(sum(1 for a in answers if a >= SATISFIED), len(answers)),
     )
-
-
-def _close_reason(o: NeedOutcome) -> str | None:
-    closes = [e for e in o.need.history if e.type == "closed"]
-    return closes[-1].reason if closes else None
 
 
 def _grouped(

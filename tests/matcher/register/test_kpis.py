@@ -141,3 +141,16 @@ def test_town_names_are_given_for_the_towns_shown() -> None:
     )
     assert k.town_names == {"T1": "福市镇", "T2": "平坪镇"}
     assert set(k.by_town) == {"T1"}
+
+
+def test_a_close_is_read_with_the_reason_it_had_at_the_periods_end() -> None:
+    """Closed unresolved in the period, reopened and closed as a duplicate after it: at the
+    period's end it counts as closed unresolved."""
+    need_ = need(
+        "A",
+        NeedEvent("closed", day(1), reason="unresolved"),
+        NeedEvent("reopened", day(20)),
+        NeedEvent("closed", day(21), reason="duplicate"),
+    )
+    k = kpis(need_).all
+    assert (k.closed_unresolved, k.closed_other) == (1, 0)
