@@ -25,6 +25,7 @@ WRITE_PER_1000 = 0.05
 HTML_PER_1000 = 0.04
 FIX_SIZING_PER_1000 = 0.12
 SCHEDULE_PER_1000 = 0.25
+READ_PRICES_PER_1000 = 0.02
 MIN_RESERVE = 1.0  # seconds kept back whatever the size: process exit, file system, noise
 
 
@@ -34,6 +35,13 @@ def fix_pricing_budget(time_limit: float | None) -> float:
     if time_limit is None:
         return 60.0
     return max(0.5, min(15.0, 0.1 * time_limit))
+
+
+def read_prices_seconds(n_needs: int) -> float:
+    """Predicted seconds of reading the resource prices off the LP the solver solved (``auto``
+    hands its duals over; the fixes then need no LP of their own): rebuilding the model's rows
+    and matching each to its provider, pool or village."""
+    return max(0.1, READ_PRICES_PER_1000 * n_needs / 1000)
 
 
 def after_search_seconds(n_needs: int, *, html: bool = False) -> float:

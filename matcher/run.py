@@ -19,6 +19,7 @@ from matcher.budget import (
     after_search_seconds,
     fix_pricing_budget,
     fix_sizing_seconds,
+    read_prices_seconds,
     schedule_seconds,
     writing_seconds,
 )
@@ -30,7 +31,7 @@ from matcher.problem.arrays import Problem
 from matcher.problem.assemble import plan_to_solution, solution_to_plan
 from matcher.problem.days import scheduled
 from matcher.problem.index import ScenarioIndex
-from matcher.problem.solution import Progress, Solution, SolveParams, SolveResult
+from matcher.problem.solution import LpPrices, Progress, Solution, SolveParams, SolveResult
 from matcher.reports import build_reports
 from matcher.reports.duplicate_aid import ledger_part
 from matcher.reports.shapes import PlanReports
@@ -181,10 +182,12 @@ def with_fixes(
     workers: int = 2,
     stop: threading.Event | None = None,
     deadline: float | None = None,
+    solved: LpPrices | None = None,
 ) -> PlanReports:
-    """``reports`` with ranked blind-spot fixes priced in ``price_seconds`` and sized until
-    the ``time.monotonic()`` ``deadline`` (and the top ones confirmed by ``solver``) when
-    ``fixes.rank``; the same reports otherwise."""
+    """``reports`` with ranked blind-spot fixes priced in ``price_seconds`` (or read from
+    ``solved``, the LP the solver solved) and sized until the ``time.monotonic()``
+    ``deadline`` (and the top ones confirmed by ``solver``) when ``fixes.rank``; the same
+    reports otherwise."""
     blind = reports.get("blind_spots")
     if not fixes.rank or blind is None:
         return reports
@@ -201,6 +204,7 @@ def with_fixes(
         solver=solver,
         stop=stop,
         deadline=deadline,
+        solved=solved,
     )
     return {**reports, "blind_spots": fixed}
 
@@ -314,7 +318,16 @@ def solve_scenario(
     hint, notes = (None, []) if previous is None else plan_to_solution(problem, previous)
     prepare_after_search(index)
     budget = Budget(started, time_limit)
-    price_seconds = fix_pricing_budget(time_limit) if fixes.rank else 0.0
+    # auto solves the LP the fixes are priced with (unless a change limit alters its model):
+    # reading its duals takes a fraction of the second solve a tenth of the limit was kept for.
+    prices_from_solver = solver == "auto" and max_changes is None
+    price_seconds = 0.0
+    if fixes.rank:
+        price_seconds = (
+            read_prices_seconds(problem.n_needs)
+            if prices_from_solver
+            else fix_pricing_budget(time_limit)
+        )
     fix_seconds = price_seconds + fix_sizing_seconds(problem.n_needs) if fixes.rank else 0.0
     after = after_search_seconds(problem.n_needs, html=html)
     days = schedule_seconds(problem.n_needs) if index.scenario.policy.schedule else 0.0
@@ -338,6 +351,10 @@ def solve_scenario(
     result, schedule = scheduled(index, result, deadline=budget.ends_before(after + fix_seconds))
     decisions, evaluation = decisions_of(index, problem, result, schedule)
     reports = build_reports(index, decisions, evaluation)
+    if fixes.rank and prices_from_solver and result.lp_prices is None:
+        # The search ended before its LP: pricing needs a solve of its own after all.
+        price_seconds = fix_pricing_budget(time_limit)
+        fix_seconds = price_seconds + fix_sizing_seconds(problem.n_needs)
     if fixes.rank and _status(result, evaluation) in ("optimal", "feasible", "stopped"):
         skipped = _why_no_fixes(budget, fix_seconds, problem.n_needs, html, stop)
         reports = (
@@ -354,6 +371,7 @@ def solve_scenario(
                 workers=workers,
                 stop=stop,
                 deadline=budget.ends_before(writing_seconds(problem.n_needs, html=html)),
+                solved=result.lp_prices,
             )
             if skipped is None
             else _without_fixes(reports, skipped)

@@ -43,7 +43,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from matcher.problem.arrays import BoolArray, FloatArray, IntArray, Problem
-from matcher.problem.solution import Progress, Solution, SolveParams, SolveResult, Status
+from matcher.problem.solution import (
+    LpPrices,
+    Progress,
+    Solution,
+    SolveParams,
+    SolveResult,
+    Status,
+)
 from solvers.greedy import build_greedy
 from solvers.linear_model import ChangeLimit, LinearModel, build_linear_model
 from solvers.lns import (
@@ -188,6 +195,7 @@ class _Run:
         self.bound: float | None = None
         self.stats: dict[str, float | int | str] = {}
         self.rng = np.random.default_rng(params.seed)
+        self.lp_prices: LpPrices | None = None
 
     def elapsed(self) -> float:
         """Seconds since the solve began."""
@@ -285,6 +293,7 @@ class _Run:
             bound=bound,
             claimed_objective=objective,
             stats=self.stats,
+            lp_prices=self.lp_prices,
         )
 
 
@@ -337,6 +346,9 @@ class AutoSolver:
             lp_converged=int(lp.converged),
             lp_columns=int(lp.active.sum()),
         )
+        if change is None:
+            # The plain model's LP: the blind-spot fixes price resources with its duals.
+            run.lp_prices = LpPrices(lp.duals, lp.converged, lp.bound, lp.seconds)
         run.progress("LP bound")
         if run.stopped() or run.left() <= 0:
             return run.result(self.name)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from matcher.problem.arrays import FloatArray, IntArray, Problem
-from matcher.problem.solution import Solution
+from matcher.problem.solution import LpPrices, Solution
 from solvers.linear_model import LinearModel, build_linear_model
-from solvers.lp_bound import solve_lp
+from solvers.lp_bound import LpResult, solve_lp
 
 
 @dataclass(frozen=True)
@@ -85,13 +85,19 @@ def resource_prices(
     solution: Solution | None = None,
     time_limit: float | None = None,
     stop: threading.Event | None = None,
+    solved: LpPrices | None = None,
 ) -> ResourcePrices:
     """Dual prices of the LP relaxation, started from ``solution``'s columns. With a time limit
     that cuts column generation short, the prices are those of the last restricted LP: still
-    a consistent set of multipliers (their safe bound is reported), not the LP's own."""
+    a consistent set of multipliers (their safe bound is reported), not the LP's own.
+
+    ``solved``: the duals of that LP as a solver already found them (``auto``'s LP bound,
+    :attr:`SolveResult.lp_prices`), read instead of solving it again; a run's time limit then
+    leaves the search the seconds the second solve took (a tenth of the limit)."""
     model = build_linear_model(problem)
-    start = model.vector(problem, solution) if solution is not None else None
-    lp = solve_lp(problem, model, start=start, time_limit=time_limit, stop=stop)
+    if solved is None or len(solved.duals) != model.n_rows:
+        start = model.vector(problem, solution) if solution is not None else None
+        solved = _solved(solve_lp(problem, model, start=start, time_limit=time_limit, stop=stop))
     owners = _owners(problem, model)
     sizes = {
         "H1": problem.n_needs,
@@ -105,7 +111,7 @@ def resource_prices(
         values = np.zeros(size)
         rows, owner = _row_owner(model, kind, owners[kind])
         # Signs as for a maximisation: a binding ≤ row has y ≥ 0, a binding ≥ row y ≤ 0.
-        values[owner] = np.abs(lp.duals[rows]) if len(rows) else 0.0
+        values[owner] = np.abs(solved.duals[rows]) if len(rows) else 0.0
         prices[kind] = values
     return ResourcePrices(
         hours=prices["H4"],
@@ -113,7 +119,12 @@ def resource_prices(
         cap=prices["H6"],
         need=prices["H1"],
         pairing=prices["shortfall"],
-        converged=lp.converged,
-        bound=lp.bound,
-        seconds=lp.seconds,
+        converged=solved.converged,
+        bound=solved.bound,
+        seconds=solved.seconds,
     )
+
+
+def _solved(lp: LpResult) -> LpPrices:
+    """The duals, convergence, bound and seconds of an LP solved here."""
+    return LpPrices(lp.duals, lp.converged, lp.bound, lp.seconds)

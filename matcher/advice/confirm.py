@@ -24,7 +24,7 @@ from matcher.plan import Assignment, FundingLine, Plan
 from matcher.prepare.eligibility import pool_limit_per_need
 from matcher.problem.assemble import plan_to_solution
 from matcher.problem.index import ScenarioIndex
-from matcher.problem.solution import Solution
+from matcher.problem.solution import LpPrices, Solution
 from matcher.reports.shapes import (
     BlindSpotsReport,
     FixChange,
@@ -44,10 +44,14 @@ How fixes are confirmed; :func:`matcher.run.resolver` makes one of any solver.""
 
 
 def _prices(
-    index: ScenarioIndex, solution: Solution, seconds: float | None, stop: threading.Event | None
+    index: ScenarioIndex,
+    solution: Solution,
+    seconds: float | None,
+    stop: threading.Event | None,
+    solved: LpPrices | None = None,
 ) -> Prices:
     problem = index.problem
-    lp = resource_prices(problem, solution, time_limit=seconds, stop=stop)
+    lp = resource_prices(problem, solution, time_limit=seconds, stop=stop, solved=solved)
 
     def by_id(ids: tuple[str, ...], values: Any) -> dict[str, float]:
         return {ids[i]: float(v) for i, v in enumerate(values) if v > 1e-12}
@@ -215,14 +219,16 @@ def blind_spot_fixes(
     solver: str,
     stop: threading.Event | None = None,
     deadline: float | None = None,
+    solved: LpPrices | None = None,
 ) -> BlindSpotsReport:
     """``report`` (the blind-spot report of ``plan``) with ranked fixes for every unmet group
     and short village, the top fix of the ``confirm`` largest groups (most needs) confirmed by
     re-solving, and a ``fix_pricing`` summary: a new report, ``report`` is left as it is.
-    Sizing ends at the ``time.monotonic()`` ``deadline``, largest groups first."""
+    Sizing ends at the ``time.monotonic()`` ``deadline``, largest groups first. ``solved``: the
+    LP's duals as the solver found them (no second LP solve)."""
     if solution is None:
         solution, _ = plan_to_solution(index.problem, plan)
-    prices = _prices(index, solution, price_seconds, stop)
+    prices = _prices(index, solution, price_seconds, stop, solved)
     groups = report.get("unmet_groups", [])
     ranked, sized = all_group_fixes(index, evaluation, prices, groups, deadline, stop)
     confirmed = 0

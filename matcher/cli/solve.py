@@ -109,8 +109,8 @@ def solve(
     fixes: Annotated[
         bool,
         typer.Option(
-            help="Rank fixes for every blind spot by LP prices (10% of the time limit, "
-            "at most 15 s)."
+            help="Rank fixes for every blind spot by LP prices (auto's own LP; other solvers "
+            "solve it in 10% of the time limit, at most 15 s)."
         ),
     ] = True,
     confirm_fixes: Annotated[

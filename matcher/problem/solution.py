@@ -13,7 +13,7 @@ from typing import Literal
 
 import numpy as np
 
-from matcher.problem.arrays import IntArray
+from matcher.problem.arrays import FloatArray, IntArray
 
 Status = Literal["optimal", "feasible", "infeasible", "stopped", "error"]
 
@@ -116,3 +116,18 @@ class SolveResult:
     bound: float | None = None
     claimed_objective: float | None = None
     stats: dict[str, float | int | str] = field(default_factory=dict)
+    # The row duals of the LP relaxation the solver solved, when it solved the plain model of
+    # ``solvers.linear_model.build_linear_model(problem)`` (no limit on changes): the resource
+    # prices of blind-spot fixes are read from them instead of solving that LP a second time.
+    lp_prices: LpPrices | None = None
+
+
+@dataclass(frozen=True)
+class LpPrices:
+    """Row duals of the whole model's LP relaxation (signs as for a maximisation), whether
+    column generation reached the LP optimum, and the seconds it took."""
+
+    duals: FloatArray
+    converged: bool
+    bound: float
+    seconds: float

@@ -5,11 +5,20 @@ from __future__ import annotations
 import threading
 import time
 
-from matcher.budget import MIN_RESERVE, Budget, after_search_seconds, fix_pricing_budget
+import pytest
+
+from matcher.budget import (
+    MIN_RESERVE,
+    Budget,
+    after_search_seconds,
+    fix_pricing_budget,
+    read_prices_seconds,
+)
 from matcher.reports import render_text
 from matcher.reports.shapes import stored_reports
 from matcher.run import FixOptions, solve_scenario
 from matcher.scenario import Scenario
+from solvers.pricing import resource_prices
 
 
 def test_the_search_gets_what_the_later_stages_leave() -> None:
@@ -54,3 +63,31 @@ def test_a_stopped_run_ranks_no_fixes(tiny: Scenario) -> None:
     )
     report = stored_reports(run.plan.reports)["blind_spots"]
     assert report["fixes_skipped"] == "the run was stopped before its fixes were ranked"
+
+
+def test_auto_hands_its_lp_to_the_fixes(tiny: Scenario) -> None:
+    """Kept: auto's LP duals price the fixes, so the fixes solve no LP of their own (their
+    pricing reports auto's LP seconds) and the search keeps the tenth of the limit that a
+    second solve needs. Broken: with a change limit auto's LP is another model, so it hands
+    nothing over and the fixes solve their own."""
+    run = solve_scenario(tiny, solver="auto", time_limit=30, fixes=FixOptions(rank=True))
+    handed = run.result.lp_prices
+    assert handed is not None and handed.converged
+    pricing = stored_reports(run.plan.reports)["blind_spots"]["fix_pricing"]
+    assert pricing["lp_seconds"] == round(handed.seconds, 3)
+    assert float(run.result.stats["lp_seconds"]) == handed.seconds
+    assert read_prices_seconds(len(tiny.needs)) < fix_pricing_budget(30) / 10
+    limited = solve_scenario(tiny, solver="auto", time_limit=30, previous=run.plan, max_changes=0)
+    assert limited.result.lp_prices is None
+
+
+def test_prices_read_from_a_solved_lp_are_the_lp_s_own(tiny: Scenario) -> None:
+    """The prices read off auto's duals equal those of the pricing LP solved from scratch:
+    both are the LP optimum's (the tiny county's LP has one), and both bound the same."""
+    run = solve_scenario(tiny, solver="auto", time_limit=30)
+    problem = run.problem
+    read = resource_prices(problem, run.result.solution, solved=run.result.lp_prices)
+    solved = resource_prices(problem, run.result.solution)
+    assert read.bound == pytest.approx(solved.bound, rel=1e-9)
+    for name in ("hours", "pool", "cap", "need", "pairing"):
+        assert getattr(read, name) == pytest.approx(getattr(solved, name), abs=1e-6), name
