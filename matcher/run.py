@@ -313,10 +313,13 @@ def solve_scenario(
     the limit must hold too (:mod:`matcher.budget`)."""
     check_options(solver, previous=previous is not None, max_changes=max_changes)
     started = time.monotonic() if started is None else started
+    stages = _Stages(started)
+    stages.end("read")  # the command's start (imports, reading the file) to here
     index = scenario if isinstance(scenario, ScenarioIndex) else ScenarioIndex.build(scenario)
     problem = index.problem
     hint, notes = (None, []) if previous is None else plan_to_solution(problem, previous)
     prepare_after_search(index)
+    stages.end("compile")
     budget = Budget(started, time_limit)
     # auto solves the LP the fixes are priced with (unless a change limit alters its model):
     # reading its duals takes a fraction of the second solve a tenth of the limit was kept for.
@@ -343,14 +346,18 @@ def solve_scenario(
         rounds=rounds,
     )
     result = get_solver(solver).solve(problem, params)
+    stages.end("search")
     if hint is not None:
         result.stats["changes_from_previous"] = result.solution.changes_from(
             hint, register=register_changes
         )
         result.stats["previous_plan_dropped"] = len(notes)
     result, schedule = scheduled(index, result, deadline=budget.ends_before(after + fix_seconds))
+    stages.end("schedule")
     decisions, evaluation = decisions_of(index, problem, result, schedule)
+    stages.end("evaluate")
     reports = build_reports(index, decisions, evaluation)
+    stages.end("reports")
     if fixes.rank and prices_from_solver and result.lp_prices is None:
         # The search ended before its LP: pricing needs a solve of its own after all.
         price_seconds = fix_pricing_budget(time_limit)
@@ -376,6 +383,24 @@ def solve_scenario(
             if skipped is None
             else _without_fixes(reports, skipped)
         )
+    stages.end("fixes")
+    result.stats.update(stages.seconds)
     info = _solver_info(result, evaluation, time.monotonic() - started)
     plan = assemble_plan(index, decisions, evaluation, reports, info)
     return RunResult(plan, evaluation, result, problem, index)
+
+
+class _Stages:
+    """Seconds of each stage of a run, for the plan's ``solver.stats`` (``stage_read_s``,
+    ``stage_compile_s``, ``stage_search_s``...): where a time limit went, measured on every
+    run, so that an overrun names its stage."""
+
+    def __init__(self, started: float) -> None:
+        self.last = started
+        self.seconds: dict[str, float | int | str] = {}
+
+    def end(self, stage: str) -> None:
+        """The stage that began at the previous call (or the start) ends now."""
+        now = time.monotonic()
+        self.seconds[f"stage_{stage}_s"] = round(now - self.last, 3)
+        self.last = now

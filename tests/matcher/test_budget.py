@@ -91,3 +91,19 @@ def test_prices_read_from_a_solved_lp_are_the_lp_s_own(tiny: Scenario) -> None:
     assert read.bound == pytest.approx(solved.bound, rel=1e-9)
     for name in ("hours", "pool", "cap", "need", "pairing"):
         assert getattr(read, name) == pytest.approx(getattr(solved, name), abs=1e-6), name
+
+
+def test_every_stage_of_a_run_is_timed(tiny: Scenario) -> None:
+    """The plan says where its time went, stage by stage, from the command's start: the
+    stages add up to the run's seconds (no stage is missing or counted twice)."""
+    started = time.monotonic() - 0.5  # as a command that spent 0.5 s reading its file
+    run = solve_scenario(
+        tiny, solver="greedy", time_limit=30, started=started, fixes=FixOptions(rank=True)
+    )
+    stats = run.plan.solver.stats or {}
+    stages = {k: float(v) for k, v in stats.items() if k.startswith("stage_")}
+    names = ("read", "compile", "search", "schedule", "evaluate", "reports", "fixes")
+    assert set(stages) == {f"stage_{name}_s" for name in names}
+    assert stages["stage_read_s"] >= 0.5
+    assert all(seconds >= 0 for seconds in stages.values())
+    assert sum(stages.values()) == pytest.approx(run.plan.solver.seconds, abs=0.05)
