@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -150,7 +151,7 @@ def test_the_tie_break_moves_to_the_preferred_plan_at_the_same_objective() -> No
     plan: the same objective (within float noise), every row kept, a higher preference."""
     problem = twins()
     model = build_linear_model(problem)
-    run = _Run(problem, _params(), model)
+    run = _Run(problem, _params(), model, time.perf_counter())
     swapped = swap_twins(problem, _solved(0).solution)
     assert run.offer(model.vector(problem, swapped), "start")
     assert run.best is not None
