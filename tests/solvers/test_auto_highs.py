@@ -307,3 +307,24 @@ def test_optimal_is_claimed_only_when_proven_despite_large_values(seed: int) -> 
     assert result.bound is not None and result.bound >= best.objective - TOL
     if result.status == "optimal":
         assert value == pytest.approx(best.objective, abs=1e-4)
+
+
+def test_auto_reports_the_lagrangian_bound_when_it_is_tighter() -> None:
+    """Kept: on a county where providers' hours bind, auto's bound is the Lagrangian one
+    (integer knapsacks per provider): below the LP bound it keeps in stats, above the plan.
+    Broken: when the bound is predicted to cost more than its share of the time limit, it is
+    skipped, the bound stays the LP's, and the plan says why."""
+    problem = county()
+    result = AutoSolver().solve(problem, _params(time_limit=None, rounds=2))
+    stats = result.stats
+    assert result.bound is not None and result.claimed_objective is not None
+    assert stats["bound_kind"] == "lagrangian"
+    assert float(stats["lagrangian_bound"]) == result.bound < float(stats["lp_bound"])
+    assert result.bound >= result.claimed_objective - TOL
+    skipped = AutoSolver()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("solvers.auto.LAGRANGIAN_SECONDS_PER_COLUMN", 1.0)
+        slow = skipped.solve(problem, _params(time_limit=5.0))
+    assert slow.stats["bound_kind"] == "lp" and "lagrangian_bound" not in slow.stats
+    assert "time limit" in str(slow.stats["lagrangian_skipped"])
+    assert slow.bound == pytest.approx(float(slow.stats["lp_bound"]))
