@@ -310,21 +310,25 @@ def test_optimal_is_claimed_only_when_proven_despite_large_values(seed: int) -> 
 
 
 def test_auto_reports_the_lagrangian_bound_when_it_is_tighter() -> None:
-    """Kept: on a county where providers' hours bind, auto's bound is the Lagrangian one
-    (integer knapsacks per provider): below the LP bound it keeps in stats, above the plan.
-    Broken: when the bound is predicted to cost more than its share of the time limit, it is
-    skipped, the bound stays the LP's, and the plan says why."""
-    problem = county()
-    result = AutoSolver().solve(problem, _params(time_limit=None, rounds=2))
+    """Kept: on a valley county, where providers' hours bind on three or four needs each,
+    auto's bound is the Lagrangian one (integer knapsacks per provider): below the LP bound it
+    keeps in stats, above the plan. Broken: on a hill county, where they bind on more needs,
+    it is not tried and the plan says why; nor when it is predicted to cost more than its
+    share of the time limit."""
+    raw = generate_scenario(villages=60, needs=900, seed=3, terrain="valley")
+    valley = compile_problem(parse_scenario(raw).scenario)
+    result = AutoSolver().solve(valley, _params(time_limit=None, rounds=2))
     stats = result.stats
     assert result.bound is not None and result.claimed_objective is not None
     assert stats["bound_kind"] == "lagrangian"
     assert float(stats["lagrangian_bound"]) == result.bound < float(stats["lp_bound"])
     assert result.bound >= result.claimed_objective - TOL
-    skipped = AutoSolver()
+    hills = AutoSolver().solve(county(), _params(time_limit=None, rounds=2))
+    assert hills.stats["bound_kind"] == "lp" and "lagrangian_bound" not in hills.stats
+    assert "needs each in the LP" in str(hills.stats["lagrangian_skipped"])
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("solvers.auto.LAGRANGIAN_SECONDS_PER_COLUMN", 1.0)
-        slow = skipped.solve(problem, _params(time_limit=5.0))
+        slow = AutoSolver().solve(valley, _params(time_limit=5.0))
     assert slow.stats["bound_kind"] == "lp" and "lagrangian_bound" not in slow.stats
     assert "time limit" in str(slow.stats["lagrangian_skipped"])
     assert slow.bound == pytest.approx(float(slow.stats["lp_bound"]))
