@@ -31,7 +31,7 @@ from matcher.problem.arrays import Problem
 from matcher.problem.assemble import plan_to_solution, solution_to_plan
 from matcher.problem.days import scheduled
 from matcher.problem.index import ScenarioIndex
-from matcher.problem.solution import LpPrices, Progress, Solution, SolveParams, SolveResult
+from matcher.problem.solution import Progress, ResourcePrices, Solution, SolveParams, SolveResult
 from matcher.reports import build_reports
 from matcher.reports.duplicate_aid import ledger_part
 from matcher.reports.shapes import PlanReports
@@ -182,7 +182,7 @@ def with_fixes(
     workers: int = 2,
     stop: threading.Event | None = None,
     deadline: float | None = None,
-    solved: LpPrices | None = None,
+    solved: ResourcePrices | None = None,
 ) -> PlanReports:
     """``reports`` with ranked blind-spot fixes priced in ``price_seconds`` (or read from
     ``solved``, the LP the solver solved) and sized until the ``time.monotonic()``

@@ -45,8 +45,8 @@ import scipy.sparse as sp
 
 from matcher.problem.arrays import BoolArray, FloatArray, IntArray, Problem
 from matcher.problem.solution import (
-    LpPrices,
     Progress,
+    ResourcePrices,
     Solution,
     SolveParams,
     SolveResult,
@@ -63,6 +63,7 @@ from solvers.lns import (
     solve_sub_mip,
 )
 from solvers.lp_bound import LpResult, rank_within, solve_lp
+from solvers.pricing import prices_of
 from solvers.repair import keepable_limit, repair
 from solvers.ties import (
     TIE_TOLERANCE,
@@ -214,7 +215,7 @@ class _Run:
         self.bound: float | None = None
         self.stats: dict[str, float | int | str] = {}
         self.rng = np.random.default_rng(params.seed)
-        self.lp_prices: LpPrices | None = None
+        self.lp_prices: ResourcePrices | None = None
 
     def elapsed(self) -> float:
         """Seconds since the solve began."""
@@ -368,7 +369,7 @@ class AutoSolver:
         )
         if change is None:
             # The plain model's LP: the blind-spot fixes price resources with its duals.
-            run.lp_prices = LpPrices(lp.duals, lp.converged, lp.bound, lp.seconds)
+            run.lp_prices = prices_of(problem, model, lp)
         _tighten_bound(run, lp)
         run.progress("LP bound")
         if run.stopped() or run.left() <= 0:

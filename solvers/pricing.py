@@ -11,47 +11,39 @@ resource is free (price 0).
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 
 import numpy as np
 
 from matcher.problem.arrays import FloatArray, IntArray, Problem
-from matcher.problem.solution import LpPrices, Solution
+from matcher.problem.solution import ResourcePrices, Solution
 from solvers.linear_model import LinearModel, build_linear_model
 from solvers.lp_bound import LpResult, solve_lp
 
-
-@dataclass(frozen=True)
-class ResourcePrices:
-    """Dual prices by resource (arrays over the compiled problem's index maps)."""
-
-    hours: FloatArray  # per provider: value of one more hour (H4)
-    pool: FloatArray  # per pool: value of one more yuan (H5)
-    cap: FloatArray  # per village: value of one more yuan of funding cap (H6)
-    need: FloatArray  # per need: value of serving it in the relaxation's optimum (H1)
-    pairing: FloatArray  # per village: value of one more pairing (shortfall)
-    converged: bool  # the LP reached its optimum: the prices are the LP's own
-    bound: float
-    seconds: float
+__all__ = ["ResourcePrices", "prices_of", "resource_prices"]
 
 
-def _row_owner(model: LinearModel, kind: str, column_owner: IntArray) -> tuple[IntArray, IntArray]:
-    """Rows of a block and the entity each belongs to, read off one column of each row."""
+def _row_owner(
+    model: LinearModel,
+    kind: str,
+    column_owner: IntArray,
+    entry_rows: IntArray,
+    entry_cols: IntArray,
+) -> tuple[IntArray, IntArray]:
+    """Rows of a block and the entity each belongs to, read off its columns (every column of a
+    row that names an entity names the same one: a need's arcs, a provider's arcs and
+    pairings, a pool's funding, a village's arcs or shortfall). ``entry_rows`` and
+    ``entry_cols`` are the matrix's entries."""
     if kind not in model.row_kind:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     block = model.row_kind.index(kind)
     lo, hi = int(model.row_block[block]), int(model.row_block[block + 1])
-    csr = model.A[lo:hi].tocsr()
-    rows, owners = [], []
-    for local in range(hi - lo):
-        start, end = csr.indptr[local], csr.indptr[local + 1]
-        for col in csr.indices[start:end]:
-            owner = int(column_owner[col])
-            if owner >= 0:
-                rows.append(lo + local)
-                owners.append(owner)
-                break
-    return np.asarray(rows, np.int64), np.asarray(owners, np.int64)
+    inside = (entry_rows >= lo) & (entry_rows < hi)
+    owner = column_owner[entry_cols[inside]]
+    named = owner >= 0
+    row_owner = np.full(hi - lo, -1, dtype=np.int64)
+    row_owner[entry_rows[inside][named] - lo] = owner[named]
+    rows = np.flatnonzero(row_owner >= 0)
+    return lo + rows, row_owner[rows]
 
 
 def _owners(problem: Problem, model: LinearModel) -> dict[str, IntArray]:
@@ -85,20 +77,23 @@ def resource_prices(
     solution: Solution | None = None,
     time_limit: float | None = None,
     stop: threading.Event | None = None,
-    solved: LpPrices | None = None,
 ) -> ResourcePrices:
     """Dual prices of the LP relaxation, started from ``solution``'s columns. With a time limit
     that cuts column generation short, the prices are those of the last restricted LP: still
-    a consistent set of multipliers (their safe bound is reported), not the LP's own.
-
-    ``solved``: the duals of that LP as a solver already found them (``auto``'s LP bound,
-    :attr:`SolveResult.lp_prices`), read instead of solving it again; a run's time limit then
-    leaves the search the seconds the second solve took (a tenth of the limit)."""
+    a consistent set of multipliers (their safe bound is reported), not the LP's own."""
     model = build_linear_model(problem)
-    if solved is None or len(solved.duals) != model.n_rows:
-        start = model.vector(problem, solution) if solution is not None else None
-        solved = _solved(solve_lp(problem, model, start=start, time_limit=time_limit, stop=stop))
+    start = model.vector(problem, solution) if solution is not None else None
+    lp = solve_lp(problem, model, start=start, time_limit=time_limit, stop=stop)
+    return prices_of(problem, model, lp)
+
+
+def prices_of(problem: Problem, model: LinearModel, lp: LpResult) -> ResourcePrices:
+    """The resource prices of an LP of ``model`` already solved (``auto`` hands those of its
+    LP bound to the blind-spot fixes, :attr:`SolveResult.lp_prices`, so they solve none)."""
     owners = _owners(problem, model)
+    csc = model.A
+    entry_cols = np.repeat(np.arange(model.n_cols, dtype=np.int64), np.diff(csc.indptr))
+    entry_rows = csc.indices.astype(np.int64)
     sizes = {
         "H1": problem.n_needs,
         "H4": problem.n_providers,
@@ -109,9 +104,9 @@ def resource_prices(
     prices: dict[str, FloatArray] = {}
     for kind, size in sizes.items():
         values = np.zeros(size)
-        rows, owner = _row_owner(model, kind, owners[kind])
+        rows, owner = _row_owner(model, kind, owners[kind], entry_rows, entry_cols)
         # Signs as for a maximisation: a binding ≤ row has y ≥ 0, a binding ≥ row y ≤ 0.
-        values[owner] = np.abs(solved.duals[rows]) if len(rows) else 0.0
+        values[owner] = np.abs(lp.duals[rows]) if len(rows) else 0.0
         prices[kind] = values
     return ResourcePrices(
         hours=prices["H4"],
@@ -119,12 +114,7 @@ def resource_prices(
         cap=prices["H6"],
         need=prices["H1"],
         pairing=prices["shortfall"],
-        converged=solved.converged,
-        bound=solved.bound,
-        seconds=solved.seconds,
+        converged=lp.converged,
+        bound=lp.bound,
+        seconds=lp.seconds,
     )
-
-
-def _solved(lp: LpResult) -> LpPrices:
-    """The duals, convergence, bound and seconds of an LP solved here."""
-    return LpPrices(lp.duals, lp.converged, lp.bound, lp.seconds)

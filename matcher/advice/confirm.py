@@ -24,7 +24,7 @@ from matcher.plan import Assignment, FundingLine, Plan
 from matcher.prepare.eligibility import pool_limit_per_need
 from matcher.problem.assemble import plan_to_solution
 from matcher.problem.index import ScenarioIndex
-from matcher.problem.solution import LpPrices, Solution
+from matcher.problem.solution import ResourcePrices, Solution
 from matcher.reports.shapes import (
     BlindSpotsReport,
     FixChange,
@@ -48,10 +48,14 @@ def _prices(
     solution: Solution,
     seconds: float | None,
     stop: threading.Event | None,
-    solved: LpPrices | None = None,
+    solved: ResourcePrices | None = None,
 ) -> Prices:
     problem = index.problem
-    lp = resource_prices(problem, solution, time_limit=seconds, stop=stop, solved=solved)
+    lp = (
+        resource_prices(problem, solution, time_limit=seconds, stop=stop)
+        if solved is None
+        else solved
+    )
 
     def by_id(ids: tuple[str, ...], values: Any) -> dict[str, float]:
         return {ids[i]: float(v) for i, v in enumerate(values) if v > 1e-12}
@@ -219,13 +223,13 @@ def blind_spot_fixes(
     solver: str,
     stop: threading.Event | None = None,
     deadline: float | None = None,
-    solved: LpPrices | None = None,
+    solved: ResourcePrices | None = None,
 ) -> BlindSpotsReport:
     """``report`` (the blind-spot report of ``plan``) with ranked fixes for every unmet group
     and short village, the top fix of the ``confirm`` largest groups (most needs) confirmed by
     re-solving, and a ``fix_pricing`` summary: a new report, ``report`` is left as it is.
     Sizing ends at the ``time.monotonic()`` ``deadline``, largest groups first. ``solved``: the
-    LP's duals as the solver found them (no second LP solve)."""
+    LP's prices as the solver found them (no second LP solve)."""
     if solution is None:
         solution, _ = plan_to_solution(index.problem, plan)
     prices = _prices(index, solution, price_seconds, stop, solved)

@@ -116,18 +116,22 @@ class SolveResult:
     bound: float | None = None
     claimed_objective: float | None = None
     stats: dict[str, float | int | str] = field(default_factory=dict)
-    # The row duals of the LP relaxation the solver solved, when it solved the plain model of
-    # ``solvers.linear_model.build_linear_model(problem)`` (no limit on changes): the resource
-    # prices of blind-spot fixes are read from them instead of solving that LP a second time.
-    lp_prices: LpPrices | None = None
+    # The resource prices of the LP relaxation the solver solved, when it solved the plain
+    # model of ``solvers.linear_model.build_linear_model(problem)`` (no limit on changes): the
+    # blind-spot fixes rank with them instead of solving that LP a second time.
+    lp_prices: ResourcePrices | None = None
 
 
 @dataclass(frozen=True)
-class LpPrices:
-    """Row duals of the whole model's LP relaxation (signs as for a maximisation), whether
-    column generation reached the LP optimum, and the seconds it took."""
+class ResourcePrices:
+    """Dual prices by resource (arrays over the compiled problem's index maps) from the LP
+    relaxation (``solvers.pricing``): what one more hour, yuan or pairing is worth."""
 
-    duals: FloatArray
-    converged: bool
+    hours: FloatArray  # per provider: value of one more hour (H4)
+    pool: FloatArray  # per pool: value of one more yuan (H5)
+    cap: FloatArray  # per village: value of one more yuan of funding cap (H6)
+    need: FloatArray  # per need: value of serving it in the relaxation's optimum (H1)
+    pairing: FloatArray  # per village: value of one more pairing (shortfall)
+    converged: bool  # the LP reached its optimum: the prices are the LP's own
     bound: float
     seconds: float

@@ -86,7 +86,8 @@ def test_prices_read_from_a_solved_lp_are_the_lp_s_own(tiny: Scenario) -> None:
     both are the LP optimum's (the tiny county's LP has one), and both bound the same."""
     run = solve_scenario(tiny, solver="auto", time_limit=30)
     problem = run.problem
-    read = resource_prices(problem, run.result.solution, solved=run.result.lp_prices)
+    read = run.result.lp_prices
+    assert read is not None
     solved = resource_prices(problem, run.result.solution)
     assert read.bound == pytest.approx(solved.bound, rel=1e-9)
     for name in ("hours", "pool", "cap", "need", "pairing"):
