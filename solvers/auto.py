@@ -492,13 +492,30 @@ class _Job:
     seed: int
 
 
+@dataclass(frozen=True)
+class _Guide:
+    """The arcs the LP serves and the value it gives each (LP share × arc value): where a
+    neighbourhood starts, when the plan disagrees with them (:func:`_first_provider`)."""
+
+    arcs: IntArray
+    value: FloatArray
+
+    @classmethod
+    def of(cls, problem: Problem, model: LinearModel, lp_values: FloatArray) -> _Guide:
+        """The guide of the LP solution ``lp_values`` (its column values)."""
+        x = lp_values[model.x]
+        on = np.flatnonzero(x > 1e-6)
+        arcs = model.x_arc[on]
+        return cls(arcs, x[on] * np.maximum(problem.arc_value[arcs], 0.0))
+
+
 @dataclass
 class _Search:
     """The state of one neighbourhood search: its adaptive size and its counts."""
 
     size: int  # providers per neighbourhood
     max_arcs: int  # most arcs one neighbourhood frees
-    guide: FloatArray | None = None  # the LP's column values
+    guide: _Guide | None = None
     jobs: int = 0
     rounds: int = 0
     improvements: int = 0
@@ -544,9 +561,10 @@ def _search(
     if clusters.active.size == 0:
         return
     workers = max(1, min(int(params.workers), 4))
-    if model.n_cols <= SMALL_MODEL:
-        guide = None  # see the docstring: small models search as they did
-    state = _Search(min(FIRST_CLUSTER, int(clusters.active.size)), FIRST_MAX_ARCS, guide=guide)
+    guided = None
+    if guide is not None and model.n_cols > SMALL_MODEL:  # small models search as they did
+        guided = _Guide.of(problem, model, guide)
+    state = _Search(min(FIRST_CLUSTER, int(clusters.active.size)), FIRST_MAX_ARCS, guided)
     if model.n_cols > PREFERRED_COLUMNS:
         prefer = None
     preferring: list[float] = []  # seconds of the second solves
@@ -673,6 +691,7 @@ def _in_rounds(
             )
         results = list(pool.map(solve, jobs)) if pool else [solve(job) for job in jobs]
         state.rounds += 1
+        state.jobs += len(jobs)
         for job, (vector, result) in zip(jobs, results, strict=True):
             _merge(run, state, job, vector, result)
         state.adapt([r for _, r in results], limit, int(clusters.active.size))
@@ -731,8 +750,6 @@ def _merge(
     the neighbourhood was drawn: :meth:`_Run.offer` checks every row) if that improves it."""
     model, problem = run.model, run.problem
     state.optimal_subs += int(result.optimal)
-    if run.params.rounds is not None:
-        state.jobs += 1
     if vector is None or run.best is None:
         return
     free = job.free
@@ -751,28 +768,25 @@ def _merge(
     state.improvements += int(run.offer(merged, "neighbourhood search", activity, changed))
 
 
-def _first_provider(
-    run: _Run, choices: IntArray, base: FloatArray, guide: FloatArray | None
-) -> int:
+def _first_provider(run: _Run, choices: IntArray, base: FloatArray, guide: _Guide | None) -> int:
     """A neighbourhood's first provider among ``choices``: with probability
     :data:`GUIDED_SHARE` in proportion to the LP value (``guide``) of its arcs whose need the
     incumbent ``base`` leaves open or gives another provider, otherwise uniformly."""
-    problem, model = run.problem, run.model
-    uniform = np.full(len(choices), 1.0 / len(choices))
     if guide is None:
         return int(run.rng.choice(choices))
-    on = np.flatnonzero(guide[model.x] > 1e-6)
-    arcs = model.x_arc[on]
+    problem, model = run.problem, run.model
     served_by = np.full(problem.n_needs, -1, dtype=np.int64)
     taken = model.x_arc[np.flatnonzero(base[model.x] > 0.5)]
     served_by[problem.arc_need[taken]] = problem.arc_provider[taken]
-    apart = served_by[problem.arc_need[arcs]] != problem.arc_provider[arcs]
-    value = guide[model.x][on][apart] * np.maximum(problem.arc_value[arcs[apart]], 0.0)
+    apart = served_by[problem.arc_need[guide.arcs]] != problem.arc_provider[guide.arcs]
     weight = np.bincount(
-        problem.arc_provider[arcs[apart]], weights=value, minlength=problem.n_providers
+        problem.arc_provider[guide.arcs[apart]],
+        weights=guide.value[apart],
+        minlength=problem.n_providers,
     )[choices]
     if weight.sum() <= 0:
         return int(run.rng.choice(choices))
+    uniform = np.full(len(choices), 1.0 / len(choices))
     p = (1 - GUIDED_SHARE) * uniform + GUIDED_SHARE * weight / weight.sum()
     return int(run.rng.choice(choices, p=p / p.sum()))
 
