@@ -33,7 +33,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from matcher.problem.arrays import BoolArray, FloatArray, IntArray
-from solvers.linear_model import LinearModel
+from solvers.linear_model import LinearModel, box_terms
 
 GRID_UNITS = (60.0, 30.0, 20.0, 12.0, 10.0, 6.0, 4.0, 2.0, 1.0)
 """Grid units per hour tried in turn, finest first: divisors of 60, so hours in whole minutes
@@ -61,9 +61,8 @@ class LagrangianResult:
 
 @dataclass(frozen=True, eq=False)
 class LagrangianStructure:
-    """Which rows stay, and the knapsack group, weight and card flag of each column: it depends
-    on the model only, so a caller trying several multiplier vectors computes it once
-    (:func:`lagrangian_structure`)."""
+    """Which rows stay, and the knapsack group, weight and card flag of each column: what the
+    bound needs of the model (:func:`lagrangian_structure`), whatever the multipliers."""
 
     kept: BoolArray  # per row: H4 or H7 (not relaxed)
     group: IntArray  # per column: its knapsack (-1: in no kept row)
@@ -259,31 +258,10 @@ def _table(profit: FloatArray, weight: IntArray, cap: int) -> FloatArray:
     return row
 
 
-def _cleaned(model: LinearModel, duals: FloatArray) -> FloatArray:
-    """The multipliers with those of the wrong sign for a one-sided row set to 0."""
-    u = np.asarray(duals, dtype=np.float64).copy()
-    u[(u > 0) & ~np.isfinite(model.row_hi)] = 0.0
-    u[(u < 0) & ~np.isfinite(model.row_lo)] = 0.0
-    return u
-
-
-def _row_terms(model: LinearModel, u: FloatArray) -> FloatArray:
-    """``u_i hi_i`` or ``u_i lo_i`` per row by the sign of the (cleaned) multiplier."""
-    return np.where(u > 0, u * np.where(u > 0, model.row_hi, 0.0), 0.0) + np.where(
-        u < 0, u * np.where(u < 0, model.row_lo, 0.0), 0.0
-    )
-
-
-def _box_terms(d: FloatArray, lo: FloatArray, hi: FloatArray) -> FloatArray:
-    """Most of ``d v`` per column over its box."""
-    return np.where(d > 0, d * hi, d * lo)
-
-
 def lagrangian(
     model: LinearModel,
     duals: FloatArray,
     deadline: float | None = None,
-    structure: LagrangianStructure | None = None,
 ) -> LagrangianResult | None:
     """The Lagrangian bound of ``model`` for the row multipliers ``duals`` (any values, signs as
     for a maximisation); ``None`` when the ``time.perf_counter()`` ``deadline`` passes first.
@@ -297,13 +275,13 @@ def lagrangian(
     started = time.perf_counter()
     if deadline is not None and started > deadline:
         return None
-    st = lagrangian_structure(model) if structure is None else structure
-    u = _cleaned(model, duals)
+    st = lagrangian_structure(model)
+    u = model.multipliers(duals)
     u_relaxed = np.where(st.kept, 0.0, u)
     d = model.c - model.A.T @ u_relaxed
     free = st.group < 0
-    total = float(_row_terms(model, u_relaxed).sum())
-    total += float(_box_terms(d[free], model.col_lo[free], model.col_hi[free]).sum())
+    total = float(model.row_terms(u_relaxed).sum())
+    total += float(box_terms(d[free], model.col_lo[free], model.col_hi[free]).sum())
     total += model.offset
 
     # Per group, the LP-style term: what dual_bound counts for its rows and columns. Columns
@@ -317,7 +295,7 @@ def lagrangian(
     a7, b7 = _block(model, "H7")
     n4 = b4 - a4
     lp_term = np.bincount(
-        st.row_group[st.kept], weights=_row_terms(model, u)[st.kept], minlength=n_groups
+        st.row_group[st.kept], weights=model.row_terms(u)[st.kept], minlength=n_groups
     ).astype(np.float64)
     u_group_hours = np.zeros(n_groups)
     u_group_hours[st.row_group[a4:b4]] = u[a4:b4]
@@ -326,7 +304,7 @@ def lagrangian(
     g = st.group[items]
     d_full = d[items] - st.hours[items] * u_group_hours[g] - st.card[items] * u_group_card[g]
     lp_term += np.bincount(
-        g, weights=_box_terms(d_full, model.col_lo[items], model.col_hi[items]), minlength=n_groups
+        g, weights=box_terms(d_full, model.col_lo[items], model.col_hi[items]), minlength=n_groups
     )
 
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]) if len(g) else np.zeros(0, np.int64)

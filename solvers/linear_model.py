@@ -40,6 +40,11 @@ from matcher.problem.solution import Funding, Solution
 INF = float("inf")
 
 
+def box_terms(d: FloatArray, lo: FloatArray, hi: FloatArray) -> FloatArray:
+    """Most of ``d v`` per column over its box ``[lo, hi]``."""
+    return np.where(d > 0, d * hi, d * lo)
+
+
 def servable_needs(problem: Problem) -> BoolArray:
     """Needs that some plan could serve on their own: not held back by H8, with an arc, and
     fundable (cost 0, or cost within the village cap and the admitting pools' per-need limits)."""
@@ -146,15 +151,24 @@ class LinearModel:
 
         Multipliers of the wrong sign for a one-sided row are set to 0 first.
         """
+        y = self.multipliers(duals)
+        d = self.c - self.A.T @ y
+        cols = box_terms(d, self.col_lo, self.col_hi)
+        return float(self.row_terms(y).sum() + cols.sum()) + self.offset
+
+    def multipliers(self, duals: FloatArray) -> FloatArray:
+        """A copy of ``duals`` with those of the wrong sign for a one-sided row set to 0."""
         y = np.asarray(duals, dtype=np.float64).copy()
         y[(y > 0) & ~np.isfinite(self.row_hi)] = 0.0
         y[(y < 0) & ~np.isfinite(self.row_lo)] = 0.0
-        rows = np.where(y > 0, y * np.where(y > 0, self.row_hi, 0.0), 0.0) + np.where(
+        return y
+
+    def row_terms(self, y: FloatArray) -> FloatArray:
+        """Most of ``y_i (A v)_i`` per row over its bounds: ``y_i hi_i`` or ``y_i lo_i`` by the
+        sign of the (cleaned, :meth:`multipliers`) multiplier."""
+        return np.where(y > 0, y * np.where(y > 0, self.row_hi, 0.0), 0.0) + np.where(
             y < 0, y * np.where(y < 0, self.row_lo, 0.0), 0.0
         )
-        d = self.c - self.A.T @ y
-        cols = np.where(d > 0, d * self.col_hi, d * self.col_lo)
-        return float(rows.sum() + cols.sum()) + self.offset
 
     def vector(self, problem: Problem, solution: Solution) -> FloatArray:
         """The column vector of a raw solution (shortfall and fairness columns at their least
