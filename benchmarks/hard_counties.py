@@ -403,19 +403,10 @@ def run_solver(
     objective = None if info is None else info.get("objective")
     bound = None if info is None else info.get("bound")
     row: dict[str, Any] = {
-        "county": size.label,
-        "terrain": size.county.terrain,
-        "villages": size.villages,
-        "needs": size.needs,
-        "seed": size.seed,
-        "limit": limit,
-        "solver": solver,
+        **run_fields(size, lp, solver, limit),
         "status": status,
         "exit": done.exit_code,
         "objective": objective,
-        "lp_bound": lp.bound,
-        "lp_bound_seconds": round(lp.seconds, 2),
-        "lp_bound_converged": lp.converged,
         "pct_of_lp": pct(objective, lp.bound),
         "bound": bound,
         "bound_kind": stats.get("bound_kind"),
@@ -439,6 +430,15 @@ def run_solver(
 def skipped_row(size: Sized, lp: LpFigures, solver: str, limit: float, over: int) -> dict[str, Any]:
     """A solver left out of a county too large for it."""
     return {
+        **run_fields(size, lp, solver, limit),
+        "status": "skipped",
+        "error": f"more than {over:,} needs (--skip-solver-over)",
+    }
+
+
+def run_fields(size: Sized, lp: LpFigures, solver: str, limit: float) -> dict[str, Any]:
+    """What every row says of its run: the county, the solver, the limit and the LP bound."""
+    return {
         "county": size.label,
         "terrain": size.county.terrain,
         "villages": size.villages,
@@ -446,11 +446,9 @@ def skipped_row(size: Sized, lp: LpFigures, solver: str, limit: float, over: int
         "seed": size.seed,
         "limit": limit,
         "solver": solver,
-        "status": "skipped",
         "lp_bound": lp.bound,
         "lp_bound_seconds": round(lp.seconds, 2),
         "lp_bound_converged": lp.converged,
-        "error": f"more than {over:,} needs (--skip-solver-over)",
     }
 
 
