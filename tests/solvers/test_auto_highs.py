@@ -18,7 +18,7 @@ from matcher.problem.solution import Progress, Solution, SolveParams
 from solvers.auto import AutoSolver
 from solvers.greedy import build_greedy
 from solvers.highs import HighsSolver
-from solvers.linear_model import ChangeLimit, build_linear_model
+from solvers.linear_model import ChangeLimit, LinearModel, build_linear_model
 from solvers.repair import keepable_limit, repair
 from tests.solvers import brute_force as bf
 from tests.solvers.test_cpsat import RANDOM_SEEDS, _brute, tiny_random_problem
@@ -119,6 +119,17 @@ def _shrunk(problem: Problem, factor: float) -> Problem:
     return replace(problem, provider_capacity=problem.provider_capacity * factor)
 
 
+def _assert_repaired_keeping(cut: Problem, model: LinearModel, old: Solution, share: float) -> None:
+    """The repair of ``old`` for ``cut`` keeps every rule and at least ``share`` of the old
+    plan's assignments."""
+    fixed = repair(cut, model, old)
+    assert fixed is not None
+    plan = model.solution(cut, fixed)
+    assert bf.violations(cut, plan) == []
+    kept = int(((plan.need_provider == old.need_provider) & (old.need_provider >= 0)).sum())
+    assert kept >= share * int((old.need_provider >= 0).sum())
+
+
 def test_repair_fits_an_old_plan_to_fewer_hours() -> None:
     """A plan made for full hours breaks H4 when hours are cut; the repaired plan keeps every
     rule and keeps most of the old assignments."""
@@ -126,13 +137,7 @@ def test_repair_fits_an_old_plan_to_fewer_hours() -> None:
     old = build_greedy(problem).solution()
     cut = _shrunk(problem, 0.7)
     assert bf.violations(cut, old) != []
-    model = build_linear_model(cut)
-    fixed = repair(cut, model, old)
-    assert fixed is not None
-    plan = model.solution(cut, fixed)
-    assert bf.violations(cut, plan) == []
-    kept = int(((plan.need_provider == old.need_provider) & (old.need_provider >= 0)).sum())
-    assert kept >= 0.5 * int((old.need_provider >= 0).sum())
+    _assert_repaired_keeping(cut, build_linear_model(cut), old, 0.5)
 
 
 def test_repair_brings_an_overdrawn_pool_back_within_its_amount() -> None:
@@ -153,12 +158,7 @@ def test_repair_brings_an_overdrawn_pool_back_within_its_amount() -> None:
     cut = replace(problem, pool_amount=amounts)
     cut_model = build_linear_model(cut)
     assert cut_model.violation(cut_model.vector(cut, old)) > 0
-    fixed = repair(cut, cut_model, old)
-    assert fixed is not None
-    plan = cut_model.solution(cut, fixed)
-    assert bf.violations(cut, plan) == []
-    kept = int(((plan.need_provider == old.need_provider) & (old.need_provider >= 0)).sum())
-    assert kept >= 0.8 * int((old.need_provider >= 0).sum())
+    _assert_repaired_keeping(cut, cut_model, old, 0.8)
 
 
 def test_repair_gives_up_on_an_unservable_pin() -> None:
