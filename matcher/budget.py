@@ -38,9 +38,9 @@ def fix_pricing_budget(time_limit: float | None) -> float:
 
 
 def read_prices_seconds(n_needs: int) -> float:
-    """Predicted seconds of reading the resource prices off the LP the solver solved (``auto``
-    hands its duals over; the fixes then need no LP of their own): rebuilding the model's rows
-    and matching each to its provider, pool or village."""
+    """Predicted seconds of taking the resource prices the solver handed over (``auto``
+    prices its own LP; the fixes then need no LP of their own): naming each price by its
+    provider, pool, village or need, with a margin."""
     return max(0.1, READ_PRICES_PER_1000 * n_needs / 1000)
 
 

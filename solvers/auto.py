@@ -420,9 +420,9 @@ def _tighten_bound(run: _Run, lp: LpResult) -> None:
             )
             return
         deadline = time.perf_counter() + min(2 * predicted + 0.1, max(0.0, run.left()))
-    found = lagrangian(run.model, lp.duals, deadline)
+    found = lagrangian(run.model, lp.duals, deadline, run.params.stop)
     if found is None:
-        run.stats["lagrangian_skipped"] = "its deadline passed"
+        run.stats["lagrangian_skipped"] = "its deadline passed or the run was stopped"
         return
     run.stats.update(lagrangian_bound=found.bound, lagrangian_seconds=found.seconds)
     if run.bound is not None and found.bound < run.bound:

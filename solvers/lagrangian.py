@@ -26,6 +26,7 @@ so with the LP duals the result is never above the LP's safe bound.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from dataclasses import dataclass
 
@@ -262,9 +263,11 @@ def lagrangian(
     model: LinearModel,
     duals: FloatArray,
     deadline: float | None = None,
+    stop: threading.Event | None = None,
 ) -> LagrangianResult | None:
     """The Lagrangian bound of ``model`` for the row multipliers ``duals`` (any values, signs as
-    for a maximisation); ``None`` when the ``time.perf_counter()`` ``deadline`` passes first.
+    for a maximisation); ``None`` when the ``time.perf_counter()`` ``deadline`` passes or the
+    caller's ``stop`` is set first.
 
     The multipliers of the H4 and H7 rows are not needed by the knapsacks; they give each
     provider's LP-style term, which caps its knapsack value (and replaces it where the pinned
@@ -313,7 +316,9 @@ def lagrangian(
     empty = np.ones(n_groups, dtype=np.bool_)
     knapsacks = 0
     for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
-        if deadline is not None and time.perf_counter() > deadline:
+        if (deadline is not None and time.perf_counter() > deadline) or (
+            stop is not None and stop.is_set()
+        ):
             return None
         grp = int(g[s])
         empty[grp] = False

@@ -9,6 +9,7 @@ import functools
 import importlib
 import itertools
 import json
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -309,3 +310,15 @@ def test_a_passed_deadline_gives_no_bound() -> None:
     duals = np.zeros(model.n_rows)
     assert lagrangian_bound(model, duals, deadline=time.perf_counter() - 1.0) is None
     assert lagrangian_bound(model, duals, deadline=time.perf_counter() + 60.0) is not None
+
+
+def test_a_stopped_run_gets_no_bound() -> None:
+    """Kept: with the caller's stop set, the bound stops at the next provider and returns None.
+    Broken: with the stop not set, a bound comes."""
+    problem = _generated(6, 60, 2)
+    model = build_linear_model(problem)
+    duals = np.zeros(model.n_rows)
+    stop = threading.Event()
+    assert lagrangian(model, duals, stop=stop) is not None
+    stop.set()
+    assert lagrangian(model, duals, stop=stop) is None
